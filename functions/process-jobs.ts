@@ -1,0 +1,5 @@
+import { greetHandler } from './jobs/greet';
+import { createSqsJobHandler } from './runtime/sqs-job-handler';
+
+/** Lambda entry point for the job queue: runs every job this project declares. */
+export const handler = createSqsJobHandler({ jobs: [greetHandler] });

@@ -1,0 +1,47 @@
+/** Log levels in increasing severity. */
+export const LogLevel = { debug: 10, info: 20, warn: 30, error: 40 } as const;
+/** One of {@link LogLevel}'s keys. */
+export type LogLevelName = keyof typeof LogLevel;
+
+/** Fields every job log line carries; never the task token, secrets or payload contents. */
+export interface LogFields {
+  readonly workflowId?: string;
+  readonly activityId?: string;
+  readonly attempt?: number;
+  readonly job?: string;
+  readonly [key: string]: unknown;
+}
+
+/** A structured logger that writes one JSON object per line (Powertools Logger's shape). */
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+  /** A logger that adds `fields` to every line. */
+  child(fields: LogFields): Logger;
+}
+
+function levelFromEnv(): LogLevelName {
+  const raw = (process.env.POWERTOOLS_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'info').toLowerCase();
+  return raw in LogLevel ? (raw as LogLevelName) : 'info';
+}
+
+/**
+ * Creates a JSON-lines logger. Level comes from `POWERTOOLS_LOG_LEVEL` or `LOG_LEVEL`.
+ * @default level `info`, writes to stdout (`console.log`, which Lambda ships to CloudWatch)
+ */
+export function createLogger(base: LogFields = {}, write: (line: string) => void = (l) => console.log(l)): Logger {
+  const threshold = LogLevel[levelFromEnv()];
+  const emit = (level: LogLevelName, message: string, fields?: LogFields): void => {
+    if (LogLevel[level] < threshold) return;
+    write(JSON.stringify({ level: level.toUpperCase(), message, timestamp: new Date().toISOString(), ...base, ...fields }));
+  };
+  return {
+    debug: (m, f) => emit('debug', m, f),
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+    child: (fields) => createLogger({ ...base, ...fields }, write),
+  };
+}

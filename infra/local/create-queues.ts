@@ -1,0 +1,49 @@
+import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { SQS_MAX_MESSAGE_BYTES } from '../../jobs/job-message';
+import { physicalQueueNames, QUEUES } from '../queue-definitions';
+import type { QueueDefinition, QueueName } from '../queue-definitions';
+
+/** URLs and ARNs of one job queue and its dead-letter queue. */
+export interface CreatedQueue {
+  readonly url: string;
+  readonly arn: string;
+  readonly deadLetterUrl: string;
+  readonly deadLetterArn: string;
+}
+
+async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string>): Promise<{ url: string; arn: string }> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  if (!QueueUrl) throw new Error(`CreateQueue for ${name} returned no QueueUrl.`);
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  const arn = Attributes?.QueueArn;
+  if (!arn) throw new Error(`GetQueueAttributes for ${name} returned no QueueArn.`);
+  return { url: QueueUrl, arn };
+}
+
+/** SQS attributes of a job queue, given its dead-letter queue's ARN; the same values the template sets. */
+export function jobQueueAttributes(definition: QueueDefinition, deadLetterArn: string): Record<string, string> {
+  return {
+    VisibilityTimeout: String(definition.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(definition.messageRetentionSeconds),
+    MaximumMessageSize: String(SQS_MAX_MESSAGE_BYTES),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: definition.maxReceiveCount }),
+  };
+}
+
+/**
+ * Creates every queue of `infra/queues.json` (and its dead-letter queue with a redrive policy) on the SQS
+ * endpoint the client points at. Idempotent: existing queues with the same attributes are reused.
+ */
+export async function createJobQueues(sqs: SQSClient, stage: string): Promise<Record<QueueName, CreatedQueue>> {
+  const created = {} as Record<QueueName, CreatedQueue>;
+  for (const [queue, definition] of Object.entries(QUEUES) as [QueueName, QueueDefinition][]) {
+    const names = physicalQueueNames(stage, queue);
+    const dlq = await createQueue(sqs, names.deadLetter, {
+      MessageRetentionPeriod: String(definition.deadLetter.messageRetentionSeconds),
+    });
+    const main = await createQueue(sqs, names.queue, jobQueueAttributes(definition, dlq.arn));
+    created[queue] = { url: main.url, arn: main.arn, deadLetterUrl: dlq.url, deadLetterArn: dlq.arn };
+  }
+  return created;
+}

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+
+/** A Lambda handler for SQS events. */
+export type SqsLambdaHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+
+/** Options of {@link startLambdaRunner}. */
+export interface LambdaRunnerOptions {
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+  readonly handler: SqsLambdaHandler;
+  /** @default 10 */
+  readonly batchSize?: number;
+  /** Pollers, each invoking the handler one batch at a time (Lambda's concurrency). @default 2 */
+  readonly concurrency?: number;
+  /** Function timeout, passed to the handler as remaining time. @default 30000 */
+  readonly timeoutMs?: number;
+  /** Long-poll wait per receive, seconds; also how long `stop` may wait for a receive in flight. @default 1 */
+  readonly waitTimeSeconds?: number;
+  /** Function name in the context. @default 'local-function' */
+  readonly functionName?: string;
+  /** Called when an invocation throws (the whole batch is then left for redelivery). */
+  readonly onError?: (err: unknown) => void;
+}
+
+/** A running runner. */
+export interface LambdaRunner {
+  /** Invocations made so far. */
+  readonly invocations: number;
+  /** Stops polling, waits for invocations in flight. */
+  stop(): Promise<void>;
+}
+
+function toRecord(message: Message, queueArn: string, region: string): SQSRecord {
+  const a = message.Attributes ?? {};
+  return {
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
+      SentTimestamp: a.SentTimestamp ?? String(Date.now()),
+      SenderId: a.SenderId ?? 'local',
+      ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: region,
+  };
+}
+
+function lambdaContext(functionName: string, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
+  const requestId = randomUUID();
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/**
+ * Plays Lambda's SQS event source: long-polls the queue, invokes the handler with real `SQSEvent` batches,
+ * deletes the records that succeeded and leaves the rest (listed in `batchItemFailures`, or the whole batch
+ * when the handler throws) to reappear after the visibility timeout.
+ */
+export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<LambdaRunner> {
+  const { sqs, queueUrl, handler } = options;
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  const queueArn = Attributes?.QueueArn ?? queueUrl;
+  const region = process.env.AWS_REGION ?? 'us-east-1';
+  const abort = new AbortController();
+  let invocations = 0;
+
+  const invoke = async (messages: Message[]): Promise<void> => {
+    const records = messages.map((m) => toRecord(m, queueArn, region));
+    let failed: Set<string>;
+    try {
+      invocations += 1;
+      const response = await handler({ Records: records }, lambdaContext(options.functionName ?? 'local-function', options.timeoutMs ?? 30_000));
+      failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    } catch (err) {
+      options.onError?.(err);
+      return;
+    }
+    const done = records.filter((r) => !failed.has(r.messageId));
+    if (done.length === 0) return;
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
+      }),
+    );
+  };
+
+  const poll = async (): Promise<void> => {
+    while (!abort.signal.aborted) {
+      try {
+        const { Messages } = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: options.batchSize ?? 10,
+            WaitTimeSeconds: options.waitTimeSeconds ?? 1,
+            MessageSystemAttributeNames: ['All'],
+          }),
+        );
+        if (Messages && Messages.length > 0) await invoke(Messages);
+      } catch (err) {
+        if (abort.signal.aborted) return;
+        options.onError?.(err);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  };
+  const pollers = Array.from({ length: options.concurrency ?? 2 }, poll);
+  return {
+    get invocations() {
+      return invocations;
+    },
+    stop: async () => {
+      abort.abort();
+      await Promise.all(pollers);
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import type { QueueName } from '../queue-definitions';
+import { createSqsClient } from '../../jobs/sqs-client';
+import { createJobQueues } from './create-queues';
+import type { CreatedQueue } from './create-queues';
+import { applyLocalAwsEnv, configuredSqsEndpoint } from './local-aws-env';
+import { startLocalSqsServer } from './sqs-server';
+import { startTemporalDevServer } from './temporal-dev-server';
+
+/** Options of {@link startLocalStack}. */
+export interface LocalStackOptions {
+  /** Stage prefix of queue names. @default 'local' */
+  readonly stage?: string;
+  /** Serve the Temporal Web UI. @default false */
+  readonly ui?: boolean;
+  /** Where progress lines go. @default nowhere */
+  readonly log?: (line: string) => void;
+}
+
+/** The servers and queues of a running local stack. */
+export interface LocalStack {
+  /** `host:port` of Temporal. */
+  readonly temporalAddress: string;
+  readonly namespace: string;
+  /** Temporal Web UI, when this stack started the server with the UI on. */
+  readonly temporalUiUrl?: string;
+  /** SQS endpoint URL. */
+  readonly sqsEndpoint: string;
+  /** Every job queue of `infra/queues.json`, created on the endpoint. */
+  readonly queues: Record<QueueName, CreatedQueue>;
+  /** Stops the servers this stack started (not the ones it found through the environment). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Brings up what the functions and the worker need on this machine: a Temporal dev server (or the one in
+ * `TEMPORAL_ADDRESS`), an SQS endpoint (fauxqs, or the one in `AWS_ENDPOINT_URL_SQS` / `AWS_ENDPOINT_URL`),
+ * and the job queues. Sets `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE` and the SDK's SQS settings in `process.env`.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    let temporalAddress = process.env.TEMPORAL_ADDRESS;
+    let temporalUiUrl: string | undefined;
+    const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
+    if (!temporalAddress) {
+      const server = await startTemporalDevServer({ ui: options.ui, log: options.log });
+      stops.push(server.stop);
+      temporalAddress = server.address;
+      temporalUiUrl = server.uiUrl;
+    } else {
+      options.log?.(`Using Temporal at ${temporalAddress} (TEMPORAL_ADDRESS)`);
+    }
+    let sqsEndpoint = configuredSqsEndpoint();
+    if (!sqsEndpoint) {
+      const sqsServer = await startLocalSqsServer();
+      stops.push(sqsServer.stop);
+      sqsEndpoint = sqsServer.endpoint;
+      options.log?.(`SQS (fauxqs) on ${sqsEndpoint}`);
+    } else {
+      options.log?.(`Using SQS at ${sqsEndpoint}`);
+    }
+    applyLocalAwsEnv(sqsEndpoint);
+    process.env.TEMPORAL_ADDRESS = temporalAddress;
+    process.env.TEMPORAL_NAMESPACE = namespace;
+    const sqs = createSqsClient();
+    const queues = await createJobQueues(sqs, options.stage ?? 'local');
+    sqs.destroy();
+    return { temporalAddress, namespace, temporalUiUrl, sqsEndpoint, queues, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,159 @@
+import { JobMessageError, JobMessageProblem } from './errors';
+import type { JsonPayload } from './payloads';
+
+/** The version of the message contract this code writes and reads. See `docs/message-contract.md`. */
+export const JOB_MESSAGE_VERSION = 1;
+
+/**
+ * Largest message body the project sends, in bytes: SQS's classic limit, which every SQS implementation
+ * accepts. The queues are created with the same `MaximumMessageSize`.
+ */
+export const SQS_MAX_MESSAGE_BYTES = 262_144;
+
+/** Identifies the Temporal activity a job message belongs to. */
+export interface JobActivityRef {
+  /** Temporal namespace of the workflow. */
+  readonly namespace: string;
+  /** Id of the workflow that scheduled the activity. */
+  readonly workflowId: string;
+  /** Run id of that workflow; absent in id mode means "the latest run". */
+  readonly runId?: string;
+  /** Activity id, stable across the activity's retries. */
+  readonly activityId: string;
+}
+
+/** A job message, version 1, as it travels in an SQS message body. */
+export interface JobMessage extends JobActivityRef {
+  /** Contract version; always {@link JOB_MESSAGE_VERSION}. */
+  readonly v: typeof JOB_MESSAGE_VERSION;
+  /** Job name (see `jobs/catalog.ts`). */
+  readonly job: string;
+  /** Base64 task token of the activity attempt; absent for producers that complete by ids. */
+  readonly taskToken?: string;
+  /** Temporal activity type; equal to `job` for dispatched jobs. */
+  readonly activityType: string;
+  /** Attempt number of the activity, starting at 1. */
+  readonly attempt: number;
+  /** Key stable across retries of the same activity: `workflowId/activityId`. */
+  readonly idempotencyKey: string;
+  /** ISO time after which the attempt can no longer be completed (earliest of start- and schedule-to-close). */
+  readonly deadline?: string;
+  /** Heartbeat timeout of the activity in milliseconds, when it has one. */
+  readonly heartbeatTimeoutMs?: number;
+  /** The job input as a Temporal payload made by the worker's data converter. */
+  readonly input: JsonPayload;
+}
+
+/** A decoded message with its task token as bytes, ready for the completion client. */
+export interface DecodedJobMessage extends JobMessage {
+  /** The task token decoded from base64, when the message carries one. */
+  readonly taskTokenBytes?: Uint8Array;
+}
+
+/** Builds the idempotency key of an activity: stable across its retries. */
+export function idempotencyKeyOf(workflowId: string, activityId: string): string {
+  return `${workflowId}/${activityId}`;
+}
+
+/** Serialises a job message and checks it fits in one SQS message. @throws JobMessageError (`too-large`) */
+export function encodeJobMessage(message: JobMessage): string {
+  const body = JSON.stringify(message);
+  const bytes = Buffer.byteLength(body, 'utf8');
+  if (bytes > SQS_MAX_MESSAGE_BYTES) {
+    throw new JobMessageError(
+      JobMessageProblem.TooLarge,
+      `Job "${message.job}" message is ${bytes} bytes, over the SQS limit of ${SQS_MAX_MESSAGE_BYTES}: ` +
+        'pass a reference (e.g. an S3 key) instead of the data itself.',
+    );
+  }
+  return body;
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function requireString(body: Record<string, unknown>, field: string, optional = false): string | undefined {
+  const value = body[field];
+  if (value === undefined && optional) return undefined;
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new JobMessageError(JobMessageProblem.MissingField, `Job message field "${field}" is missing or not a non-empty string.`);
+  }
+  return value;
+}
+
+function requirePayload(value: unknown): JsonPayload {
+  const payload = value as Partial<JsonPayload> | null;
+  if (
+    typeof payload !== 'object' ||
+    payload === null ||
+    typeof payload.data !== 'string' ||
+    typeof payload.metadata !== 'object' ||
+    payload.metadata === null ||
+    !Object.values(payload.metadata).every((v) => typeof v === 'string')
+  ) {
+    throw new JobMessageError(
+      JobMessageProblem.MissingField,
+      'Job message field "input" must be a payload: { metadata: { key: base64 }, data: base64 }.',
+    );
+  }
+  return { metadata: payload.metadata, data: payload.data };
+}
+
+/**
+ * Parses and validates an SQS message body against the message contract.
+ * @throws JobMessageError naming what is wrong; its text never contains the token or the input.
+ */
+export function decodeJobMessage(raw: string): DecodedJobMessage {
+  if (Buffer.byteLength(raw, 'utf8') > SQS_MAX_MESSAGE_BYTES) {
+    throw new JobMessageError(JobMessageProblem.TooLarge, `Job message is over ${SQS_MAX_MESSAGE_BYTES} bytes.`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new JobMessageError(JobMessageProblem.NotJson, 'Job message body is not JSON.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new JobMessageError(JobMessageProblem.NotJson, 'Job message body is not a JSON object.');
+  }
+  const body = parsed as Record<string, unknown>;
+  if (body.v !== JOB_MESSAGE_VERSION) {
+    throw new JobMessageError(
+      JobMessageProblem.UnsupportedVersion,
+      `Job message version ${JSON.stringify(body.v)} is not supported; this runtime reads version ${JOB_MESSAGE_VERSION}.`,
+    );
+  }
+  const taskToken = requireString(body, 'taskToken', true);
+  if (taskToken !== undefined && !BASE64.test(taskToken)) {
+    throw new JobMessageError(JobMessageProblem.BadToken, 'Job message field "taskToken" is not valid base64.');
+  }
+  const attempt = body.attempt;
+  if (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1) {
+    throw new JobMessageError(JobMessageProblem.MissingField, 'Job message field "attempt" must be an integer ≥ 1.');
+  }
+  const heartbeatTimeoutMs = body.heartbeatTimeoutMs;
+  if (heartbeatTimeoutMs !== undefined && (typeof heartbeatTimeoutMs !== 'number' || heartbeatTimeoutMs <= 0)) {
+    throw new JobMessageError(JobMessageProblem.MissingField, 'Job message field "heartbeatTimeoutMs" must be a positive number.');
+  }
+  const deadline = requireString(body, 'deadline', true);
+  if (deadline !== undefined && Number.isNaN(Date.parse(deadline))) {
+    throw new JobMessageError(JobMessageProblem.MissingField, 'Job message field "deadline" must be an ISO date.');
+  }
+  const workflowId = requireString(body, 'workflowId') as string;
+  const activityId = requireString(body, 'activityId') as string;
+  return {
+    v: JOB_MESSAGE_VERSION,
+    job: requireString(body, 'job') as string,
+    taskToken,
+    taskTokenBytes: taskToken === undefined ? undefined : new Uint8Array(Buffer.from(taskToken, 'base64')),
+    namespace: requireString(body, 'namespace') as string,
+    workflowId,
+    runId: requireString(body, 'runId', true),
+    activityId,
+    activityType: requireString(body, 'activityType') as string,
+    attempt,
+    idempotencyKey: requireString(body, 'idempotencyKey', true) ?? idempotencyKeyOf(workflowId, activityId),
+    deadline,
+    heartbeatTimeoutMs: heartbeatTimeoutMs as number | undefined,
+    input: requirePayload(body.input),
+  };
+}

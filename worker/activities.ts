@@ -1,0 +1,81 @@
+import { CompleteAsyncError, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { DataConverter } from '@temporalio/common';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { QueueName } from '../infra/queue-definitions';
+import type { AnyJob } from '../jobs/define-job';
+import { JobMessageError } from '../jobs/errors';
+import { encodeJobMessage, idempotencyKeyOf, JOB_MESSAGE_VERSION } from '../jobs/job-message';
+import type { JobMessage } from '../jobs/job-message';
+import { encodeJsonPayload } from '../jobs/payloads';
+
+/** What the dispatching activities need. */
+export interface JobActivitiesOptions {
+  /** The jobs to register; one dispatching activity each, named after the job. */
+  readonly jobs: Readonly<Record<string, AnyJob>>;
+  /** SQS client used to send job messages. */
+  readonly sqs: SQSClient;
+  /** URL of each logical queue the jobs use. */
+  readonly queueUrls: Readonly<Partial<Record<QueueName, string>>>;
+  /**
+   * The worker's data converter, so job input in SQS is encoded exactly as Temporal payloads are.
+   * @default Temporal's default converter, no codecs
+   */
+  readonly dataConverter?: DataConverter;
+}
+
+/** Computes the attempt's deadline: the earlier of its start-to-close and schedule-to-close deadlines. */
+function attemptDeadline(info: Context['info'], now: number): string | undefined {
+  const candidates: number[] = [];
+  if (info.startToCloseTimeoutMs > 0) candidates.push(now + info.startToCloseTimeoutMs);
+  if (info.scheduleToCloseTimeoutMs > 0) candidates.push(info.scheduledTimestampMs + info.scheduleToCloseTimeoutMs);
+  return candidates.length === 0 ? undefined : new Date(Math.min(...candidates)).toISOString();
+}
+
+/**
+ * Creates one dispatching activity per job. Each sends the job message (task token, ids, input payload) to
+ * the job's queue and leaves the activity open for the Lambda function to complete.
+ *
+ * @throws ApplicationFailure (non-retryable, type `JobInputTooLarge`) when the message would exceed SQS's limit.
+ */
+export function createJobActivities(options: JobActivitiesOptions): Record<string, (input: unknown) => Promise<never>> {
+  const activities: Record<string, (input: unknown) => Promise<never>> = {};
+  for (const job of Object.values(options.jobs)) {
+    const queueUrl = options.queueUrls[job.queue];
+    if (!queueUrl) {
+      throw new TypeError(`No queue URL for queue "${job.queue}" of job "${job.name}": pass it in queueUrls.`);
+    }
+    activities[job.name] = async (input: unknown): Promise<never> => {
+      const { info } = Context.current();
+      const workflow = info.workflowExecution;
+      if (!workflow) throw ApplicationFailure.nonRetryable(`Job "${job.name}" must be called from a workflow.`, 'NotInWorkflow');
+      const message: JobMessage = {
+        v: JOB_MESSAGE_VERSION,
+        job: job.name,
+        taskToken: info.base64TaskToken,
+        namespace: info.namespace,
+        workflowId: workflow.workflowId,
+        runId: workflow.runId,
+        activityId: info.activityId,
+        activityType: info.activityType,
+        attempt: info.attempt,
+        idempotencyKey: idempotencyKeyOf(workflow.workflowId, info.activityId),
+        deadline: attemptDeadline(info, Date.now()),
+        heartbeatTimeoutMs: info.heartbeatTimeoutMs || undefined,
+        input: await encodeJsonPayload(input, options.dataConverter),
+      };
+      let body: string;
+      try {
+        body = encodeJobMessage(message);
+      } catch (err) {
+        if (err instanceof JobMessageError) throw ApplicationFailure.nonRetryable(err.message, 'JobInputTooLarge');
+        throw err;
+      }
+      await options.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+      Context.current().log.info('job dispatched', { job: job.name, queue: job.queue });
+      throw new CompleteAsyncError();
+    };
+  }
+  return activities;
+}

@@ -1,0 +1,50 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { WorkerOptions } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { QueueName } from '../infra/queue-definitions';
+import { JOBS } from '../jobs/catalog';
+import type { AnyJob } from '../jobs/define-job';
+import { createJobActivities } from './activities';
+import { TASK_QUEUE } from './constants';
+
+/** Options of {@link createJobWorker}. */
+export interface JobWorkerOptions {
+  /** Connection to the Temporal frontend. */
+  readonly connection: NativeConnection;
+  /** @default 'default' */
+  readonly namespace?: string;
+  /** @default {@link TASK_QUEUE} */
+  readonly taskQueue?: string;
+  /** SQS client the dispatching activities send with. */
+  readonly sqs: SQSClient;
+  /** URL of each logical queue. */
+  readonly queueUrls: Readonly<Partial<Record<QueueName, string>>>;
+  /** @default every job in `jobs/catalog.ts` */
+  readonly jobs?: Readonly<Record<string, AnyJob>>;
+  /** Data converter shared with the functions. @default Temporal's default */
+  readonly dataConverter?: DataConverter;
+  /** Pre-built workflow bundle (production); without it, workflows are bundled at start-up. */
+  readonly workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+/** Path of the workflows module, for bundling. */
+export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows.ts', import.meta.url));
+
+/** Creates a worker that hosts the workflows and one dispatching activity per job. */
+export async function createJobWorker(options: JobWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createJobActivities({
+      jobs: options.jobs ?? JOBS,
+      sqs: options.sqs,
+      queueUrls: options.queueUrls,
+      dataConverter: options.dataConverter,
+    }),
+    dataConverter: options.dataConverter,
+  });
+}
