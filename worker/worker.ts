@@ -25,6 +25,8 @@ export interface JobWorkerOptions {
   readonly jobs?: Readonly<Record<string, AnyJob>>;
   /** Data converter shared with the functions. @default Temporal's default */
   readonly dataConverter?: DataConverter;
+  /** Workflows module to bundle at start-up. @default {@link WORKFLOWS_PATH} */
+  readonly workflowsPath?: string;
   /** Pre-built workflow bundle (production); without it, workflows are bundled at start-up. */
   readonly workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -38,7 +40,7 @@ export async function createJobWorker(options: JobWorkerOptions): Promise<Worker
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? TASK_QUEUE,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: options.workflowsPath ?? WORKFLOWS_PATH }),
     activities: createJobActivities({
       jobs: options.jobs ?? JOBS,
       sqs: options.sqs,

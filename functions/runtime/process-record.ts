@@ -25,6 +25,9 @@ export interface RecordDeps {
   readonly log: Logger;
 }
 
+/** Longest the runtime waits for an aborted handler to settle before it reports to Temporal. */
+export const ABORT_GRACE_MS = 2_000;
+
 type HandlerResult =
   | { readonly kind: 'returned'; readonly value: unknown }
   | { readonly kind: 'threw'; readonly error: unknown }
@@ -78,7 +81,11 @@ async function runHandler(
       );
     const stopped = heartbeater.stopped.then((reason): HandlerResult => ({ kind: 'stopped', reason }));
     const result = await Promise.race([handled, stopped]);
-    if (result.kind === 'stopped') abort.abort(new Error(`The activity was ${result.reason}.`));
+    if (result.kind === 'stopped') {
+      abort.abort(new Error(`The activity was ${result.reason}.`));
+      // Give the handler a bounded moment to wind down so nothing of it is left running after we report.
+      await Promise.race([handled, new Promise((r) => setTimeout(r, ABORT_GRACE_MS))]);
+    }
     return result;
   } finally {
     if (expiry) clearTimeout(expiry);

@@ -34,10 +34,16 @@ export function jobQueueAttributes(definition: QueueDefinition, deadLetterArn: s
 /**
  * Creates every queue of `infra/queues.json` (and its dead-letter queue with a redrive policy) on the SQS
  * endpoint the client points at. Idempotent: existing queues with the same attributes are reused.
+ * `overrides` exist for tests that need, say, a one-second visibility timeout; the stacks pass none.
  */
-export async function createJobQueues(sqs: SQSClient, stage: string): Promise<Record<QueueName, CreatedQueue>> {
+export async function createJobQueues(
+  sqs: SQSClient,
+  stage: string,
+  overrides: Partial<QueueDefinition> = {},
+): Promise<Record<QueueName, CreatedQueue>> {
   const created = {} as Record<QueueName, CreatedQueue>;
-  for (const [queue, definition] of Object.entries(QUEUES) as [QueueName, QueueDefinition][]) {
+  for (const [queue, fromFile] of Object.entries(QUEUES) as [QueueName, QueueDefinition][]) {
+    const definition = { ...fromFile, ...overrides };
     const names = physicalQueueNames(stage, queue);
     const dlq = await createQueue(sqs, names.deadLetter, {
       MessageRetentionPeriod: String(definition.deadLetter.messageRetentionSeconds),

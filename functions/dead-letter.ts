@@ -1,0 +1,4 @@
+import { createDeadLetterHandler } from './runtime/dead-letter-handler';
+
+/** Lambda entry point for the dead-letter queues: fails dead-lettered activities as `DeadLettered`. */
+export const handler = createDeadLetterHandler();

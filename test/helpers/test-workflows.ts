@@ -1,0 +1,44 @@
+import { CancellationScope, condition, defineSignal, proxyActivities, setHandler, ActivityCancellationType } from '@temporalio/workflow';
+import { proxyJobs } from '../../jobs/proxy-jobs';
+import { TEST_JOBS } from './test-jobs';
+
+const jobs = proxyJobs(TEST_JOBS);
+
+export async function echoWorkflow(text: string) {
+  return jobs.echo({ text });
+}
+export async function refuseWorkflow(reason: string) {
+  return jobs.refuse({ reason });
+}
+export async function flakyWorkflow() {
+  return jobs.flaky({ n: 1 });
+}
+export async function orphanWorkflow() {
+  return jobs.orphan({ x: 1 });
+}
+
+export const cancelSignal = defineSignal('cancel');
+
+/** Starts a long `wait` job and cancels it when signalled, waiting for the cancellation to be reported. */
+export async function cancelWaitWorkflow(): Promise<string> {
+  const { [TEST_JOBS.wait.name]: waitJob } = proxyActivities<Record<string, (i: { ms: number }) => Promise<unknown>>>({
+    startToCloseTimeout: TEST_JOBS.wait.startToCloseTimeout,
+    heartbeatTimeout: TEST_JOBS.wait.heartbeatTimeout,
+    retry: TEST_JOBS.wait.retry,
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+  let cancel = false;
+  setHandler(cancelSignal, () => {
+    cancel = true;
+  });
+  const scope = new CancellationScope();
+  const running = scope.run(() => (waitJob as (i: { ms: number }) => Promise<unknown>)({ ms: 50_000 }));
+  await condition(() => cancel);
+  scope.cancel();
+  try {
+    await running;
+    return 'not-cancelled';
+  } catch (err) {
+    return (err as Error & { cause?: Error }).cause?.name ?? (err as Error).name;
+  }
+}
