@@ -8,6 +8,9 @@ import { temporalConnectionConfig } from './config';
  */
 export const IDLE_RECONNECT_MS = 300_000;
 
+/** Longest a connect may take; a Lambda invocation has better use for its time than waiting longer. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
 interface CachedClient {
   readonly client: Promise<Client>;
   lastUsed: number;
@@ -25,7 +28,7 @@ export function setClientDataConverter(converter: DataConverter | undefined): vo
 async function connect(): Promise<Client> {
   const { address, namespace } = temporalConnectionConfig();
   connectCount += 1;
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect({ address, connectTimeout: CONNECT_TIMEOUT_MS });
   return new Client({ connection, namespace, dataConverter });
 }
 

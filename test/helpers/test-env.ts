@@ -43,7 +43,7 @@ export interface TestEnv {
   /** Receives up to `max` messages from a queue, waiting up to `seconds`. */
   receive(queueUrl: string, max?: number, seconds?: number): Promise<Message[]>;
   /** Invokes the test function with these messages as one batch. */
-  invoke(messages: Message[], remainingMs?: number): ReturnType<SqsJobHandler>;
+  invoke(messages: readonly (Message | string)[], remainingMs?: number): ReturnType<SqsJobHandler>;
   stop(): Promise<void>;
 }
 

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { JobMessageError, JobMessageProblem } from '../../jobs/errors';
+import { decodeJobMessage, encodeJobMessage, JOB_MESSAGE_VERSION, SQS_MAX_MESSAGE_BYTES } from '../../jobs/job-message';
+import type { JobMessage } from '../../jobs/job-message';
+import { encodeJsonPayload } from '../../jobs/payloads';
+
+const TOKEN = Buffer.from('opaque-task-token-bytes').toString('base64');
+
+async function aMessage(overrides: Partial<JobMessage> = {}): Promise<JobMessage> {
+  return {
+    v: JOB_MESSAGE_VERSION,
+    job: 'greet',
+    taskToken: TOKEN,
+    namespace: 'default',
+    workflowId: 'wf-1',
+    runId: 'run-1',
+    activityId: '1',
+    activityType: 'greet',
+    attempt: 1,
+    idempotencyKey: 'wf-1/1',
+    deadline: new Date(Date.now() + 60_000).toISOString(),
+    heartbeatTimeoutMs: 10_000,
+    input: await encodeJsonPayload({ name: 'Ada' }),
+    ...overrides,
+  };
+}
+
+function problemOf(body: string): JobMessageProblem {
+  try {
+    decodeJobMessage(body);
+  } catch (err) {
+    expect(err).toBeInstanceOf(JobMessageError);
+    expect((err as Error).message).not.toContain(TOKEN);
+    return (err as JobMessageError).problem;
+  }
+  throw new Error('decoded without error');
+}
+
+describe('job message contract v1', () => {
+  it('round-trips a message and decodes the token to bytes', async () => {
+    const message = await aMessage();
+    const decoded = decodeJobMessage(encodeJobMessage(message));
+    expect(decoded).toMatchObject({ ...message, taskTokenBytes: new Uint8Array(Buffer.from('opaque-task-token-bytes')) });
+  });
+
+  it('accepts a message without token (completion by ids) and derives the idempotency key', async () => {
+    const { taskToken: _t, idempotencyKey: _k, ...rest } = await aMessage();
+    const decoded = decodeJobMessage(JSON.stringify(rest));
+    expect(decoded.taskTokenBytes).toBeUndefined();
+    expect(decoded.idempotencyKey).toBe('wf-1/1');
+  });
+
+  it.each([
+    ['not JSON', () => 'hello', JobMessageProblem.NotJson],
+    ['a JSON array', () => '[1,2]', JobMessageProblem.NotJson],
+    ['an unknown version', (m: JobMessage) => JSON.stringify({ ...m, v: 2 }), JobMessageProblem.UnsupportedVersion],
+    ['no version', (m: JobMessage) => JSON.stringify({ ...m, v: undefined }), JobMessageProblem.UnsupportedVersion],
+    ['no workflowId', (m: JobMessage) => JSON.stringify({ ...m, workflowId: undefined }), JobMessageProblem.MissingField],
+    ['an empty job', (m: JobMessage) => JSON.stringify({ ...m, job: '' }), JobMessageProblem.MissingField],
+    ['attempt 0', (m: JobMessage) => JSON.stringify({ ...m, attempt: 0 }), JobMessageProblem.MissingField],
+    ['a bad deadline', (m: JobMessage) => JSON.stringify({ ...m, deadline: 'soon' }), JobMessageProblem.MissingField],
+    ['an input that is not a payload', (m: JobMessage) => JSON.stringify({ ...m, input: { name: 'Ada' } }), JobMessageProblem.MissingField],
+    ['a token that is not base64', (m: JobMessage) => JSON.stringify({ ...m, taskToken: `${TOKEN}!` }), JobMessageProblem.BadToken],
+    ['an oversize body', (m: JobMessage) => JSON.stringify({ ...m, pad: 'x'.repeat(SQS_MAX_MESSAGE_BYTES) }), JobMessageProblem.TooLarge],
+  ])('rejects %s with a clear problem that never quotes the token', async (_name, make, problem) => {
+    expect(problemOf(make(await aMessage()))).toBe(problem);
+  });
+
+  it('refuses to encode a message over the SQS limit and says what to do', async () => {
+    const message = await aMessage({ input: await encodeJsonPayload({ blob: 'x'.repeat(SQS_MAX_MESSAGE_BYTES) }) });
+    expect(() => encodeJobMessage(message)).toThrow(/over the SQS limit.*pass a reference/);
+  });
+});
