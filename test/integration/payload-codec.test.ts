@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import { startTestEnv } from '../helpers/test-env';
+import type { TestEnv } from '../helpers/test-env';
+
+const SECRET = 'plaintext-that-must-not-leak';
+
+/** XOR "encryption": enough to prove the codec covers SQS and results, not a real cipher. */
+const xorCodec: PayloadCodec = {
+  async encode(payloads: Payload[]) {
+    return payloads.map((p) => ({
+      metadata: { encoding: new TextEncoder().encode('binary/xor'), inner: new TextEncoder().encode(JSON.stringify(Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])))) },
+      data: Uint8Array.from(p.data ?? [], (b) => b ^ 0x5a),
+    }));
+  },
+  async decode(payloads: Payload[]) {
+    return payloads.map((p) => {
+      if (new TextDecoder().decode(p.metadata?.encoding) !== 'binary/xor') return p;
+      const inner = JSON.parse(new TextDecoder().decode(p.metadata?.inner)) as Record<string, string>;
+      return {
+        metadata: Object.fromEntries(Object.entries(inner).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+        data: Uint8Array.from(p.data ?? [], (b) => b ^ 0x5a),
+      };
+    });
+  },
+};
+
+describe('a payload codec shared by worker, SQS message and function', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await startTestEnv({ runner: false, dataConverter: { payloadCodecs: [xorCodec] } });
+  });
+  afterAll(() => env?.stop());
+
+  it('encodes the input in SQS and decodes the result in the workflow', async () => {
+    const handle = await env.start('echoWorkflow', SECRET);
+    const [message] = await env.receive(env.queue.url, 1, 10);
+    expect(message?.Body).toBeDefined();
+    expect(message?.Body).not.toContain(SECRET);
+    expect(Buffer.from(JSON.parse(message?.Body ?? '{}').input.data, 'base64').toString()).not.toContain(SECRET);
+    const response = await env.invoke([message!]);
+    expect(response.batchItemFailures).toEqual([]);
+    await expect(handle.result()).resolves.toEqual({ echoed: SECRET.toUpperCase(), by: 'test-function', attempt: 1 });
+  });
+
+  it('rejects at dispatch an input over the SQS limit, non-retryably, without sending it', async () => {
+    const handle = await env.start('echoWorkflow', 'x'.repeat(300_000));
+    const err = await handle.result().then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const failure = ((err as WorkflowFailedError).cause as ActivityFailure).cause as ApplicationFailure;
+    expect(failure.type).toBe('JobInputTooLarge');
+    expect(failure.nonRetryable).toBe(true);
+    expect(await env.receive(env.queue.url, 1, 1)).toEqual([]);
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { RecordOutcome } from '../../functions/runtime/errors';
+import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
+import { freePort } from '../../infra/local/free-port';
+import { encodeJobMessage, JOB_MESSAGE_VERSION } from '../../jobs/job-message';
+import { encodeJsonPayload } from '../../jobs/payloads';
+import { sqsEvent } from '../helpers/sqs-events';
+import { TEST_HANDLERS } from '../helpers/test-jobs';
+
+describe('Temporal unreachable', () => {
+  it('leaves the record for redelivery within the invocation’s time instead of losing it', async () => {
+    process.env.TEMPORAL_ADDRESS = `127.0.0.1:${await freePort()}`;
+    const handler = createSqsJobHandler({ jobs: TEST_HANDLERS, prewarm: false });
+    const body = encodeJobMessage({
+      v: JOB_MESSAGE_VERSION,
+      job: 'test.echo',
+      taskToken: Buffer.from('token').toString('base64'),
+      namespace: 'default',
+      workflowId: 'wf',
+      activityId: '1',
+      activityType: 'test.echo',
+      attempt: 1,
+      idempotencyKey: 'wf/1',
+      input: await encodeJsonPayload({ text: 'x' }),
+    });
+    const event = sqsEvent([body]);
+    const started = Date.now();
+    const response = await handler(event, { getRemainingTimeInMillis: () => 8_000 });
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.messageId }]);
+    expect([...handler.lastOutcomes.values()]).toEqual([RecordOutcome.Retry]);
+    expect(Date.now() - started).toBeLessThan(8_000);
+  });
+});
