@@ -42,3 +42,8 @@ export async function cancelWaitWorkflow(): Promise<string> {
     return (err as Error & { cause?: Error }).cause?.name ?? (err as Error).name;
   }
 }
+
+/** Runs a `wait` job for `ms` and returns its result. */
+export async function waitWorkflow(ms: number) {
+  return jobs.wait({ ms });
+}

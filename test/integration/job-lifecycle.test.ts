@@ -3,6 +3,7 @@ import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@tempo
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
 import { observed } from '../helpers/test-jobs';
+import { temporalConnectCount } from '../../functions/runtime/temporal-client';
 
 /** Unwraps WorkflowFailedError → ActivityFailure → the failure the function reported. */
 async function activityFailureOf(result: Promise<unknown>): Promise<ApplicationFailure> {
@@ -61,5 +62,10 @@ describe('a job through worker → SQS → runner → function → Temporal', ()
     await handle.signal('cancel');
     await expect(handle.result()).resolves.toBe('CancelledFailure');
     expect(observed.waitAborted).toBe(before + 1);
+  });
+
+  it('reused one Temporal connection for every invocation of this container', () => {
+    expect(env.runner?.invocations).toBeGreaterThanOrEqual(5);
+    expect(temporalConnectCount()).toBe(1);
   });
 });
