@@ -1,0 +1,40 @@
+import type { QueueName } from '../infra/queue-definitions';
+import { QUEUES } from '../infra/queue-definitions';
+
+/** Where the production worker finds Temporal and the job queues. */
+export interface WorkerConfig {
+  readonly temporalAddress: string;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  readonly queueUrls: Readonly<Record<QueueName, string>>;
+}
+
+/** Environment variable holding the URL of a logical queue, e.g. `JOB_QUEUE_URL_JOBS` for `jobs`. */
+export function queueUrlVariable(queue: QueueName): string {
+  return `JOB_QUEUE_URL_${queue.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/**
+ * Reads the worker's settings from the environment: `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`,
+ * `TEMPORAL_TASK_QUEUE` and one `JOB_QUEUE_URL_<QUEUE>` per queue (the stack outputs `JobsQueueUrl` etc.).
+ * @throws Error listing every missing variable and where its value comes from
+ */
+export function readWorkerConfig(env: NodeJS.ProcessEnv, defaultTaskQueue: string): WorkerConfig {
+  const missing: string[] = [];
+  const temporalAddress = env.TEMPORAL_ADDRESS ?? '';
+  if (!temporalAddress) missing.push('TEMPORAL_ADDRESS (host:port of the Temporal frontend)');
+  const queueUrls = {} as Record<QueueName, string>;
+  for (const queue of Object.keys(QUEUES) as QueueName[]) {
+    const name = queueUrlVariable(queue);
+    const url = env[name];
+    if (!url) missing.push(`${name} (URL of the "${queue}" job queue; a stack output of the deployed service)`);
+    else queueUrls[queue] = url;
+  }
+  if (missing.length > 0) throw new Error(`The worker is missing configuration:\n  - ${missing.join('\n  - ')}`);
+  return {
+    temporalAddress,
+    namespace: env.TEMPORAL_NAMESPACE || 'default',
+    taskQueue: env.TEMPORAL_TASK_QUEUE || defaultTaskQueue,
+    queueUrls,
+  };
+}

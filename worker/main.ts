@@ -1,0 +1,36 @@
+/**
+ * `npm run worker`: the Temporal worker for production. Runs the workflow bundle built ahead of time
+ * (`npm run build:worker`), reads its settings from the environment (see `worker/config.ts`), and on
+ * SIGTERM / SIGINT stops polling, lets activities in flight finish, and exits.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { NativeConnection } from '@temporalio/worker';
+import { createSqsClient } from '../jobs/sqs-client';
+import { readWorkerConfig } from './config';
+import { TASK_QUEUE } from './constants';
+import { createJobWorker } from './worker';
+
+const bundlePath = process.env.WORKFLOW_BUNDLE_PATH ?? '.build/worker/workflow-bundle.js';
+if (!existsSync(bundlePath)) {
+  throw new Error(`No workflow bundle at ${bundlePath}: run "npm run build:worker" first, or set WORKFLOW_BUNDLE_PATH.`);
+}
+const config = readWorkerConfig(process.env, TASK_QUEUE);
+const connection = await NativeConnection.connect({ address: config.temporalAddress });
+const sqs = createSqsClient();
+try {
+  const worker = await createJobWorker({
+    connection,
+    namespace: config.namespace,
+    taskQueue: config.taskQueue,
+    sqs,
+    queueUrls: config.queueUrls,
+    workflowBundle: { code: readFileSync(bundlePath, 'utf8') },
+  });
+  console.log(`worker polling ${config.taskQueue} in ${config.namespace} at ${config.temporalAddress}`);
+  // The SDK's runtime turns SIGTERM/SIGINT into a graceful shutdown: run() resolves once drained.
+  await worker.run();
+  console.log('worker drained and stopped');
+} finally {
+  sqs.destroy();
+  await connection.close();
+}
