@@ -1,7 +1,12 @@
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { SQS_MAX_MESSAGE_BYTES } from '../../jobs/job-message';
-import { physicalQueueNames, QUEUES } from '../queue-definitions';
+import {
+  deadLetterQueueAttributeValues,
+  jobQueueAttributeValues,
+  physicalQueueNames,
+  QUEUES,
+  toSqsAttributes,
+} from '../queue-definitions';
 import type { QueueDefinition, QueueName } from '../queue-definitions';
 
 /** URLs and ARNs of one job queue and its dead-letter queue. */
@@ -23,12 +28,12 @@ async function createQueue(sqs: SQSClient, name: string, attributes: Record<stri
 
 /** SQS attributes of a job queue, given its dead-letter queue's ARN; the same values the template sets. */
 export function jobQueueAttributes(definition: QueueDefinition, deadLetterArn: string): Record<string, string> {
-  return {
-    VisibilityTimeout: String(definition.visibilityTimeoutSeconds),
-    MessageRetentionPeriod: String(definition.messageRetentionSeconds),
-    MaximumMessageSize: String(SQS_MAX_MESSAGE_BYTES),
-    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: definition.maxReceiveCount }),
-  };
+  return toSqsAttributes(jobQueueAttributeValues(definition, deadLetterArn));
+}
+
+/** SQS attributes of a job queue's dead-letter queue; the same values the template sets. */
+export function deadLetterQueueAttributes(definition: QueueDefinition): Record<string, string> {
+  return toSqsAttributes(deadLetterQueueAttributeValues(definition));
 }
 
 /**
@@ -44,10 +49,8 @@ export async function createJobQueues(
   const created = {} as Record<QueueName, CreatedQueue>;
   for (const [queue, fromFile] of Object.entries(QUEUES) as [QueueName, QueueDefinition][]) {
     const definition = { ...fromFile, ...overrides };
-    const names = physicalQueueNames(stage, queue);
-    const dlq = await createQueue(sqs, names.deadLetter, {
-      MessageRetentionPeriod: String(definition.deadLetter.messageRetentionSeconds),
-    });
+    const names = physicalQueueNames(stage, queue, definition);
+    const dlq = await createQueue(sqs, names.deadLetter, deadLetterQueueAttributes(definition));
     const main = await createQueue(sqs, names.queue, jobQueueAttributes(definition, dlq.arn));
     created[queue] = { url: main.url, arn: main.arn, deadLetterUrl: dlq.url, deadLetterArn: dlq.arn };
   }
