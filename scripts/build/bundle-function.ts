@@ -1,0 +1,79 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { zipFiles } from './zip-files';
+
+/** A Lambda function to bundle: its name (also its folder and zip name under `.build/`) and entry module. */
+export interface FunctionEntry {
+  /** Kebab-case name; `serverless.yml` points each function's `package.artifact` at `.build/<name>.zip`. */
+  readonly name: string;
+  /** TypeScript module exporting `handler`. */
+  readonly entry: string;
+}
+
+/** The functions `serverless.yml` deploys. */
+export const FUNCTION_ENTRIES: readonly FunctionEntry[] = [
+  { name: 'process-jobs', entry: 'functions/process-jobs.ts' },
+  { name: 'dead-letter', entry: 'functions/dead-letter.ts' },
+];
+
+/** Where bundles, zips and the generated stack resources go (git-ignored). */
+export const BUILD_DIR = '.build';
+
+/** esbuild target of the bundles; must match `provider.runtime` in `serverless.yml` (`nodejs22.x`). */
+export const BUNDLE_TARGET = 'node22';
+
+/** The Lambda runtime that runs {@link BUNDLE_TARGET} code. */
+export const LAMBDA_RUNTIME = 'nodejs22.x';
+
+/** What {@link bundleFunction} wrote. */
+export interface BuiltFunction {
+  readonly name: string;
+  /** `.build/<name>/index.mjs` */
+  readonly bundlePath: string;
+  /** `.build/<name>.zip`: `index.mjs` and its source map. */
+  readonly zipPath: string;
+  readonly bundleBytes: number;
+  readonly zipBytes: number;
+}
+
+// Some dependencies are CommonJS and call `require` for Node built-ins; in an ES module bundle esbuild's
+// shim needs a real `require` in scope to do that.
+const REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/**
+ * Bundles one function into a minified, tree-shaken ES module (`index.mjs`, handler `index.handler`) with a
+ * source map (file and line numbers only, no sources: the map stays small and the code stays out of the
+ * package), then zips exactly those two files.
+ */
+export async function bundleFunction(fn: FunctionEntry, root: string): Promise<BuiltFunction> {
+  const outDir = path.join(root, BUILD_DIR, fn.name);
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  const bundlePath = path.join(outDir, 'index.mjs');
+  await build({
+    absWorkingDir: root,
+    entryPoints: [fn.entry],
+    outfile: bundlePath,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: BUNDLE_TARGET,
+    minify: true,
+    treeShaking: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    legalComments: 'none',
+    banner: { js: REQUIRE_BANNER },
+    logLevel: 'warning',
+  });
+  const code = await readFile(bundlePath);
+  const map = await readFile(`${bundlePath}.map`);
+  const zip = zipFiles([
+    { name: 'index.mjs', data: code },
+    { name: 'index.mjs.map', data: map },
+  ]);
+  const zipPath = path.join(root, BUILD_DIR, `${fn.name}.zip`);
+  await writeFile(zipPath, zip);
+  return { name: fn.name, bundlePath, zipPath, bundleBytes: code.length, zipBytes: zip.length };
+}
