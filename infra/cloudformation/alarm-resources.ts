@@ -1,0 +1,107 @@
+import { DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS } from '../queue-definitions';
+import type { ConsumerName, QueueDefinition } from '../queue-definitions';
+import { getAtt, ref } from './intrinsics';
+import type { CfnResource, CfnValue } from './intrinsics';
+import { functionLogicalIds, PARAMETERS_YML, queueLogicalIds } from './logical-ids';
+
+// Notify the topic when there is one, in alarm and back to OK; otherwise the alarms only show in CloudWatch.
+const ALARM_TOPIC: CfnValue = {
+  'Fn::If': [
+    PARAMETERS_YML.hasAlarmTopic,
+    [{ 'Fn::If': [PARAMETERS_YML.useExistingAlarmTopic, ref(PARAMETERS_YML.alarmTopicArn), ref(PARAMETERS_YML.alarmTopic)] }],
+    ref('AWS::NoValue'),
+  ],
+};
+
+interface AlarmSpec {
+  readonly description: string;
+  readonly namespace: 'AWS/SQS' | 'AWS/Lambda';
+  readonly metric: string;
+  readonly dimension: { readonly Name: string; readonly Value: CfnValue };
+  readonly statistic: 'Maximum' | 'Sum';
+  readonly periodSeconds: number;
+  readonly threshold: number;
+}
+
+function alarm(spec: AlarmSpec): CfnResource {
+  return {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmDescription: spec.description,
+      Namespace: spec.namespace,
+      MetricName: spec.metric,
+      Dimensions: [spec.dimension],
+      Statistic: spec.statistic,
+      Period: spec.periodSeconds,
+      EvaluationPeriods: 1,
+      Threshold: spec.threshold,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: ALARM_TOPIC,
+      OKActions: ALARM_TOPIC,
+    },
+  };
+}
+
+/**
+ * Alarms of one job queue: a message reached its dead-letter queue, and the oldest waiting job is older
+ * than the queue's `oldestMessageAlarmSeconds` (the functions are not keeping up, or not running).
+ */
+export function queueAlarms(queue: string, definition: QueueDefinition): Record<string, CfnResource> {
+  const ids = queueLogicalIds(queue);
+  const ageLimit = definition.oldestMessageAlarmSeconds ?? DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS;
+  return {
+    [`${ids.deadLetter}MessagesAlarm`]: alarm({
+      description:
+        `A job message reached the "${queue}" dead-letter queue. The deadLetter function fails its activity as DeadLettered; ` +
+        'a message that stays could not be read or reported: read the deadLetter function logs, then redrive or delete it.',
+      namespace: 'AWS/SQS',
+      metric: 'ApproximateNumberOfMessagesVisible',
+      dimension: { Name: 'QueueName', Value: getAtt(ids.deadLetter, 'QueueName') },
+      statistic: 'Maximum',
+      periodSeconds: 60,
+      threshold: 0,
+    }),
+    [`${ids.queue}OldestMessageAlarm`]: alarm({
+      description:
+        `The oldest job on the "${queue}" queue has waited over ${ageLimit} s: processJobs is not keeping up or not running. ` +
+        'Check its errors and throttles, the event source mapping, and its maximumConcurrency in infra/queues.json.',
+      namespace: 'AWS/SQS',
+      metric: 'ApproximateAgeOfOldestMessage',
+      dimension: { Name: 'QueueName', Value: getAtt(ids.queue, 'QueueName') },
+      statistic: 'Maximum',
+      periodSeconds: 60,
+      threshold: ageLimit,
+    }),
+  };
+}
+
+/** Alarms of one function: any invocation error, any throttle, in five minutes. */
+export function functionAlarms(fn: ConsumerName): Record<string, CfnResource> {
+  const ids = functionLogicalIds(fn);
+  const dimension = { Name: 'FunctionName', Value: ref(ids.function) };
+  return {
+    [`${ids.function}ErrorsAlarm`]: alarm({
+      description:
+        `The ${fn} function failed whole invocations (records are reported one by one, so this is an init or runtime error: ` +
+        'a missing setting, Temporal unreachable at start, a timeout). Read its log group.',
+      namespace: 'AWS/Lambda',
+      metric: 'Errors',
+      dimension,
+      statistic: 'Sum',
+      periodSeconds: 300,
+      threshold: 0,
+    }),
+    [`${ids.function}ThrottlesAlarm`]: alarm({
+      description:
+        `The ${fn} function was throttled: the account's concurrency is exhausted. ` +
+        "Raise the account quota or lower the event sources' maximumConcurrency in infra/queues.json.",
+      namespace: 'AWS/Lambda',
+      metric: 'Throttles',
+      dimension,
+      statistic: 'Sum',
+      periodSeconds: 300,
+      threshold: 0,
+    }),
+  };
+}

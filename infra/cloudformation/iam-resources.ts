@@ -1,0 +1,79 @@
+import type { ConsumerName } from '../queue-definitions';
+import { getAtt, ref, STACK_NAME, sub } from './intrinsics';
+import type { CfnOutput, CfnResource, CfnValue } from './intrinsics';
+import { functionLogicalIds } from './logical-ids';
+
+/** Logical id of the managed policy the Temporal worker's role attaches. */
+export const WORKER_POLICY_ID = 'WorkerQueuePolicy';
+
+/** What a consuming function may do on its queues: exactly what Lambda's SQS event source needs. */
+export const CONSUMER_SQS_ACTIONS = [
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:GetQueueAttributes',
+] as const;
+
+/** What the worker may do on the job queues: send job messages, and look a queue's URL up by name. */
+export const WORKER_SQS_ACTIONS = ['sqs:SendMessage', 'sqs:GetQueueUrl'] as const;
+
+const policyDocument = (statements: readonly CfnValue[]): CfnValue => ({ Version: '2012-10-17', Statement: statements });
+
+/**
+ * The execution role of one consuming function: consume its own queues, write its own log group, nothing
+ * else. Reading the Temporal connection settings is granted by `TemporalConnectionPolicy` in `parameters.yml`.
+ */
+export function functionRole(fn: ConsumerName, description: string, queueArns: readonly CfnValue[]): Record<string, CfnResource> {
+  const ids = functionLogicalIds(fn);
+  return {
+    [ids.role]: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        Description: description,
+        AssumeRolePolicyDocument: policyDocument([
+          { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ]),
+        Policies: [
+          {
+            PolicyName: `${fn}-queues-and-logs`,
+            PolicyDocument: policyDocument([
+              { Sid: 'ConsumeOwnQueues', Effect: 'Allow', Action: [...CONSUMER_SQS_ACTIONS], Resource: [...queueArns] },
+              {
+                Sid: 'WriteOwnLogGroup',
+                Effect: 'Allow',
+                Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                Resource: [getAtt(ids.logGroup, 'Arn')],
+              },
+            ]),
+          },
+        ],
+      },
+    },
+  };
+}
+
+/** The managed policy for the Temporal worker: send to the job queues, nothing else. */
+export function workerPolicy(jobQueueArns: readonly CfnValue[]): Record<string, CfnResource> {
+  return {
+    [WORKER_POLICY_ID]: {
+      Type: 'AWS::IAM::ManagedPolicy',
+      Properties: {
+        Description: 'Lets the Temporal worker send job messages to the job queues of this stack.',
+        PolicyDocument: policyDocument([
+          { Sid: 'SendJobMessages', Effect: 'Allow', Action: [...WORKER_SQS_ACTIONS], Resource: [...jobQueueArns] },
+        ]),
+      },
+    },
+  };
+}
+
+/** Output: the worker policy's ARN, exported as `<stack name>-WorkerQueuePolicyArn`. */
+export function workerPolicyOutput(): Record<string, CfnOutput> {
+  return {
+    [`${WORKER_POLICY_ID}Arn`]: {
+      Description: "Managed policy to attach to the Temporal worker's role: sqs:SendMessage and sqs:GetQueueUrl on the job queues.",
+      Value: ref(WORKER_POLICY_ID),
+      Export: { Name: sub(`${STACK_NAME}-${WORKER_POLICY_ID}Arn`) },
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import type { ConsumerName } from '../queue-definitions';
+
+/**
+ * Logical ids shared with `infra/cloudformation/parameters.yml` (hand-written) and with what osls generates
+ * for `serverless.yml`'s functions. Changing one here means changing it there.
+ */
+export const PARAMETERS_YML = {
+  /** Condition: an alarm topic exists, created or given. */
+  hasAlarmTopic: 'HasAlarmTopic',
+  /** Condition: the `AlarmTopicArn` parameter names an existing topic. */
+  useExistingAlarmTopic: 'UseExistingAlarmTopic',
+  /** Parameter: ARN of an existing SNS topic for alarms. */
+  alarmTopicArn: 'AlarmTopicArn',
+  /** Resource (conditional): the SNS topic the stack creates for `AlarmEmail`. */
+  alarmTopic: 'AlarmTopic',
+} as const;
+
+/** `image-resize` → `ImageResize`: a logical-id-safe PascalCase form of a logical queue name. */
+export function pascalCase(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/** Logical ids of a job queue's resources. */
+export function queueLogicalIds(queue: string): { queue: string; deadLetter: string } {
+  const base = pascalCase(queue);
+  return { queue: `${base}Queue`, deadLetter: `${base}DeadLetterQueue` };
+}
+
+/** Logical ids osls gives a function's resources (its naming: first letter upper-cased). */
+export function functionLogicalIds(fn: ConsumerName): { function: string; logGroup: string; role: string } {
+  const base = fn[0]!.toUpperCase() + fn.slice(1);
+  return { function: `${base}LambdaFunction`, logGroup: `${base}LogGroup`, role: `${base}Role` };
+}

@@ -1,0 +1,82 @@
+import { CONSUMERS, QUEUES } from '../queue-definitions';
+import type { ConsumerName, QueueConsumer, QueueDefinition } from '../queue-definitions';
+import { functionAlarms, queueAlarms } from './alarm-resources';
+import { checkQueueDefinitions } from './check-definitions';
+import { functionRole, workerPolicy, workerPolicyOutput } from './iam-resources';
+import { getAtt } from './intrinsics';
+import type { CfnOutput, CfnResource, CfnValue } from './intrinsics';
+import { queueLogicalIds } from './logical-ids';
+import { queueOutputs, queueResources } from './queue-resources';
+
+/** An SQS event of a function in `serverless.yml` (osls's shape). */
+export interface SqsEventSource {
+  readonly sqs: {
+    readonly arn: CfnValue;
+    readonly batchSize: number;
+    readonly maximumBatchingWindow?: number;
+    readonly functionResponseType: 'ReportBatchItemFailures';
+    readonly maximumConcurrency: number;
+  };
+}
+
+/** What `serverless.yml` reads from `.build/infra/stack.json`. */
+export interface GeneratedStack {
+  /** Per function: its timeout and its SQS events. */
+  readonly functions: Readonly<Record<ConsumerName, { readonly timeout: number; readonly events: readonly SqsEventSource[] }>>;
+  /** Merged into the template by osls (`resources:`). */
+  readonly resources: {
+    readonly Resources: Readonly<Record<string, CfnResource>>;
+    readonly Outputs: Readonly<Record<string, CfnOutput>>;
+  };
+}
+
+function eventSource(queueArn: CfnValue, consumer: QueueConsumer, fifo: boolean): SqsEventSource {
+  return {
+    sqs: {
+      arn: queueArn,
+      batchSize: consumer.batchSize,
+      // FIFO event sources take no batching window.
+      ...(fifo ? {} : { maximumBatchingWindow: consumer.maximumBatchingWindowSeconds }),
+      functionResponseType: 'ReportBatchItemFailures',
+      maximumConcurrency: consumer.maximumConcurrency,
+    },
+  };
+}
+
+/**
+ * Everything of the deployed stack that follows from `infra/queues.json`: per job queue its queue,
+ * dead-letter queue, alarms, outputs and the two functions' SQS events; the functions' roles; the worker's
+ * managed policy. The Temporal connection parameters and the alarm topic are in `parameters.yml`.
+ *
+ * @throws QueueDefinitionError when a definition is unsafe to deploy (see {@link checkQueueDefinitions}).
+ */
+export function buildStackResources(
+  queues: Readonly<Record<string, QueueDefinition>> = QUEUES,
+  consumers: Readonly<Record<ConsumerName, QueueConsumer>> = CONSUMERS,
+): GeneratedStack {
+  checkQueueDefinitions(queues, consumers);
+  const entries = Object.entries(queues);
+  const jobQueueArns = entries.map(([queue]) => getAtt(queueLogicalIds(queue).queue, 'Arn'));
+  const deadLetterArns = entries.map(([queue]) => getAtt(queueLogicalIds(queue).deadLetter, 'Arn'));
+  const Resources: Record<string, CfnResource> = {
+    ...functionRole('processJobs', 'processJobs: consumes the job queues.', jobQueueArns),
+    ...functionRole('deadLetter', 'deadLetter: consumes the dead-letter queues.', deadLetterArns),
+    ...workerPolicy(jobQueueArns),
+    ...functionAlarms('processJobs'),
+    ...functionAlarms('deadLetter'),
+  };
+  const Outputs: Record<string, CfnOutput> = { ...workerPolicyOutput() };
+  for (const [queue, definition] of entries) {
+    Object.assign(Resources, queueResources(queue, definition), queueAlarms(queue, definition));
+    Object.assign(Outputs, queueOutputs(queue));
+  }
+  const eventsOf = (consumer: QueueConsumer, arns: readonly CfnValue[]): SqsEventSource[] =>
+    entries.map(([, definition], i) => eventSource(arns[i]!, consumer, definition.fifo ?? false));
+  return {
+    functions: {
+      processJobs: { timeout: consumers.processJobs.timeoutSeconds, events: eventsOf(consumers.processJobs, jobQueueArns) },
+      deadLetter: { timeout: consumers.deadLetter.timeoutSeconds, events: eventsOf(consumers.deadLetter, deadLetterArns) },
+    },
+    resources: { Resources, Outputs },
+  };
+}

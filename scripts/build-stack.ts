@@ -1,0 +1,24 @@
+/**
+ * `npm run build` (second half): writes `.build/infra/stack.json`, the part of the deployed stack that
+ * follows from `infra/queues.json`, for `serverless.yml` to read. Fails with the list of changes to make
+ * when a queue definition is unsafe to deploy.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { QueueDefinitionError } from '../infra/cloudformation/errors';
+import { buildStackResources } from '../infra/cloudformation/stack-resources';
+import { BUILD_DIR } from './build/bundle-function';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = path.join(root, BUILD_DIR, 'infra', 'stack.json');
+try {
+  const stack = buildStackResources();
+  await mkdir(path.dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify(stack, null, 2)}\n`);
+  console.log(`stack: ${Object.keys(stack.resources.Resources).length} resources from infra/queues.json → ${path.relative(root, out)}`);
+} catch (err) {
+  if (!(err instanceof QueueDefinitionError)) throw err;
+  console.error(err.message);
+  process.exitCode = 1;
+}
