@@ -1,25 +1,6 @@
-/**
- * `npm run build:worker`: bundles the workflows ahead of time (so the production worker does not bundle at
- * start-up) and compiles the worker entry into `.build/worker/main.mjs`, with npm packages left external.
- */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { build } from 'esbuild';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOWS_PATH } from '../worker/worker';
+/** `npm run build:worker`: pre-builds the workflow bundle and the worker entry (see worker/build.ts). */
+import { buildWorker, WORKER_BUILD } from '../worker/build';
 
 const started = Date.now();
-await mkdir('.build/worker', { recursive: true });
-const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { info: () => undefined, warn: console.warn, error: console.error, debug: () => undefined, trace: () => undefined, log: () => undefined } });
-await writeFile('.build/worker/workflow-bundle.js', code);
-await build({
-  entryPoints: ['worker/main.ts'],
-  outfile: '.build/worker/main.mjs',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: true,
-  logLevel: 'warning',
-});
-console.log(`worker built in ${Date.now() - started} ms: .build/worker/main.mjs, .build/worker/workflow-bundle.js (${code.length} bytes)`);
+const bytes = await buildWorker();
+console.log(`worker built in ${Date.now() - started} ms: ${WORKER_BUILD.entry}, ${WORKER_BUILD.workflowBundle} (${bytes} bytes)`);

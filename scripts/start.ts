@@ -1,85 +1,96 @@
 /**
- * `npm start`: the demo on the embedded local stack. Brings up Temporal and SQS (or uses the ones in the
- * environment), the worker and the local Lambda runner, runs N `greetingWorkflow`s, prints each result and a
- * summary, stops everything and exits 0 only when every workflow returned the function's result.
+ * `npm start`: the demo on the embedded local stack, on the same machinery as `npm run dev` (bundled
+ * functions in per-process containers, local event sources, the worker process). Runs N `greetingWorkflow`s
+ * with a live progress line, prints each result and a summary table, stops everything, and exits 0 only
+ * when every workflow returned the function's result.
  *
- * Flags: `--jobs N` (default 10), `--json` (last line is a JSON summary), `--timeout SECONDS` (default 120).
+ * Flags: `--jobs N` (default 10), `--json` (last line is a JSON summary), `--timeout SECONDS` (default 120),
+ * `--quiet` (no per-workflow lines).
  */
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { startLambdaRunner } from '../infra/local/lambda-runner';
-import { startLocalStack } from '../infra/local/local-stack';
+import { startDevEnvironment } from '../infra/local/dev-environment';
+import { startProgress } from '../infra/local/progress';
 import type { GreetOutput } from '../jobs/catalog';
-import { createSqsClient } from '../jobs/sqs-client';
 import { DEMO_WORKFLOW, TASK_QUEUE } from '../worker/constants';
-import { createJobWorker } from '../worker/worker';
 
 const { values } = parseArgs({
   options: {
     jobs: { type: 'string', default: '10' },
     json: { type: 'boolean', default: false },
+    quiet: { type: 'boolean', default: false },
     timeout: { type: 'string', default: '120' },
   },
 });
 const jobs = Number(values.jobs);
 const timeoutMs = Number(values.timeout) * 1000;
 if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs must be a whole number ≥ 1, got "${values.jobs}".`);
+if (!(timeoutMs > 0)) throw new Error(`--timeout must be a number of seconds > 0, got "${values.timeout}".`);
 
 const say = (line: string): void => console.log(line);
-Runtime.install({ logger: new DefaultLogger('WARN') });
-process.env.LOG_LEVEL ??= 'warn';
-
 const started = Date.now();
-const stack = await startLocalStack({ log: say });
-const sqs = createSqsClient();
-const { handler } = await import('../functions/process-jobs');
-const runner = await startLambdaRunner({ sqs, queueUrl: stack.queues.jobs.url, handler, concurrency: 4 });
-const workerConnection = await NativeConnection.connect({ address: stack.temporalAddress });
-const clientConnection = await Connection.connect({ address: stack.temporalAddress });
-const client = new Client({ connection: clientConnection, namespace: stack.namespace });
-const worker = await createJobWorker({ connection: workerConnection, namespace: stack.namespace, sqs, queueUrls: { jobs: stack.queues.jobs.url } });
+const env = await startDevEnvironment({
+  log: say,
+  workerStdio: 'inherit',
+  workerLogLevel: 'WARN',
+  functionEnv: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', LOG_FORMAT: 'pretty' },
+  onInvocationError: (fn, err) => say(`${fn}: invocation failed, batch left for redelivery: ${(err as Error).message}`),
+});
+const connection = await Connection.connect({ address: env.stack.temporalAddress });
+const client = new Client({ connection, namespace: env.stack.namespace });
 
-let completed = 0;
-let failed = 0;
+const counts = { total: jobs, started: 0, completed: 0, failed: 0 };
+const latencies: number[] = [];
+const problems: string[] = [];
 let lost = 0;
+const runTag = Date.now().toString(36);
+const progress = startProgress(() => counts);
 try {
-  await worker.runUntil(async () => {
-    const runId = Date.now().toString(36);
-    const results = await Promise.allSettled(
-      Array.from({ length: jobs }, async (_, i) => {
-        const name = `user-${i + 1}`;
-        const handle = await client.workflow.start(DEMO_WORKFLOW, {
-          taskQueue: TASK_QUEUE,
-          workflowId: `demo-${runId}-${i + 1}`,
-          args: [{ name }],
-          workflowExecutionTimeout: timeoutMs,
-        });
+  await Promise.all(
+    Array.from({ length: jobs }, async (_, i) => {
+      const name = `user-${i + 1}`;
+      const t0 = Date.now();
+      const handle = await client.workflow.start(DEMO_WORKFLOW, {
+        taskQueue: TASK_QUEUE,
+        workflowId: `demo-${runTag}-${i + 1}`,
+        args: [{ name }],
+        workflowExecutionTimeout: timeoutMs,
+      });
+      counts.started += 1;
+      try {
         const result = (await handle.result()) as GreetOutput;
         if (result.greeting !== `Hello, ${name}!`) throw new Error(`unexpected result ${JSON.stringify(result)}`);
-        say(`✔ ${handle.workflowId}: ${result.greeting} (${result.producedBy})`);
-        return result;
-      }),
-    );
-    for (const r of results) {
-      if (r.status === 'fulfilled') completed += 1;
-      else if (/timed out/i.test(String(r.reason?.cause?.message ?? r.reason?.message))) lost += 1;
-      else {
-        failed += 1;
-        say(`✘ ${String(r.reason?.message ?? r.reason)}`);
+        counts.completed += 1;
+        latencies.push(Date.now() - t0);
+        if (!values.quiet) problems.push(`✔ ${handle.workflowId}: ${result.greeting} (${result.producedBy})`);
+      } catch (err) {
+        const text = String((err as Error & { cause?: Error }).cause?.message ?? (err as Error).message);
+        if (/timed out/i.test(text)) lost += 1;
+        else counts.failed += 1;
+        problems.push(`✘ ${handle.workflowId}: ${text}`);
       }
-    }
-  });
+    }),
+  );
 } finally {
-  await runner.stop();
-  await clientConnection.close();
-  await workerConnection.close();
-  sqs.destroy();
-  const { closeTemporalClient } = await import('../functions/runtime/temporal-client');
-  await closeTemporalClient();
-  await stack.stop();
+  progress.stop();
+  await connection.close();
+  await env.stop();
 }
+for (const line of problems.sort()) say(line);
 const ms = Date.now() - started;
-say(`${completed}/${jobs} workflows completed by the Lambda handler, ${failed} failed, ${lost} lost, in ${ms} ms`);
-if (values.json) say(JSON.stringify({ jobs, completed, failed, lost, ms }));
-process.exitCode = completed === jobs ? 0 : 1;
+const sorted = [...latencies].sort((a, b) => a - b);
+const pct = (p: number): number | undefined => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const pool = env.functions.find((f) => f.config.name === 'processJobs')?.pool.stats;
+console.table({
+  workflows: jobs,
+  completed: counts.completed,
+  failed: counts.failed,
+  lost,
+  'total ms': ms,
+  'p50 latency ms': pct(50),
+  'p95 latency ms': pct(95),
+  'containers started': pool?.containersStarted,
+  invocations: pool?.invocations,
+});
+if (values.json) say(JSON.stringify({ jobs, completed: counts.completed, failed: counts.failed, lost, ms }));
+process.exitCode = counts.completed === jobs ? 0 : 1;

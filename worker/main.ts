@@ -4,7 +4,8 @@
  * SIGTERM / SIGINT stops polling, lets activities in flight finish, and exits.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import type { LogLevel } from '@temporalio/worker';
 import { createSqsClient } from '../jobs/sqs-client';
 import { readWorkerConfig } from './config';
 import { TASK_QUEUE } from './constants';
@@ -15,6 +16,8 @@ if (!existsSync(bundlePath)) {
   throw new Error(`No workflow bundle at ${bundlePath}: run "npm run build:worker" first, or set WORKFLOW_BUNDLE_PATH.`);
 }
 const config = readWorkerConfig(process.env, TASK_QUEUE);
+const logLevel = (process.env.LOG_LEVEL ?? 'INFO').toUpperCase();
+Runtime.install({ logger: new DefaultLogger((['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'].includes(logLevel) ? logLevel : 'INFO') as LogLevel) });
 const connection = await NativeConnection.connect({ address: config.temporalAddress });
 const sqs = createSqsClient();
 try {

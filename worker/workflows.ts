@@ -1,10 +1,20 @@
+import { ApplicationFailure } from '@temporalio/workflow';
 import { JOBS } from '../jobs/catalog';
 import type { GreetInput, GreetOutput } from '../jobs/catalog';
 import { proxyJobs } from '../jobs/proxy-jobs';
 
-const { greet } = proxyJobs(JOBS);
+const jobs = proxyJobs(JOBS);
 
 /** Demo workflow: hands a `greet` job to Lambda through SQS and returns what the function produced. */
 export async function greetingWorkflow(input: GreetInput): Promise<GreetOutput> {
-  return greet(input);
+  return jobs.greet(input);
+}
+
+/** Runs any one job of the catalog by name (`npm run job`, or the `temporal` CLI) and returns its output. */
+export async function runJobWorkflow(job: string, input: unknown): Promise<unknown> {
+  const call = (jobs as Record<string, ((input: unknown) => Promise<unknown>) | undefined>)[job];
+  if (!call) {
+    throw ApplicationFailure.nonRetryable(`Unknown job "${job}"; known jobs: ${Object.keys(JOBS).join(', ')}.`, 'UnknownJob');
+  }
+  return call(input);
 }

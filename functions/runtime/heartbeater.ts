@@ -55,7 +55,7 @@ export function startHeartbeater(options: HeartbeaterOptions): Heartbeater {
         resolveStop(answer);
         return;
       }
-      options.log.debug('job heartbeat');
+      options.log.info('job heartbeat');
     } catch (err) {
       options.log.warn('job heartbeat failed; will try again', { error: (err as Error).name });
     }

@@ -27,15 +27,35 @@ function levelFromEnv(): LogLevelName {
   return raw in LogLevel ? (raw as LogLevelName) : 'info';
 }
 
+/** Output format: JSON lines (Lambda, CloudWatch) or one readable line (a terminal). */
+export type LogFormat = 'json' | 'pretty';
+
+function formatFromEnv(): LogFormat {
+  return process.env.LOG_FORMAT === 'pretty' ? 'pretty' : 'json';
+}
+
+const SHORT_KEYS: Readonly<Record<string, string>> = { workflowId: 'wf', activityId: 'act', messageId: 'msg' };
+
+function prettyLine(level: LogLevelName, message: string, fields: Record<string, unknown>): string {
+  const time = new Date().toISOString().slice(11, 23);
+  const pairs = Object.entries(fields)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${SHORT_KEYS[k] ?? k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
+  return `${time} ${level.toUpperCase().padEnd(5)} ${message}${pairs ? `  ${pairs}` : ''}`;
+}
+
 /**
- * Creates a JSON-lines logger. Level comes from `POWERTOOLS_LOG_LEVEL` or `LOG_LEVEL`.
- * @default level `info`, writes to stdout (`console.log`, which Lambda ships to CloudWatch)
+ * Creates a logger: JSON lines by default, one readable line each with `LOG_FORMAT=pretty`. Level comes from `POWERTOOLS_LOG_LEVEL` or `LOG_LEVEL`.
+ * @default level `info`, format `json`, writes to stdout (`console.log`, which Lambda ships to CloudWatch)
  */
 export function createLogger(base: LogFields = {}, write: (line: string) => void = (l) => console.log(l)): Logger {
   const threshold = LogLevel[levelFromEnv()];
+  const format = formatFromEnv();
   const emit = (level: LogLevelName, message: string, fields?: LogFields): void => {
     if (LogLevel[level] < threshold) return;
-    write(JSON.stringify({ level: level.toUpperCase(), message, timestamp: new Date().toISOString(), ...base, ...fields }));
+    if (format === 'pretty') write(prettyLine(level, message, { ...base, ...fields }));
+    else write(JSON.stringify({ level: level.toUpperCase(), message, timestamp: new Date().toISOString(), ...base, ...fields }));
   };
   return {
     debug: (m, f) => emit('debug', m, f),

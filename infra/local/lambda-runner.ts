@@ -19,6 +19,11 @@ export interface LambdaRunnerOptions {
   readonly timeoutMs?: number;
   /** Long-poll wait per receive, seconds; also how long `stop` may wait for a receive in flight. @default 1 */
   readonly waitTimeSeconds?: number;
+  /**
+   * Lambda's maximumBatchingWindow: after the first message, keep gathering up to this many seconds until
+   * the batch is full. @default 0
+   */
+  readonly maximumBatchingWindowSeconds?: number;
   /** Function name in the context. @default 'local-function' */
   readonly functionName?: string;
   /** Called when an invocation throws (the whole batch is then left for redelivery). */
@@ -97,27 +102,44 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
       return;
     }
     const done = records.filter((r) => !failed.has(r.messageId));
-    if (done.length === 0) return;
-    await sqs.send(
-      new DeleteMessageBatchCommand({
+    for (let i = 0; i < done.length; i += 10) {
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: done.slice(i, i + 10).map((r, j) => ({ Id: String(j), ReceiptHandle: r.receiptHandle })),
+        }),
+      );
+    }
+  };
+
+  const receive = async (max: number, waitSeconds: number): Promise<Message[]> => {
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({
         QueueUrl: queueUrl,
-        Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
+        MaxNumberOfMessages: Math.min(10, max),
+        WaitTimeSeconds: waitSeconds,
+        MessageSystemAttributeNames: ['All'],
       }),
     );
+    return Messages ?? [];
+  };
+
+  const gatherBatch = async (): Promise<Message[]> => {
+    const batchSize = options.batchSize ?? 10;
+    const batch = await receive(batchSize, options.waitTimeSeconds ?? 1);
+    const windowEnds = Date.now() + (options.maximumBatchingWindowSeconds ?? 0) * 1000;
+    while (batch.length > 0 && batch.length < batchSize && Date.now() < windowEnds && !abort.signal.aborted) {
+      const more = await receive(batchSize - batch.length, Math.min(1, Math.ceil((windowEnds - Date.now()) / 1000)));
+      batch.push(...more);
+    }
+    return batch;
   };
 
   const poll = async (): Promise<void> => {
     while (!abort.signal.aborted) {
       try {
-        const { Messages } = await sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: queueUrl,
-            MaxNumberOfMessages: options.batchSize ?? 10,
-            WaitTimeSeconds: options.waitTimeSeconds ?? 1,
-            MessageSystemAttributeNames: ['All'],
-          }),
-        );
-        if (Messages && Messages.length > 0) await invoke(Messages);
+        const batch = await gatherBatch();
+        if (batch.length > 0) await invoke(batch);
       } catch (err) {
         if (abort.signal.aborted) return;
         options.onError?.(err);

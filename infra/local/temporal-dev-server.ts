@@ -94,7 +94,8 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
   }
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
 
-  const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Own process group: a terminal's Ctrl-C reaches our process, which stops the server after the rest.
+  const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-10_000);

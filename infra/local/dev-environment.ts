@@ -1,0 +1,121 @@
+import type { QueueName } from '../queue-definitions';
+import { createSqsClient } from '../../jobs/sqs-client';
+import { createContainerPool } from './container-pool';
+import type { ContainerPool } from './container-pool';
+import { startLambdaRunner } from './lambda-runner';
+import type { LambdaRunner, SqsLambdaHandler } from './lambda-runner';
+import { startLocalStack } from './local-stack';
+import type { LocalStack, LocalStackOptions } from './local-stack';
+import { loadLocalFunctions } from './local-functions';
+import type { LocalFunction } from './local-functions';
+import { startWorkerProcess } from './worker-process';
+import type { WorkerProcess } from './worker-process';
+
+/** Options of {@link startDevEnvironment}. */
+export interface DevEnvironmentOptions extends LocalStackOptions {
+  /** Extra environment for the function containers (e.g. `LOG_FORMAT`, `LOG_LEVEL`). */
+  readonly functionEnv?: Readonly<Record<string, string>>;
+  /** Worker log level. @default INFO */
+  readonly workerLogLevel?: string;
+  /** Where the worker's output goes. @default inherit */
+  readonly workerStdio?: 'inherit' | 'ignore';
+  /** Called when an invocation fails as a whole (timeout, crash). */
+  readonly onInvocationError?: (fn: string, err: unknown) => void;
+}
+
+/** One deployed-like function running locally. */
+export interface RunningFunction {
+  readonly config: LocalFunction;
+  readonly pool: ContainerPool;
+  readonly runners: readonly LambdaRunner[];
+}
+
+/** Everything `npm run dev` and `npm start` run. */
+export interface DevEnvironment {
+  readonly stack: LocalStack;
+  readonly functions: readonly RunningFunction[];
+  readonly worker: WorkerProcess;
+  /** Rebuilds the function bundles and retires every warm container (watch mode). */
+  reloadFunctions(): Promise<void>;
+  /** Stops polling, lets invocations in flight finish (up to `graceMs`), drains the worker, stops servers. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts the local stack, the bundled functions (each container its own process, settings from
+ * `serverless.yml`), one event source per queue they consume, and the worker process.
+ */
+export async function startDevEnvironment(options: DevEnvironmentOptions = {}): Promise<DevEnvironment> {
+  const stack = await startLocalStack(options);
+  const sqs = createSqsClient();
+  const started: RunningFunction[] = [];
+  let worker: WorkerProcess | undefined;
+  try {
+    const functions = await loadLocalFunctions();
+    for (const fn of functions) {
+      const pool = createContainerPool({
+        bundle: fn.bundle,
+        functionName: fn.name,
+        timeoutMs: fn.timeoutSeconds * 1000,
+        memoryMb: fn.memoryMb,
+        maxContainers: fn.events.reduce((sum, e) => sum + e.maximumConcurrency, 0),
+        env: { ...fn.environment, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_NAMESPACE: stack.namespace, ...options.functionEnv },
+      });
+      const invoke: SqsLambdaHandler = async (event) => (await pool.invoke(event)) as Awaited<ReturnType<SqsLambdaHandler>>;
+      // Without ReportBatchItemFailures Lambda ignores the response: a returned batch is deleted whole.
+      const invokeIgnoringResponse: SqsLambdaHandler = async (event, context) => {
+        await invoke(event, context);
+      };
+      const runners: LambdaRunner[] = [];
+      for (const event of fn.events) {
+        const queue = stack.queues[event.queue as QueueName];
+        runners.push(
+          await startLambdaRunner({
+            sqs,
+            queueUrl: event.deadLetter ? queue.deadLetterUrl : queue.url,
+            handler: event.functionResponseType === 'ReportBatchItemFailures' ? invoke : invokeIgnoringResponse,
+            batchSize: event.batchSize,
+            maximumBatchingWindowSeconds: event.maximumBatchingWindowSeconds,
+            concurrency: event.maximumConcurrency,
+            functionName: fn.name,
+            onError: (err) => options.onInvocationError?.(fn.name, err),
+          }),
+        );
+      }
+      started.push({ config: fn, pool, runners });
+    }
+    const queueUrls = Object.fromEntries(Object.entries(stack.queues).map(([q, c]) => [q, c.url])) as Record<QueueName, string>;
+    worker = await startWorkerProcess({
+      temporalAddress: stack.temporalAddress,
+      namespace: stack.namespace,
+      queueUrls,
+      stdio: options.workerStdio,
+      logLevel: options.workerLogLevel,
+    });
+  } catch (err) {
+    for (const f of started) {
+      for (const r of f.runners) await r.stop();
+      await f.pool.stop(0);
+    }
+    sqs.destroy();
+    await stack.stop();
+    throw err;
+  }
+  const runningWorker = worker;
+  return {
+    stack,
+    functions: started,
+    worker: runningWorker,
+    reloadFunctions: async () => {
+      await loadLocalFunctions({ rebuild: true });
+      for (const f of started) f.pool.recycle();
+    },
+    stop: async (graceMs = 10_000) => {
+      await Promise.all(started.flatMap((f) => f.runners.map((r) => r.stop())));
+      await Promise.all(started.map((f) => f.pool.stop(graceMs)));
+      await runningWorker.stop();
+      sqs.destroy();
+      await stack.stop();
+    },
+  };
+}

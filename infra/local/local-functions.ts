@@ -1,0 +1,138 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
+import { QUEUES } from '../queue-definitions';
+import type { QueueName } from '../queue-definitions';
+
+const run = promisify(execFile);
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** One SQS event source of a function, as `serverless.yml` declares it. */
+export interface LocalEventSource {
+  /** Logical queue (a key of `infra/queues.json`). */
+  readonly queue: QueueName;
+  /** The source is the queue's dead-letter queue. */
+  readonly deadLetter: boolean;
+  readonly batchSize: number;
+  readonly maximumBatchingWindowSeconds: number;
+  readonly maximumConcurrency: number;
+  /** `ReportBatchItemFailures` when the function reports partial batch failures. */
+  readonly functionResponseType?: string;
+}
+
+/** A function of `serverless.yml`, resolved for the local runner. */
+export interface LocalFunction {
+  /** Function name in `serverless.yml` (e.g. `processJobs`). */
+  readonly name: string;
+  /** The bundled file the zip artifact holds, e.g. `.build/process-jobs/index.mjs`. */
+  readonly bundle: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  /** Plain-string environment entries (CloudFormation references are left out locally). */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly events: readonly LocalEventSource[];
+}
+
+/** Options of {@link loadLocalFunctions}. */
+export interface LoadLocalFunctionsOptions {
+  /** Run `npm run build` even when the bundles exist (watch mode). @default false */
+  readonly rebuild?: boolean;
+  /** @default `serverless.yml` at the project root */
+  readonly file?: string;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+function pick(value: Json | undefined, path: string): Json | undefined {
+  return path.split('.').filter(Boolean).reduce<Json | undefined>((v, key) => (v && typeof v === 'object' && !Array.isArray(v) ? v[key] : undefined), value);
+}
+
+/** Resolves the variable forms `serverless.yml` uses in `functions`: `${file(…):path}`, `${self:…}`, `${sls:stage}`, `${opt:…, default}`. */
+function resolveVariables(value: Json, root: Json): Json {
+  if (Array.isArray(value)) return value.map((v) => resolveVariables(v, root));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveVariables(v, root)]));
+  if (typeof value !== 'string') return value;
+  const whole = /^\$\{([^{}]+)\}$/.exec(value.trim());
+  if (!whole) return value.replace(/\$\{([^{}]+)\}/g, (_m, expr: string) => String(resolveExpression(expr, root)));
+  return resolveExpression(whole[1] as string, root);
+}
+
+function resolveExpression(expression: string, root: Json): Json {
+  const [source = '', fallback] = expression.split(/,\s*/);
+  const file = /^file\(([^)]+)\)(?::(.*))?$/.exec(source);
+  if (file) {
+    const path = join(ROOT, file[1] as string);
+    const loaded = path.endsWith('.json') ? (JSON.parse(readFileSync(path, 'utf8')) as Json) : (createRequire(import.meta.url)(path) as Json | (() => Json));
+    const value = typeof loaded === 'function' ? loaded() : loaded;
+    return resolveVariables(pick(value, file[2] ?? '') ?? null, root);
+  }
+  if (source.startsWith('self:')) return resolveVariables(pick(root, source.slice(5)) ?? null, root);
+  if (source === 'sls:stage' || source === 'opt:stage') return 'local';
+  return fallback ? fallback.replace(/^['"]|['"]$/g, '') : null;
+}
+
+function queueOfArn(arn: Json | undefined): { queue: QueueName; deadLetter: boolean } {
+  const text = JSON.stringify(arn);
+  for (const queue of Object.keys(QUEUES) as QueueName[]) {
+    const base = queue
+      .split(/[^A-Za-z0-9]+/)
+      .filter(Boolean)
+      .map((p) => p[0]!.toUpperCase() + p.slice(1))
+      .join('');
+    if (text.includes(`"${base}DeadLetterQueue"`)) return { queue, deadLetter: true };
+    if (text.includes(`"${base}Queue"`)) return { queue, deadLetter: false };
+  }
+  throw new Error(`serverless.yml has an SQS event on ${text}, which is none of the queues in infra/queues.json.`);
+}
+
+function stringEnvironment(...sources: (Json | undefined)[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const source of sources) {
+    if (!source || typeof source !== 'object' || Array.isArray(source)) continue;
+    for (const [k, v] of Object.entries(source)) if (typeof v === 'string') env[k] = v;
+  }
+  return env;
+}
+
+/**
+ * Reads the functions of `serverless.yml` — bundle (from `package.artifact`), timeout, memory, environment
+ * and SQS event sources (batchSize, maximumBatchingWindow, functionResponseType, maximumConcurrency) — after
+ * building the bundles with `npm run build` when they are missing or `rebuild` is set.
+ */
+export async function loadLocalFunctions(options: LoadLocalFunctionsOptions = {}): Promise<LocalFunction[]> {
+  const file = options.file ?? join(ROOT, 'serverless.yml');
+  const config = parse(readFileSync(file, 'utf8'), { logLevel: 'silent' }) as { [key: string]: Json };
+  const functions = (config.functions ?? {}) as Record<string, { [key: string]: Json }>;
+  const bundles = Object.values(functions).map((fn) => join(ROOT, String(pick(fn, 'package.artifact')).replace(/\.zip$/, ''), 'index.mjs'));
+  if (options.rebuild || !existsSync(join(ROOT, '.build/infra/stack.json')) || bundles.some((b) => !existsSync(b))) {
+    await run('npm', ['run', '--silent', 'build'], { cwd: ROOT });
+  }
+  return Object.entries(functions).map(([name, raw], index) => {
+    const fn = resolveVariables(raw, config) as { [key: string]: Json };
+    const events = ((fn.events ?? []) as Json[]).flatMap((event) => {
+      const sqs = pick(event, 'sqs');
+      if (!sqs || typeof sqs !== 'object') return [];
+      return [
+        {
+          ...queueOfArn(pick(sqs, 'arn')),
+          batchSize: Number(pick(sqs, 'batchSize') ?? 10),
+          maximumBatchingWindowSeconds: Number(pick(sqs, 'maximumBatchingWindow') ?? 0),
+          maximumConcurrency: Number(pick(sqs, 'maximumConcurrency') ?? 2),
+          functionResponseType: pick(sqs, 'functionResponseType') as string | undefined,
+        },
+      ];
+    });
+    return {
+      name,
+      bundle: bundles[index] as string,
+      timeoutSeconds: Number(fn.timeout ?? 6),
+      memoryMb: Number(fn.memorySize ?? pick(config, 'provider.memorySize') ?? 1024),
+      environment: stringEnvironment(pick(config, 'provider.environment'), fn.environment),
+      events,
+    };
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * `npm run dev`: the long-running local environment. Temporal dev server (with Web UI), fauxqs, the bundled
+ * functions in per-process containers fed by local event sources, and the worker; rebuilds and recycles
+ * on change (functions/ and jobs/ → function containers; worker/ and jobs/ → the worker). Ctrl-C or SIGTERM
+ * stops it all gracefully and leaves no process behind.
+ */
+import { watch } from 'node:fs';
+import { startDevEnvironment } from '../infra/local/dev-environment';
+import { clearDevState, writeDevState } from '../infra/local/dev-state';
+import { DEMO_WORKFLOW, RUN_JOB_WORKFLOW, TASK_QUEUE } from '../worker/constants';
+
+const say = (line: string): void => console.log(`[dev] ${line}`);
+const env = await startDevEnvironment({
+  ui: true,
+  log: say,
+  functionEnv: { LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty' },
+  onInvocationError: (fn, err) => say(`${fn}: invocation failed, batch left for redelivery: ${(err as Error).message}`),
+});
+await writeDevState({
+  pid: process.pid,
+  temporalAddress: env.stack.temporalAddress,
+  namespace: env.stack.namespace,
+  temporalUiUrl: env.stack.temporalUiUrl,
+  sqsEndpoint: env.stack.sqsEndpoint,
+  queues: env.stack.queues,
+});
+
+say(`Temporal        ${env.stack.temporalAddress} (namespace ${env.stack.namespace})`);
+if (env.stack.temporalUiUrl) say(`Temporal Web UI ${env.stack.temporalUiUrl}`);
+say(`SQS             ${env.stack.sqsEndpoint}`);
+for (const [queue, q] of Object.entries(env.stack.queues)) say(`queue ${queue.padEnd(9)} ${q.url}  (DLQ ${q.deadLetterUrl})`);
+for (const f of env.functions) {
+  const events = f.config.events.map((e) => `${e.deadLetter ? `${e.queue} DLQ` : e.queue} ×${e.maximumConcurrency} batch ${e.batchSize}`).join(', ');
+  say(`function ${f.config.name.padEnd(12)} ${f.config.bundle}  timeout ${f.config.timeoutSeconds}s  [${events}]`);
+}
+say(`worker          pid ${env.worker.pid}, task queue ${TASK_QUEUE}`);
+say(`try: npm run job -- greet '{"name":"Ada"}'`);
+say(`or:  temporal workflow start --address ${env.stack.temporalAddress} --task-queue ${TASK_QUEUE} --type ${DEMO_WORKFLOW} --input '{"name":"Ada"}'`);
+say(`     (${RUN_JOB_WORKFLOW} takes a job name and its input)   dead letters: npm run dlq`);
+say('watching functions/, jobs/ and worker/ — Ctrl-C stops everything');
+
+function debounce(action: () => Promise<void>, label: string): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let running = Promise.resolve();
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      running = running.then(action).then(
+        () => say(`${label} reloaded`),
+        (err: unknown) => say(`${label} reload failed: ${(err as Error).message}`),
+      );
+    }, 200);
+  };
+}
+const reloadFunctions = debounce(() => env.reloadFunctions(), 'functions');
+const restartWorker = debounce(() => env.worker.restart(), 'worker');
+const watchers = [
+  watch('functions', { recursive: true }, reloadFunctions),
+  watch('worker', { recursive: true }, restartWorker),
+  watch('jobs', { recursive: true }, () => {
+    reloadFunctions();
+    restartWorker();
+  }),
+];
+
+let stopping = false;
+const stop = async (signal: string): Promise<void> => {
+  if (stopping) return;
+  stopping = true;
+  say(`${signal}: stopping (in-flight invocations may finish, the worker drains)…`);
+  for (const w of watchers) w.close();
+  await env.stop();
+  await clearDevState();
+  say('stopped');
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
