@@ -18,8 +18,9 @@ import { createSqsClient } from '../../jobs/sqs-client';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import type { SqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { closeTemporalClient } from '../../functions/runtime/temporal-client';
+import type { Logger } from '../../functions/runtime/logger';
 import { createJobWorker } from '../../worker/worker';
-import { TEST_HANDLERS, TEST_JOBS } from './test-jobs';
+import { RELIABILITY_HANDLERS, RELIABILITY_JOBS, TEST_HANDLERS, TEST_JOBS } from './test-jobs';
 import { sqsEvent } from './sqs-events';
 
 /** Options of {@link startTestEnv}. */
@@ -28,6 +29,12 @@ export interface TestEnvOptions {
   readonly runner?: boolean;
   readonly dataConverter?: DataConverter;
   readonly queueOverrides?: Partial<QueueDefinition>;
+  /** Temporal frontend (`host:port`) for the client, the worker and the test function. @default the global setup's */
+  readonly temporalAddress?: string;
+  /** Run an in-process worker on the environment's task queue. @default true */
+  readonly worker?: boolean;
+  /** Logger of the test function. @default JSON lines on stdout */
+  readonly logger?: Logger;
 }
 
 /** A worker on its own task queue, its own queues, a test function and (optionally) a runner. */
@@ -49,6 +56,9 @@ export interface TestEnv {
 
 const WORKFLOWS = fileURLToPath(new URL('./test-workflows.ts', import.meta.url));
 
+/** Path of the test workflows module, for workers started outside {@link startTestEnv}. */
+export const TEST_WORKFLOWS_PATH = WORKFLOWS;
+
 let runtimeInstalled = false;
 
 /** Points this test file at the servers of the global setup. */
@@ -65,24 +75,31 @@ export function useGlobalServers(): void {
 /** Builds an isolated environment on the global servers; independent of other test files. */
 export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEnv> {
   useGlobalServers();
+  const address = options.temporalAddress ?? inject('temporalAddress');
+  process.env.TEMPORAL_ADDRESS = address;
   const id = randomUUID().slice(0, 8);
   const sqs = createSqsClient();
   const queue = (await createJobQueues(sqs, `t-${id}`, options.queueOverrides)).jobs;
   const taskQueue = `tq-${id}`;
-  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  const connection = await Connection.connect({ address });
   const client = new Client({ connection, dataConverter: options.dataConverter });
-  const workerConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  const worker: Worker = await createJobWorker({
-    connection: workerConnection,
-    taskQueue,
-    sqs,
-    queueUrls: { jobs: queue.url },
-    jobs: TEST_JOBS,
-    workflowsPath: WORKFLOWS,
-    dataConverter: options.dataConverter,
-  });
-  const running = worker.run();
-  const handler = createSqsJobHandler({ jobs: TEST_HANDLERS, dataConverter: options.dataConverter, prewarm: false });
+  let workerConnection: NativeConnection | undefined;
+  let running: Promise<void> | undefined;
+  let worker: Worker | undefined;
+  if (options.worker ?? true) {
+    workerConnection = await NativeConnection.connect({ address });
+    worker = await createJobWorker({
+      connection: workerConnection,
+      taskQueue,
+      sqs,
+      queueUrls: { jobs: queue.url },
+      jobs: { ...TEST_JOBS, ...RELIABILITY_JOBS },
+      workflowsPath: WORKFLOWS,
+      dataConverter: options.dataConverter,
+    });
+    running = worker.run();
+  }
+  const handler = createSqsJobHandler({ jobs: [...TEST_HANDLERS, ...RELIABILITY_HANDLERS], dataConverter: options.dataConverter, prewarm: false, logger: options.logger });
   const runner =
     options.runner === false
       ? undefined
@@ -109,9 +126,9 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
     invoke: (messages, remainingMs = 20_000) => handler(sqsEvent(messages, queue.arn), { getRemainingTimeInMillis: () => remainingMs }),
     stop: async () => {
       await runner?.stop();
-      worker.shutdown();
+      if (worker?.getState() === 'RUNNING') worker.shutdown();
       await running;
-      await workerConnection.close();
+      await workerConnection?.close();
       await connection.close();
       await closeTemporalClient();
       sqs.destroy();

@@ -75,3 +75,67 @@ export const TEST_HANDLERS = [
     return { waited: Date.now() - started };
   }),
 ];
+
+/** Returns which call of its handler (in this process) produced the result, after `delayMs`. */
+export const stamp = defineJob<{ delayMs: number }, { call: number; attempt: number }>({
+  name: 'test.stamp',
+  queue: 'jobs',
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumAttempts: 3, initialInterval: '200 ms' },
+});
+
+/** A short start-to-close timeout with retries, so a test can make Temporal time an attempt out. */
+export const brief = defineJob<{ text: string }, { text: string; attempt: number }>({
+  name: 'test.brief',
+  queue: 'jobs',
+  startToCloseTimeout: '3 seconds',
+  retry: { maximumAttempts: 3, initialInterval: '100 ms', backoffCoefficient: 1 },
+});
+
+/** Hangs on its first `hangAttempts` attempts, ignoring its abort signal, until the test releases it. */
+export const hang = defineJob<{ hangAttempts: number }, { attempt: number }>({
+  name: 'test.hang',
+  queue: 'jobs',
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '2 seconds',
+  retry: { maximumAttempts: 2, initialInterval: '100 ms', backoffCoefficient: 1 },
+});
+
+/** The reliability tests' jobs, registered by the worker beside {@link TEST_JOBS}. */
+export const RELIABILITY_JOBS = { stamp, brief, hang } as const;
+
+let releaseHung: () => void = () => undefined;
+let hung = new Promise<void>((r) => {
+  releaseHung = r;
+});
+/** Lets every handler hung by `hang` return (it ignores its signal; only this ends it). */
+export function releaseHungHandlers(): void {
+  releaseHung();
+  hung = new Promise<void>((r) => {
+    releaseHung = r;
+  });
+}
+
+/** Calls of the reliability handlers in this process. */
+export const observedReliability = { stampCalls: 0, hangStarted: 0, hangAbortSignals: 0 };
+
+/** Handlers of {@link RELIABILITY_JOBS}. */
+export const RELIABILITY_HANDLERS = [
+  handleJob(stamp, async ({ delayMs }, ctx) => {
+    observedReliability.stampCalls += 1;
+    const call = observedReliability.stampCalls;
+    await new Promise((r) => setTimeout(r, delayMs));
+    return { call, attempt: ctx.attempt };
+  }),
+  handleJob(brief, async ({ text }, ctx) => ({ text, attempt: ctx.attempt })),
+  handleJob(hang, async ({ hangAttempts }, ctx) => {
+    if (ctx.attempt <= hangAttempts) {
+      observedReliability.hangStarted += 1;
+      ctx.signal.addEventListener('abort', () => {
+        observedReliability.hangAbortSignals += 1;
+      });
+      await hung;
+    }
+    return { attempt: ctx.attempt };
+  }),
+];

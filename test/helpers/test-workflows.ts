@@ -1,6 +1,6 @@
 import { CancellationScope, condition, defineSignal, proxyActivities, setHandler, ActivityCancellationType } from '@temporalio/workflow';
 import { proxyJobs } from '../../jobs/proxy-jobs';
-import { TEST_JOBS } from './test-jobs';
+import { RELIABILITY_JOBS, TEST_JOBS } from './test-jobs';
 
 const jobs = proxyJobs(TEST_JOBS);
 
@@ -46,4 +46,19 @@ export async function cancelWaitWorkflow(): Promise<string> {
 /** Runs a `wait` job for `ms` and returns its result. */
 export async function waitWorkflow(ms: number) {
   return jobs.wait({ ms });
+}
+
+const reliabilityJobs = proxyJobs(RELIABILITY_JOBS);
+
+/** Runs a `stamp` job: the result tells which delivery of the job message produced it. */
+export async function stampWorkflow(delayMs: number) {
+  return reliabilityJobs.stamp({ delayMs });
+}
+/** Runs a `brief` job (3 s start-to-close, three attempts). */
+export async function briefWorkflow(text: string) {
+  return reliabilityJobs.brief({ text });
+}
+/** Runs a `hang` job that hangs on its first `hangAttempts` attempts (2 s heartbeat timeout, two attempts). */
+export async function hangWorkflow(hangAttempts: number) {
+  return reliabilityJobs.hang({ hangAttempts });
 }
