@@ -23,9 +23,6 @@ export const BUILD_DIR = '.build';
 /** esbuild target of the bundles; must match `provider.runtime` in `serverless.yml` (`nodejs22.x`). */
 export const BUNDLE_TARGET = 'node22';
 
-/** The Lambda runtime that runs {@link BUNDLE_TARGET} code. */
-export const LAMBDA_RUNTIME = 'nodejs22.x';
-
 /** What {@link bundleFunction} wrote. */
 export interface BuiltFunction {
   readonly name: string;

@@ -1,0 +1,274 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { queueLogicalIds } from '../../infra/cloudformation/logical-ids';
+import { buildStackResources } from '../../infra/cloudformation/stack-resources';
+import { QUEUES } from '../../infra/queue-definitions';
+import { BUILD_DIR, BUNDLE_TARGET, FUNCTION_ENTRIES } from '../../scripts/build/bundle-function';
+
+/**
+ * Packages the service exactly as `npm run package` does (build, then `osls package`, offline, with no AWS
+ * credentials in the environment) and checks the CloudFormation template osls writes.
+ */
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TEMPLATE = path.join(ROOT, '.serverless', 'cloudformation-template-update-stack.json');
+const MAX_ZIP_BYTES = 1024 * 1024;
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+interface Resource {
+  Type: string;
+  Condition?: string;
+  Properties: Record<string, Json>;
+}
+interface Template {
+  Parameters: Record<string, { Type: string; Default?: string }>;
+  Resources: Record<string, Resource>;
+  Outputs: Record<string, { Value: Json; Export?: { Name: Json } }>;
+}
+
+let template: Template;
+
+function offlineEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) if (/^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE)$/.test(name)) delete env[name];
+  return env;
+}
+
+function resourcesOfType(type: string): [string, Resource][] {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+/** The logical id in `{ 'Fn::GetAtt': [id, attribute] }`. */
+function getAttId(value: Json | undefined): string {
+  const getAtt = (value as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
+  if (!getAtt) throw new Error(`expected a Fn::GetAtt, got ${JSON.stringify(value)}`);
+  return getAtt[0];
+}
+
+/** Every object in the template that looks like an IAM policy statement, with where it is. */
+function policyStatements(): { at: string; Effect: string; Action: Json; Resource?: Json }[] {
+  const found: { at: string; Effect: string; Action: Json; Resource?: Json }[] = [];
+  const walk = (node: Json, at: string): void => {
+    if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${at}[${i}]`));
+    else if (node && typeof node === 'object') {
+      if (typeof node.Effect === 'string' && node.Action !== undefined) {
+        found.push({ at, Effect: node.Effect, Action: node.Action, Resource: node.Resource });
+      }
+      for (const [key, value] of Object.entries(node)) walk(value, `${at}.${key}`);
+    }
+  };
+  walk(template.Resources as unknown as Json, 'Resources');
+  return found;
+}
+
+/** Names of the files in a zip archive, from its central directory. */
+function zipEntryNames(zip: Buffer): string[] {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const nameLength = zip.readUInt16LE(at + 28);
+    const skip = nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    names.push(zip.subarray(at + 46, at + 46 + nameLength).toString('utf8'));
+    at += 46 + skip;
+  }
+  return names;
+}
+
+async function cfnLint(file: string): Promise<{ code: number; output: string }> {
+  const attempts: [string, string[]][] = [
+    ['cfn-lint', [file]],
+    ['python3', ['-c', 'import sys; from cfnlint.runner import main; sys.exit(main())', file]],
+  ];
+  for (const [command, args] of attempts) {
+    try {
+      const { stdout, stderr } = await run(command, args, { cwd: ROOT });
+      return { code: 0, output: stdout + stderr };
+    } catch (err) {
+      const e = err as { code?: number | string; stdout?: string; stderr?: string };
+      if (e.code === 'ENOENT' || /No module named .?cfnlint/.test(e.stderr ?? '')) continue;
+      return { code: Number(e.code), output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+    }
+  }
+  throw new Error('cfn-lint is not installed: run "python3 -m pip install -r requirements-dev.txt", then run the tests again.');
+}
+
+beforeAll(async () => {
+  await run('npm', ['run', 'package'], { cwd: ROOT, env: offlineEnv(), timeout: 110_000, maxBuffer: 16 * 1024 * 1024 }).catch(
+    (err: { stdout?: string; stderr?: string }) => {
+      throw new Error(`npm run package failed:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+    },
+  );
+  template = JSON.parse(await readFile(TEMPLATE, 'utf8')) as Template;
+}, 120_000);
+
+describe('the packaged CloudFormation template', () => {
+  it('holds exactly the generated resources and outputs, unchanged by osls', () => {
+    const generated = buildStackResources();
+    for (const [id, resource] of Object.entries(generated.resources.Resources)) {
+      expect(template.Resources[id], id).toEqual(resource);
+    }
+    for (const [id, output] of Object.entries(generated.resources.Outputs)) {
+      expect(template.Outputs[id], id).toEqual(output);
+    }
+  });
+
+  it('gives every job queue of infra/queues.json an encrypted dead-letter queue with redrive', () => {
+    for (const queue of Object.keys(QUEUES)) {
+      const ids = queueLogicalIds(queue);
+      const jobQueue = template.Resources[ids.queue];
+      expect(jobQueue?.Type).toBe('AWS::SQS::Queue');
+      const { Properties: p } = jobQueue!;
+      const redrive = p.RedrivePolicy as { deadLetterTargetArn: Json; maxReceiveCount: number };
+      const deadLetterId = getAttId(redrive.deadLetterTargetArn);
+      expect(deadLetterId).toBe(ids.deadLetter);
+      expect(redrive.maxReceiveCount).toBeGreaterThanOrEqual(5);
+      expect(p.SqsManagedSseEnabled).toBe(true);
+      expect(p.MaximumMessageSize).toBe(262_144);
+      expect(p.MessageRetentionPeriod).toEqual(expect.any(Number));
+
+      const dlq = template.Resources[deadLetterId]!;
+      expect(dlq.Type).toBe('AWS::SQS::Queue');
+      expect(dlq.Properties.SqsManagedSseEnabled).toBe(true);
+      expect(dlq.Properties.MessageRetentionPeriod as number).toBeGreaterThan(p.MessageRetentionPeriod as number);
+      const jobQueueName = (p.QueueName as { 'Fn::Sub': string })['Fn::Sub'];
+      expect(dlq.Properties.RedriveAllowPolicy).toEqual({
+        redrivePermission: 'byQueue',
+        sourceQueueArns: [{ 'Fn::Sub': `arn:\${AWS::Partition}:sqs:\${AWS::Region}:\${AWS::AccountId}:${jobQueueName}` }],
+      });
+    }
+  });
+
+  it('consumes every queue with partial batch responses, a batching window and a concurrency limit', () => {
+    const mappings = resourcesOfType('AWS::Lambda::EventSourceMapping');
+    expect(mappings.map(([, m]) => getAttId(m.Properties.EventSourceArn)).sort()).toEqual(
+      Object.keys(QUEUES).flatMap((q) => Object.values(queueLogicalIds(q))).sort(),
+    );
+    for (const [id, { Properties: p }] of mappings) {
+      expect(p.FunctionResponseTypes, id).toEqual(['ReportBatchItemFailures']);
+      expect(p.BatchSize, id).toEqual(expect.any(Number));
+      expect(p.MaximumBatchingWindowInSeconds, id).toEqual(expect.any(Number));
+      expect((p.ScalingConfig as { MaximumConcurrency: number }).MaximumConcurrency, id).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('sets every consumed queue’s visibility timeout to at least 6 × its function’s timeout + batching window', () => {
+    for (const [id, { Properties: p }] of resourcesOfType('AWS::Lambda::EventSourceMapping')) {
+      const queue = template.Resources[getAttId(p.EventSourceArn)]!;
+      const fn = template.Resources[getAttId(p.FunctionName)]!;
+      const window = (p.MaximumBatchingWindowInSeconds as number | undefined) ?? 0;
+      expect(queue.Properties.VisibilityTimeout as number, id).toBeGreaterThanOrEqual(6 * (fn.Properties.Timeout as number) + window);
+    }
+  });
+
+  it('grants no wildcard action and no wildcard resource', () => {
+    const statements = policyStatements();
+    expect(statements.length).toBeGreaterThan(5);
+    for (const s of statements) {
+      const actions = ([] as Json[]).concat(s.Action);
+      const wildcard = actions.some((a) => typeof a !== 'string' || a.includes('*'));
+      // The one wildcard osls writes is a Deny: its deployment bucket refuses every request without TLS.
+      if (wildcard) expect(s, s.at).toMatchObject({ Effect: 'Deny', at: 'Resources.ServerlessDeploymentBucketPolicy.Properties.PolicyDocument.Statement[0]' });
+      if (s.Effect === 'Allow') expect(([] as Json[]).concat(s.Resource ?? []), s.at).not.toContain('*');
+    }
+  });
+
+  it('gives each function its own role that can only consume its own queues', () => {
+    for (const [id, fn] of resourcesOfType('AWS::Lambda::Function')) {
+      const role = template.Resources[getAttId(fn.Properties.Role)]!;
+      expect(role.Type, id).toBe('AWS::IAM::Role');
+      const consumed = resourcesOfType('AWS::Lambda::EventSourceMapping')
+        .filter(([, m]) => getAttId(m.Properties.FunctionName) === id)
+        .map(([, m]) => m.Properties.EventSourceArn);
+      const sqs = JSON.stringify(role.Properties.Policies).match(/"sqs:[A-Za-z]+"/g);
+      expect(new Set(sqs)).toEqual(new Set(['"sqs:ReceiveMessage"', '"sqs:DeleteMessage"', '"sqs:ChangeMessageVisibility"', '"sqs:GetQueueAttributes"']));
+      const [policy] = role.Properties.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: Json[] }[] } }[];
+      const sqsStatement = policy!.PolicyDocument.Statement.find((s) => s.Action.some((a) => a.startsWith('sqs:')));
+      expect(sqsStatement?.Resource, id).toEqual(consumed);
+    }
+  });
+
+  it('exports a worker policy that can only send to the job queues', () => {
+    const policy = template.Resources.WorkerQueuePolicy!;
+    expect(policy.Type).toBe('AWS::IAM::ManagedPolicy');
+    const [statement, ...rest] = (policy.Properties.PolicyDocument as { Statement: { Action: string[]; Resource: Json[] }[] }).Statement;
+    expect(rest).toEqual([]);
+    expect(statement!.Action.sort()).toEqual(['sqs:GetQueueUrl', 'sqs:SendMessage']);
+    expect(statement!.Resource.map(getAttId).sort()).toEqual(Object.keys(QUEUES).map((q) => queueLogicalIds(q).queue).sort());
+    expect(template.Outputs.WorkerQueuePolicyArn).toMatchObject({ Value: { Ref: 'WorkerQueuePolicy' }, Export: expect.anything() });
+  });
+
+  it('outputs and exports every queue’s URL and ARN', () => {
+    for (const queue of Object.keys(QUEUES)) {
+      const ids = queueLogicalIds(queue);
+      for (const name of [`${ids.queue}Url`, `${ids.queue}Arn`, `${ids.deadLetter}Url`, `${ids.deadLetter}Arn`]) {
+        expect(template.Outputs[name]?.Export, name).toBeDefined();
+      }
+    }
+  });
+
+  it('reads the Temporal connection from SSM parameters and passes the secret only by ARN', () => {
+    expect(template.Parameters.TemporalAddress?.Type).toBe('AWS::SSM::Parameter::Value<String>');
+    expect(template.Parameters.TemporalNamespace?.Type).toBe('AWS::SSM::Parameter::Value<String>');
+    expect(template.Parameters.TemporalApiKeySecretArn?.Type).toBe('String');
+    for (const [id, fn] of resourcesOfType('AWS::Lambda::Function')) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, Json> }).Variables;
+      expect(variables.TEMPORAL_ADDRESS, id).toEqual({ Ref: 'TemporalAddress' });
+      expect(variables.TEMPORAL_NAMESPACE, id).toEqual({ Ref: 'TemporalNamespace' });
+      expect(JSON.stringify(variables.TEMPORAL_API_KEY_SECRET_ARN), id).toContain('"Ref":"TemporalApiKeySecretArn"');
+      const literals = Object.entries(variables).filter(([, v]) => typeof v === 'string');
+      expect(literals, id).toEqual([['NODE_OPTIONS', '--enable-source-maps']]);
+    }
+  });
+
+  it('alarms on dead-lettered messages, old messages, function errors and throttles', () => {
+    const metrics = resourcesOfType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.MetricName);
+    const queues = Object.keys(QUEUES).length;
+    const count = (m: string) => metrics.filter((x) => x === m).length;
+    expect(count('ApproximateNumberOfMessagesVisible')).toBe(queues);
+    expect(count('ApproximateAgeOfOldestMessage')).toBe(queues);
+    expect(count('Errors')).toBe(2);
+    expect(count('Throttles')).toBe(2);
+  });
+
+  it('runs every function on the Node.js runtime the bundles target', () => {
+    const functions = resourcesOfType('AWS::Lambda::Function');
+    expect(functions).toHaveLength(FUNCTION_ENTRIES.length);
+    for (const [id, fn] of functions) {
+      expect(fn.Properties.Runtime, id).toBe(`nodejs${BUNDLE_TARGET.replace('node', '')}.x`);
+      expect(fn.Properties.Handler, id).toBe('index.handler');
+    }
+  });
+
+  it('ships each function as a zip of at most 1 MB holding only its bundle and source map', async () => {
+    for (const fn of FUNCTION_ENTRIES) {
+      const zip = await readFile(path.join(ROOT, BUILD_DIR, `${fn.name}.zip`));
+      expect(zip.length, fn.name).toBeLessThanOrEqual(MAX_ZIP_BYTES);
+      expect(zipEntryNames(zip)).toEqual(['index.mjs', 'index.mjs.map']);
+    }
+  });
+
+  it('builds bundles that load and export a handler', async () => {
+    for (const fn of FUNCTION_ENTRIES) {
+      const bundle = path.join(ROOT, BUILD_DIR, fn.name, 'index.mjs');
+      const script = `import(${JSON.stringify(bundle)}).then((m) => { console.log(typeof m.handler); process.exit(0); })`;
+      const { stdout } = await run(process.execPath, ['-e', script], {
+        env: { PATH: process.env.PATH, TEMPORAL_ADDRESS: '127.0.0.1:1', LOG_LEVEL: 'error' },
+        timeout: 20_000,
+      });
+      expect(stdout.trim(), fn.name).toBe('function');
+    }
+  });
+
+  it('passes cfn-lint with no errors', async () => {
+    const { code, output } = await cfnLint(TEMPLATE);
+    // cfn-lint's exit code is a bit set: 2 errors, 4 warnings, 8 informational; 1 means it could not run.
+    expect(code === 1 || (code & 2) !== 0 ? output : '', 'cfn-lint errors').toBe('');
+  });
+});
