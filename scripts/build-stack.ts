@@ -3,7 +3,7 @@
  * follows from `infra/queues.json`, for `serverless.yml` to read. Fails with the list of changes to make
  * when a queue definition is unsafe to deploy.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { QueueDefinitionError } from '../infra/cloudformation/errors';
@@ -15,7 +15,9 @@ const out = path.join(root, BUILD_DIR, 'infra', 'stack.json');
 try {
   const stack = buildStackResources();
   await mkdir(path.dirname(out), { recursive: true });
-  await writeFile(out, `${JSON.stringify(stack, null, 2)}\n`);
+  // Written aside and renamed into place, so osls never reads a half-written file during a concurrent build.
+  await writeFile(`${out}.${process.pid}`, `${JSON.stringify(stack, null, 2)}\n`);
+  await rename(`${out}.${process.pid}`, out);
   console.log(`stack: ${Object.keys(stack.resources.Resources).length} resources from infra/queues.json → ${path.relative(root, out)}`);
 } catch (err) {
   if (!(err instanceof QueueDefinitionError)) throw err;

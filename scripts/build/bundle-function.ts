@@ -1,4 +1,5 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { zipFiles } from './zip-files';
@@ -41,36 +42,44 @@ const REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:m
 /**
  * Bundles one function into a minified, tree-shaken ES module (`index.mjs`, handler `index.handler`) with a
  * source map (file and line numbers only, no sources: the map stays small and the code stays out of the
- * package), then zips exactly those two files.
+ * package), then zips exactly those two files. Each file appears by an atomic rename, so a build running at
+ * the same time (`npm run dev` rebuilding while `npm run package` runs) never reads a half-written one.
  */
 export async function bundleFunction(fn: FunctionEntry, root: string): Promise<BuiltFunction> {
   const outDir = path.join(root, BUILD_DIR, fn.name);
-  await rm(outDir, { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
-  const bundlePath = path.join(outDir, 'index.mjs');
-  await build({
-    absWorkingDir: root,
-    entryPoints: [fn.entry],
-    outfile: bundlePath,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: BUNDLE_TARGET,
-    minify: true,
-    treeShaking: true,
-    sourcemap: 'linked',
-    sourcesContent: false,
-    legalComments: 'none',
-    banner: { js: REQUIRE_BANNER },
-    logLevel: 'warning',
-  });
-  const code = await readFile(bundlePath);
-  const map = await readFile(`${bundlePath}.map`);
-  const zip = zipFiles([
-    { name: 'index.mjs', data: code },
-    { name: 'index.mjs.map', data: map },
-  ]);
-  const zipPath = path.join(root, BUILD_DIR, `${fn.name}.zip`);
-  await writeFile(zipPath, zip);
-  return { name: fn.name, bundlePath, zipPath, bundleBytes: code.length, zipBytes: zip.length };
+  const workDir = path.join(root, BUILD_DIR, `.${fn.name}-${randomUUID()}`);
+  try {
+    await build({
+      absWorkingDir: root,
+      entryPoints: [fn.entry],
+      outfile: path.join(workDir, 'index.mjs'),
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: BUNDLE_TARGET,
+      minify: true,
+      treeShaking: true,
+      sourcemap: 'linked',
+      sourcesContent: false,
+      legalComments: 'none',
+      banner: { js: REQUIRE_BANNER },
+      logLevel: 'warning',
+    });
+    const code = await readFile(path.join(workDir, 'index.mjs'));
+    const map = await readFile(path.join(workDir, 'index.mjs.map'));
+    const zip = zipFiles([
+      { name: 'index.mjs', data: code },
+      { name: 'index.mjs.map', data: map },
+    ]);
+    await writeFile(path.join(workDir, 'function.zip'), zip);
+    const bundlePath = path.join(outDir, 'index.mjs');
+    const zipPath = path.join(root, BUILD_DIR, `${fn.name}.zip`);
+    await mkdir(outDir, { recursive: true });
+    await rename(path.join(workDir, 'index.mjs.map'), `${bundlePath}.map`);
+    await rename(path.join(workDir, 'index.mjs'), bundlePath);
+    await rename(path.join(workDir, 'function.zip'), zipPath);
+    return { name: fn.name, bundlePath, zipPath, bundleBytes: code.length, zipBytes: zip.length };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
 }
