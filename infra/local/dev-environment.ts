@@ -1,4 +1,6 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueName } from '../queue-definitions';
+import type { CreatedQueue } from './create-queues';
 import { createSqsClient } from '../../jobs/sqs-client';
 import { createContainerPool } from './container-pool';
 import type { ContainerPool } from './container-pool';
@@ -41,6 +43,54 @@ export interface DevEnvironment {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** What {@link startLocalFunction} needs besides the function. */
+export interface LocalFunctionDeps {
+  readonly sqs: SQSClient;
+  /** The queues the function's event sources name. */
+  readonly queues: Readonly<Record<QueueName, CreatedQueue>>;
+  /** Environment of its containers, on top of the function's own plain-string environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly onInvocationError?: (err: unknown) => void;
+}
+
+/**
+ * Runs one function the way Lambda would: a pool of per-process containers (up to the sum of its event
+ * sources' maximumConcurrency) and one event source per SQS event, with its batch size, batching window,
+ * concurrency and response type.
+ */
+export async function startLocalFunction(fn: LocalFunction, deps: LocalFunctionDeps): Promise<RunningFunction> {
+  const pool = createContainerPool({
+    bundle: fn.bundle,
+    functionName: fn.name,
+    timeoutMs: fn.timeoutSeconds * 1000,
+    memoryMb: fn.memoryMb,
+    maxContainers: fn.events.reduce((sum, e) => sum + e.maximumConcurrency, 0),
+    env: { ...fn.environment, ...deps.env },
+  });
+  const invoke: SqsLambdaHandler = async (event) => (await pool.invoke(event)) as Awaited<ReturnType<SqsLambdaHandler>>;
+  // Without ReportBatchItemFailures Lambda ignores the response: a returned batch is deleted whole.
+  const invokeIgnoringResponse: SqsLambdaHandler = async (event, context) => {
+    await invoke(event, context);
+  };
+  const runners: LambdaRunner[] = [];
+  for (const event of fn.events) {
+    const queue = deps.queues[event.queue];
+    runners.push(
+      await startLambdaRunner({
+        sqs: deps.sqs,
+        queueUrl: event.deadLetter ? queue.deadLetterUrl : queue.url,
+        handler: event.functionResponseType === 'ReportBatchItemFailures' ? invoke : invokeIgnoringResponse,
+        batchSize: event.batchSize,
+        maximumBatchingWindowSeconds: event.maximumBatchingWindowSeconds,
+        concurrency: event.maximumConcurrency,
+        functionName: fn.name,
+        onError: deps.onInvocationError,
+      }),
+    );
+  }
+  return { config: fn, pool, runners };
+}
+
 /**
  * Starts the local stack, the bundled functions (each container its own process, settings from
  * `serverless.yml`), one event source per queue they consume, and the worker process.
@@ -53,36 +103,14 @@ export async function startDevEnvironment(options: DevEnvironmentOptions = {}): 
   try {
     const functions = await loadLocalFunctions();
     for (const fn of functions) {
-      const pool = createContainerPool({
-        bundle: fn.bundle,
-        functionName: fn.name,
-        timeoutMs: fn.timeoutSeconds * 1000,
-        memoryMb: fn.memoryMb,
-        maxContainers: fn.events.reduce((sum, e) => sum + e.maximumConcurrency, 0),
-        env: { ...fn.environment, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_NAMESPACE: stack.namespace, ...options.functionEnv },
-      });
-      const invoke: SqsLambdaHandler = async (event) => (await pool.invoke(event)) as Awaited<ReturnType<SqsLambdaHandler>>;
-      // Without ReportBatchItemFailures Lambda ignores the response: a returned batch is deleted whole.
-      const invokeIgnoringResponse: SqsLambdaHandler = async (event, context) => {
-        await invoke(event, context);
-      };
-      const runners: LambdaRunner[] = [];
-      for (const event of fn.events) {
-        const queue = stack.queues[event.queue as QueueName];
-        runners.push(
-          await startLambdaRunner({
-            sqs,
-            queueUrl: event.deadLetter ? queue.deadLetterUrl : queue.url,
-            handler: event.functionResponseType === 'ReportBatchItemFailures' ? invoke : invokeIgnoringResponse,
-            batchSize: event.batchSize,
-            maximumBatchingWindowSeconds: event.maximumBatchingWindowSeconds,
-            concurrency: event.maximumConcurrency,
-            functionName: fn.name,
-            onError: (err) => options.onInvocationError?.(fn.name, err),
-          }),
-        );
-      }
-      started.push({ config: fn, pool, runners });
+      started.push(
+        await startLocalFunction(fn, {
+          sqs,
+          queues: stack.queues,
+          env: { TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_NAMESPACE: stack.namespace, ...options.functionEnv },
+          onInvocationError: (err) => options.onInvocationError?.(fn.name, err),
+        }),
+      );
     }
     const queueUrls = Object.fromEntries(Object.entries(stack.queues).map(([q, c]) => [q, c.url])) as Record<QueueName, string>;
     worker = await startWorkerProcess({

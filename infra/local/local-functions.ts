@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
+import type { Tags } from 'yaml';
 import { QUEUES } from '../queue-definitions';
 import type { QueueName } from '../queue-definitions';
 
@@ -41,9 +42,22 @@ export interface LocalFunction {
 export interface LoadLocalFunctionsOptions {
   /** Run `npm run build` even when the bundles exist (watch mode). @default false */
   readonly rebuild?: boolean;
-  /** @default `serverless.yml` at the project root */
+  /** Another serverless file (tests); its bundles are not built. @default `serverless.yml` at the project root */
   readonly file?: string;
 }
+
+const CLOUDFORMATION_FUNCTIONS = ['Ref', 'GetAtt', 'Sub', 'If', 'Join', 'Select', 'Split', 'ImportValue', 'Equals', 'Not', 'And', 'Or', 'FindInMap', 'Base64', 'GetAZs', 'Condition', 'Cidr'];
+
+/** CloudFormation's short-form tags (`!Ref X`, `!If [...]`) read as their long form, so they are never mistaken for plain strings. */
+const CLOUDFORMATION_TAGS: Tags = CLOUDFORMATION_FUNCTIONS.flatMap((name) => {
+  const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
+  const long = (value: unknown) => ({ [key]: name === 'GetAtt' && typeof value === 'string' ? value.split('.') : value });
+  return [
+    { tag: `!${name}`, resolve: (value: string) => long(value) },
+    { tag: `!${name}`, collection: 'seq' as const, resolve: (value: { toJSON(): unknown }) => long(value.toJSON()) },
+    { tag: `!${name}`, collection: 'map' as const, resolve: (value: { toJSON(): unknown }) => long(value.toJSON()) },
+  ];
+}) as Tags;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -105,10 +119,11 @@ function stringEnvironment(...sources: (Json | undefined)[]): Record<string, str
  */
 export async function loadLocalFunctions(options: LoadLocalFunctionsOptions = {}): Promise<LocalFunction[]> {
   const file = options.file ?? join(ROOT, 'serverless.yml');
-  const config = parse(readFileSync(file, 'utf8'), { logLevel: 'silent' }) as { [key: string]: Json };
+  const config = parse(readFileSync(file, 'utf8'), { customTags: CLOUDFORMATION_TAGS }) as { [key: string]: Json };
   const functions = (config.functions ?? {}) as Record<string, { [key: string]: Json }>;
   const bundles = Object.values(functions).map((fn) => join(ROOT, String(pick(fn, 'package.artifact')).replace(/\.zip$/, ''), 'index.mjs'));
-  if (options.rebuild || !existsSync(join(ROOT, '.build/infra/stack.json')) || bundles.some((b) => !existsSync(b))) {
+  const projectFile = options.file === undefined;
+  if (projectFile && (options.rebuild || !existsSync(join(ROOT, '.build/infra/stack.json')) || bundles.some((b) => !existsSync(b)))) {
     await run('npm', ['run', '--silent', 'build'], { cwd: ROOT });
   }
   return Object.entries(functions).map(([name, raw], index) => {

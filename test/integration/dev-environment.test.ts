@@ -1,0 +1,94 @@
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { utimesSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exited } from '../../infra/local/child-process';
+import { ensureTemporalCli } from '../../infra/local/temporal-cli';
+import { DEMO_WORKFLOW, TASK_QUEUE } from '../../worker/constants';
+
+const run = promisify(execFile);
+
+/** Every descendant pid of `pid`, from /proc via ps. */
+async function descendants(pid: number): Promise<number[]> {
+  const { stdout } = await run('ps', ['-eo', 'pid=,ppid=']);
+  const children = new Map<number, number[]>();
+  for (const line of stdout.trim().split('\n')) {
+    const [child, parent] = line.trim().split(/\s+/).map(Number) as [number, number];
+    children.set(parent, [...(children.get(parent) ?? []), child]);
+  }
+  const out: number[] = [];
+  const walk = (p: number): void => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('npm run dev', () => {
+  let dev: ChildProcess | undefined;
+  let output = '';
+  afterAll(async () => {
+    if (dev && dev.exitCode === null) {
+      dev.kill('SIGKILL');
+      await exited(dev);
+    }
+  });
+
+  async function waitFor(pattern: RegExp, ms: number): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const match = pattern.exec(output);
+      if (match) return match;
+      if (Date.now() > deadline || dev?.exitCode !== null) throw new Error(`no ${pattern} in dev output:\n${output}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  it('starts everything, serves a job started with the temporal CLI, reloads on change, and stops on SIGTERM leaving nothing behind', async () => {
+    const env = { ...process.env, LOG_FORMAT: 'pretty' };
+    for (const name of ['TEMPORAL_ADDRESS', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL']) delete env[name];
+    dev = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    dev.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    dev.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    await waitFor(/watching functions/, 120_000);
+    const address = (await waitFor(/Temporal\s+(127\.0\.0\.1:\d+)/, 1_000))[1] as string;
+    expect(output).toMatch(/Temporal Web UI http:\/\/127\.0\.0\.1:\d+/);
+
+    const cli = await ensureTemporalCli();
+    const { stdout } = await run(cli, [
+      'workflow', 'execute', '--address', address, '--task-queue', TASK_QUEUE, '--type', DEMO_WORKFLOW,
+      '--workflow-id', `cli-${Date.now()}`, '--input', '{"name":"Ada"}',
+    ], { timeout: 60_000 });
+    expect(stdout).toContain('Hello, Ada!');
+    expect(stdout).toContain('lambda:process-jobs');
+
+    utimesSync('functions/jobs/greet.ts', new Date(), new Date());
+    await waitFor(/functions reloaded/, 60_000);
+    utimesSync('worker/workflows.ts', new Date(), new Date());
+    await waitFor(/worker reloaded/, 60_000);
+
+    const tree = await descendants(dev.pid ?? -1);
+    expect(tree.length).toBeGreaterThanOrEqual(3);
+    dev.kill('SIGTERM');
+    await exited(dev);
+    expect(dev.exitCode).toBe(0);
+    expect(output).toMatch(/\[dev\] stopped/);
+    // Helpers such as esbuild's service process end when their parent's pipes close: give them a moment.
+    const deadline = Date.now() + 10_000;
+    while (tree.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(tree.filter(alive)).toEqual([]);
+  }, 240_000);
+});
