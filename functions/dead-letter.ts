@@ -1,4 +1,5 @@
+import { dataConverterFromEnv } from '../jobs/security/data-converter';
 import { createDeadLetterHandler } from './runtime/dead-letter-handler';
 
 /** Lambda entry point for the dead-letter queues: fails dead-lettered activities as `DeadLettered`. */
-export const handler = createDeadLetterHandler();
+export const handler = createDeadLetterHandler({ dataConverter: dataConverterFromEnv() });

@@ -1,5 +1,6 @@
+import { dataConverterFromEnv } from '../jobs/security/data-converter';
 import { greetHandler } from './jobs/greet';
 import { createSqsJobHandler } from './runtime/sqs-job-handler';
 
 /** Lambda entry point for the job queue: runs every job this project declares. */
-export const handler = createSqsJobHandler({ jobs: [greetHandler] });
+export const handler = createSqsJobHandler({ jobs: [greetHandler], dataConverter: dataConverterFromEnv() });

@@ -1,5 +1,6 @@
 import { JobMessageError, JobMessageProblem } from './errors';
 import type { JsonPayload } from './payloads';
+import { isWellFormedTaskToken } from './task-token';
 
 /** The version of the message contract this code writes and reads. See `docs/message-contract.md`. */
 export const JOB_MESSAGE_VERSION = 1;
@@ -126,6 +127,10 @@ export function decodeJobMessage(raw: string): DecodedJobMessage {
   if (taskToken !== undefined && !BASE64.test(taskToken)) {
     throw new JobMessageError(JobMessageProblem.BadToken, 'Job message field "taskToken" is not valid base64.');
   }
+  const taskTokenBytes = taskToken === undefined ? undefined : new Uint8Array(Buffer.from(taskToken, 'base64'));
+  if (taskTokenBytes && !isWellFormedTaskToken(taskTokenBytes)) {
+    throw new JobMessageError(JobMessageProblem.BadToken, 'Job message field "taskToken" is not a Temporal task token (not a protobuf message).');
+  }
   const attempt = body.attempt;
   if (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1) {
     throw new JobMessageError(JobMessageProblem.MissingField, 'Job message field "attempt" must be an integer ≥ 1.');
@@ -144,7 +149,7 @@ export function decodeJobMessage(raw: string): DecodedJobMessage {
     v: JOB_MESSAGE_VERSION,
     job: requireString(body, 'job') as string,
     taskToken,
-    taskTokenBytes: taskToken === undefined ? undefined : new Uint8Array(Buffer.from(taskToken, 'base64')),
+    taskTokenBytes,
     namespace: requireString(body, 'namespace') as string,
     workflowId,
     runId: requireString(body, 'runId', true),

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { readDevState } from '../infra/local/dev-state';
 import { JOBS } from '../jobs/catalog';
+import { dataConverterFromEnv } from '../jobs/security/data-converter';
 import { RUN_JOB_WORKFLOW, TASK_QUEUE } from '../worker/constants';
 
 const [job, rawInput = '{}'] = process.argv.slice(2);
@@ -23,7 +24,7 @@ try {
 const address = process.env.TEMPORAL_ADDRESS ?? readDevState().temporalAddress;
 const connection = await Connection.connect({ address });
 try {
-  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE || 'default' });
+  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE || 'default', dataConverter: dataConverterFromEnv() });
   const workflowId = `job-${job}-${randomUUID().slice(0, 8)}`;
   console.log(`running ${job} as workflow ${workflowId} on ${address}…`);
   const result = await client.workflow.execute(RUN_JOB_WORKFLOW, { taskQueue: TASK_QUEUE, workflowId, args: [job, input] });

@@ -12,6 +12,7 @@ import { Client, Connection } from '@temporalio/client';
 import { startDevEnvironment } from '../infra/local/dev-environment';
 import { startProgress } from '../infra/local/progress';
 import type { GreetOutput } from '../jobs/catalog';
+import { dataConverterFromEnv } from '../jobs/security/data-converter';
 import { DEMO_WORKFLOW, TASK_QUEUE } from '../worker/constants';
 
 const { values } = parseArgs({
@@ -37,7 +38,7 @@ const env = await startDevEnvironment({
   onInvocationError: (fn, err) => say(`${fn}: invocation failed, batch left for redelivery: ${(err as Error).message}`),
 });
 const connection = await Connection.connect({ address: env.stack.temporalAddress });
-const client = new Client({ connection, namespace: env.stack.namespace });
+const client = new Client({ connection, namespace: env.stack.namespace, dataConverter: dataConverterFromEnv() });
 
 const counts = { total: jobs, started: 0, completed: 0, failed: 0 };
 const latencies: number[] = [];

@@ -1,8 +1,12 @@
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import type { NativeConnectionOptions } from '@temporalio/worker';
 import type { QueueName } from '../infra/queue-definitions';
 import { QUEUES } from '../infra/queue-definitions';
 
 /** Where the production worker finds Temporal and the job queues. */
 export interface WorkerConfig {
+  /** Connection options from Temporal's environment configuration (address, TLS, API key, profile). */
+  readonly connection: NativeConnectionOptions;
   readonly temporalAddress: string;
   readonly namespace: string;
   readonly taskQueue: string;
@@ -15,13 +19,16 @@ export function queueUrlVariable(queue: QueueName): string {
 }
 
 /**
- * Reads the worker's settings from the environment: `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`,
+ * Reads the worker's settings from the environment. The connection follows Temporal's environment
+ * configuration, as the `temporal` CLI does (`TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY`,
+ * `TEMPORAL_TLS*`, profiles in `TEMPORAL_CONFIG_FILE`); plus
  * `TEMPORAL_TASK_QUEUE` and one `JOB_QUEUE_URL_<QUEUE>` per queue (the stack outputs `JobsQueueUrl` etc.).
  * @throws Error listing every missing variable and where its value comes from
  */
 export function readWorkerConfig(env: NodeJS.ProcessEnv, defaultTaskQueue: string): WorkerConfig {
   const missing: string[] = [];
-  const temporalAddress = env.TEMPORAL_ADDRESS ?? '';
+  const { connectionOptions, namespace } = loadClientConnectConfig({ profile: env.TEMPORAL_PROFILE, overrideEnvVars: env as Record<string, string> });
+  const temporalAddress = connectionOptions.address ?? '';
   if (!temporalAddress) missing.push('TEMPORAL_ADDRESS (host:port of the Temporal frontend)');
   const queueUrls = {} as Record<QueueName, string>;
   for (const queue of Object.keys(QUEUES) as QueueName[]) {
@@ -32,8 +39,9 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv, defaultTaskQueue: strin
   }
   if (missing.length > 0) throw new Error(`The worker is missing configuration:\n  - ${missing.join('\n  - ')}`);
   return {
+    connection: connectionOptions,
     temporalAddress,
-    namespace: env.TEMPORAL_NAMESPACE || 'default',
+    namespace: namespace || 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE || defaultTaskQueue,
     queueUrls,
   };

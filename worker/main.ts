@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { LogLevel } from '@temporalio/worker';
+import { dataConverterFromEnv } from '../jobs/security/data-converter';
 import { createSqsClient } from '../jobs/sqs-client';
 import { readWorkerConfig } from './config';
 import { TASK_QUEUE } from './constants';
@@ -18,7 +19,7 @@ if (!existsSync(bundlePath)) {
 const config = readWorkerConfig(process.env, TASK_QUEUE);
 const logLevel = (process.env.LOG_LEVEL ?? 'INFO').toUpperCase();
 Runtime.install({ logger: new DefaultLogger((['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'].includes(logLevel) ? logLevel : 'INFO') as LogLevel) });
-const connection = await NativeConnection.connect({ address: config.temporalAddress });
+const connection = await NativeConnection.connect(config.connection);
 const sqs = createSqsClient();
 try {
   const worker = await createJobWorker({
@@ -28,6 +29,7 @@ try {
     sqs,
     queueUrls: config.queueUrls,
     workflowBundle: { code: readFileSync(bundlePath, 'utf8') },
+    dataConverter: dataConverterFromEnv(),
   });
   console.log(`worker polling ${config.taskQueue} in ${config.namespace} at ${config.temporalAddress}`);
   // The SDK's runtime turns SIGTERM/SIGINT into a graceful shutdown: run() resolves once drained.

@@ -9,7 +9,7 @@ import { FailureType } from './errors';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
 import { mapConcurrent } from './map-concurrent';
-import { getTemporalClient, prewarmTemporalClient, setClientDataConverter } from './temporal-client';
+import { getTemporalClient, prewarmTemporalClient, refreshTemporalCredentials, setClientDataConverter } from './temporal-client';
 
 /** Options of {@link createDeadLetterHandler}. */
 export interface DeadLetterHandlerOptions {
@@ -68,6 +68,7 @@ export function createDeadLetterHandler(options: DeadLetterHandlerOptions = {}) 
 
   return async (event: SQSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse> => {
     const callDeadline = Date.now() + Math.max(0, context.getRemainingTimeInMillis() - (options.safetyMarginMs ?? 1_000));
+    await refreshTemporalCredentials().catch((err: unknown) => log.warn('could not refresh the Temporal API key; using the last one', { error: (err as Error).name }));
     const handled = await mapConcurrent(event.Records, 10, (r) => handleRecord(r, callDeadline));
     return { batchItemFailures: event.Records.filter((_, i) => !handled[i]).map((r) => ({ itemIdentifier: r.messageId })) };
   };

@@ -8,7 +8,7 @@ import { createLogger } from './logger';
 import type { Logger } from './logger';
 import { mapConcurrent } from './map-concurrent';
 import { processRecord } from './process-record';
-import { getTemporalClient, prewarmTemporalClient, setClientDataConverter } from './temporal-client';
+import { getTemporalClient, prewarmTemporalClient, refreshTemporalCredentials, setClientDataConverter } from './temporal-client';
 
 /** Options of {@link createSqsJobHandler}. */
 export interface SqsJobHandlerOptions {
@@ -71,6 +71,7 @@ export function createSqsJobHandler(options: SqsJobHandlerOptions): SqsJobHandle
   let lastOutcomes = new Map<string, RecordOutcome>();
   const handler = async (event: SQSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse> => {
     const callDeadline = Date.now() + Math.max(0, context.getRemainingTimeInMillis() - margin);
+    await refreshTemporalCredentials().catch((err: unknown) => log.warn('could not refresh the Temporal API key; using the last one', { error: (err as Error).name }));
     const outcomes = await mapConcurrent(event.Records, concurrency, (record) =>
       processRecord(record, { jobs, namespace, dataConverter: options.dataConverter, getClient: getTemporalClient, callDeadline, log }),
     );

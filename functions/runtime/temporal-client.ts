@@ -1,5 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
+import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
+import { cachedSecret, secretRefFromEnv, secretRefreshMs } from '../../jobs/security/secret-source';
+import type { CachedSecret } from '../../jobs/security/secret-source';
 import { temporalConnectionConfig } from './config';
 
 /**
@@ -25,11 +28,71 @@ export function setClientDataConverter(converter: DataConverter | undefined): vo
   dataConverter = converter;
 }
 
+let apiKeySecret: CachedSecret | undefined | null = null;
+let tlsSecret: CachedSecret | undefined | null = null;
+
+/** The API key secret (`TEMPORAL_API_KEY_SECRET_ARN` / `TEMPORAL_API_KEY_PARAMETER`), read once per container. */
+function apiKeySource(): CachedSecret | undefined {
+  if (apiKeySecret === null) {
+    const ref = secretRefFromEnv('TEMPORAL_API_KEY');
+    apiKeySecret = ref && cachedSecret(ref, secretRefreshMs());
+  }
+  return apiKeySecret;
+}
+
+/** The mTLS secret (`TEMPORAL_TLS_SECRET_ARN` / `TEMPORAL_TLS_PARAMETER`): JSON `{ clientCert, clientKey, serverCACert?, serverName? }`. */
+function tlsSource(): CachedSecret | undefined {
+  if (tlsSecret === null) {
+    const ref = secretRefFromEnv('TEMPORAL_TLS');
+    tlsSecret = ref && cachedSecret(ref, secretRefreshMs());
+  }
+  return tlsSecret;
+}
+
+/** Turns the mTLS secret's JSON into the client's TLS settings. @throws TypeError naming the missing field */
+export function tlsFromSecret(json: string): TLSConfig {
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    throw new TypeError('The Temporal mTLS secret is not JSON: expected { "clientCert": PEM, "clientKey": PEM, "serverCACert"?: PEM, "serverName"?: string }.');
+  }
+  if (typeof raw.clientCert !== 'string' || typeof raw.clientKey !== 'string') {
+    throw new TypeError('The Temporal mTLS secret needs "clientCert" and "clientKey" (PEM strings).');
+  }
+  return {
+    clientCertPair: { crt: Buffer.from(raw.clientCert), key: Buffer.from(raw.clientKey) },
+    serverRootCACertificate: typeof raw.serverCACert === 'string' ? Buffer.from(raw.serverCACert) : undefined,
+    serverNameOverride: typeof raw.serverName === 'string' ? raw.serverName : undefined,
+  };
+}
+
+/** The API key read from the secret; the connection reads it on every call, so rotation needs no reconnect. */
+let secretApiKey = '';
+
 async function connect(): Promise<Client> {
-  const { address, namespace } = temporalConnectionConfig();
+  const config = temporalConnectionConfig();
   connectCount += 1;
-  const connection = await Connection.connect({ address, connectTimeout: CONNECT_TIMEOUT_MS });
-  return new Client({ connection, namespace, dataConverter });
+  const apiKey = apiKeySource();
+  const tls = tlsSource();
+  if (apiKey) secretApiKey = await apiKey.get();
+  const connection = await Connection.connect({
+    address: config.address,
+    apiKey: apiKey ? () => secretApiKey : config.apiKey,
+    tls: tls ? tlsFromSecret(await tls.get()) : config.tls,
+    metadata: config.metadata,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+  });
+  return new Client({ connection, namespace: config.namespace, dataConverter });
+}
+
+/**
+ * Picks up a rotated API key without a redeploy: once the refresh interval has passed, re-reads the secret;
+ * the live connection sends the new key from its next call. A no-op without an API key secret.
+ */
+export async function refreshTemporalCredentials(now = Date.now()): Promise<void> {
+  const source = apiKeySource();
+  if (source) secretApiKey = await source.get(now);
 }
 
 /**
@@ -68,5 +131,7 @@ export function temporalConnectCount(): number {
 export async function closeTemporalClient(): Promise<void> {
   const entry = cached;
   cached = undefined;
+  apiKeySecret = null;
+  tlsSecret = null;
   if (entry) await entry.client.then((c) => c.connection.close()).catch(() => undefined);
 }

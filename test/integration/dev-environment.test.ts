@@ -58,7 +58,7 @@ describe('npm run dev', () => {
   }
 
   it('starts everything, serves a job started with the temporal CLI, reloads on change, and stops on SIGTERM leaving nothing behind', async () => {
-    const env = { ...process.env, LOG_FORMAT: 'pretty' };
+    const env: NodeJS.ProcessEnv = { ...process.env, LOG_FORMAT: 'pretty' };
     for (const name of ['TEMPORAL_ADDRESS', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL']) delete env[name];
     dev = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     dev.stdout?.on('data', (d: Buffer) => (output += d.toString()));

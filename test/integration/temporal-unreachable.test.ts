@@ -6,6 +6,7 @@ import { encodeJobMessage, JOB_MESSAGE_VERSION } from '../../jobs/job-message';
 import { encodeJsonPayload } from '../../jobs/payloads';
 import { sqsEvent } from '../helpers/sqs-events';
 import { TEST_HANDLERS } from '../helpers/test-jobs';
+import { fakeTaskToken } from '../helpers/task-tokens';
 
 describe('Temporal unreachable', () => {
   it('leaves the record for redelivery within the invocation’s time instead of losing it', async () => {
@@ -14,7 +15,7 @@ describe('Temporal unreachable', () => {
     const body = encodeJobMessage({
       v: JOB_MESSAGE_VERSION,
       job: 'test.echo',
-      taskToken: Buffer.from('token').toString('base64'),
+      taskToken: fakeTaskToken().toString('base64'),
       namespace: 'default',
       workflowId: 'wf',
       activityId: '1',

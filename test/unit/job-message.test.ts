@@ -3,8 +3,10 @@ import { JobMessageError, JobMessageProblem } from '../../jobs/errors';
 import { decodeJobMessage, encodeJobMessage, JOB_MESSAGE_VERSION, SQS_MAX_MESSAGE_BYTES } from '../../jobs/job-message';
 import type { JobMessage } from '../../jobs/job-message';
 import { encodeJsonPayload } from '../../jobs/payloads';
+import { isWellFormedTaskToken } from '../../jobs/task-token';
+import { fakeTaskToken } from '../helpers/task-tokens';
 
-const TOKEN = Buffer.from('opaque-task-token-bytes').toString('base64');
+const TOKEN = fakeTaskToken().toString('base64');
 
 async function aMessage(overrides: Partial<JobMessage> = {}): Promise<JobMessage> {
   return {
@@ -40,7 +42,7 @@ describe('job message contract v1', () => {
   it('round-trips a message and decodes the token to bytes', async () => {
     const message = await aMessage();
     const decoded = decodeJobMessage(encodeJobMessage(message));
-    expect(decoded).toMatchObject({ ...message, taskTokenBytes: new Uint8Array(Buffer.from('opaque-task-token-bytes')) });
+    expect(decoded).toMatchObject({ ...message, taskTokenBytes: new Uint8Array(fakeTaskToken()) });
   });
 
   it('accepts a message without token (completion by ids) and derives the idempotency key', async () => {
@@ -60,6 +62,7 @@ describe('job message contract v1', () => {
     ['attempt 0', (m: JobMessage) => JSON.stringify({ ...m, attempt: 0 }), JobMessageProblem.MissingField],
     ['a bad deadline', (m: JobMessage) => JSON.stringify({ ...m, deadline: 'soon' }), JobMessageProblem.MissingField],
     ['an input that is not a payload', (m: JobMessage) => JSON.stringify({ ...m, input: { name: 'Ada' } }), JobMessageProblem.MissingField],
+    ['a base64 token that is not a protobuf message', (m: JobMessage) => JSON.stringify({ ...m, taskToken: Buffer.from('not a token').toString('base64') }), JobMessageProblem.BadToken],
     ['a token that is not base64', (m: JobMessage) => JSON.stringify({ ...m, taskToken: `${TOKEN}!` }), JobMessageProblem.BadToken],
     ['an oversize body', (m: JobMessage) => JSON.stringify({ ...m, pad: 'x'.repeat(SQS_MAX_MESSAGE_BYTES) }), JobMessageProblem.TooLarge],
   ])('rejects %s with a clear problem that never quotes the token', async (_name, make, problem) => {
@@ -69,5 +72,14 @@ describe('job message contract v1', () => {
   it('refuses to encode a message over the SQS limit and says what to do', async () => {
     const message = await aMessage({ input: await encodeJsonPayload({ blob: 'x'.repeat(SQS_MAX_MESSAGE_BYTES) }) });
     expect(() => encodeJobMessage(message)).toThrow(/over the SQS limit.*pass a reference/);
+  });
+});
+
+describe('task token shape check', () => {
+  it('accepts protobuf-shaped bytes and rejects text, truncation and emptiness', () => {
+    expect(isWellFormedTaskToken(fakeTaskToken())).toBe(true);
+    expect(isWellFormedTaskToken(Buffer.from('token'))).toBe(false);
+    expect(isWellFormedTaskToken(fakeTaskToken().subarray(0, 5))).toBe(false);
+    expect(isWellFormedTaskToken(new Uint8Array())).toBe(false);
   });
 });
