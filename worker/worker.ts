@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { WorkerOptions } from '@temporalio/worker';
+import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueName } from '../infra/queue-definitions';
@@ -34,7 +34,20 @@ export interface JobWorkerOptions {
 /** Path of the workflows module, for bundling. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows.ts', import.meta.url));
 
-/** Creates a worker that hosts the workflows and one dispatching activity per job. */
+/**
+ * Activity interceptor that drops the task token from every log line's attributes. The SDK adds
+ * `taskToken` to activity and worker log attributes; a task token is a bearer credential for the attempt.
+ */
+export const redactTaskTokenFromLogs: ActivityInterceptorsFactory = () => ({
+  outbound: {
+    getLogAttributes: (input, next) => {
+      const { taskToken: _redacted, ...attributes } = next(input);
+      return attributes;
+    },
+  },
+});
+
+/** Creates a worker that hosts the workflows and one dispatching activity per job; task tokens never reach its logs. */
 export async function createJobWorker(options: JobWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -48,5 +61,6 @@ export async function createJobWorker(options: JobWorkerOptions): Promise<Worker
       dataConverter: options.dataConverter,
     }),
     dataConverter: options.dataConverter,
+    interceptors: { activity: [redactTaskTokenFromLogs] },
   });
 }

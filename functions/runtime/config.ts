@@ -1,18 +1,6 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
 
-/**
- * Reads a required environment variable.
- * @throws Error naming the variable and what it is for, so a misconfigured function fails at cold start.
- */
-export function requireEnv(name: string, purpose: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === '') {
-    throw new Error(`Environment variable ${name} is not set: it is ${purpose}. Set it in serverless.yml or the shell.`);
-  }
-  return value;
-}
-
 /** Where and how the functions reach Temporal. */
 export interface TemporalConnectionConfig {
   /** `host:port` of the Temporal frontend. */
@@ -39,7 +27,10 @@ export function temporalConnectionConfig(env: NodeJS.ProcessEnv = process.env): 
     overrideEnvVars: env as Record<string, string>,
   });
   if (!connectionOptions.address) {
-    requireEnv('TEMPORAL_ADDRESS', 'the host:port of the Temporal frontend the functions complete activities on');
+    throw new Error(
+      'Environment variable TEMPORAL_ADDRESS is not set: it is the host:port of the Temporal frontend the functions ' +
+        'complete activities on. Set it (or a profile in TEMPORAL_CONFIG_FILE) in serverless.yml or the shell.',
+    );
   }
   return {
     address: connectionOptions.address as string,

@@ -61,7 +61,16 @@ export const TEST_WORKFLOWS_PATH = WORKFLOWS;
 
 let runtimeInstalled = false;
 
-/** Points this test file at the servers of the global setup. */
+/** Installs the worker runtime with a logger of the test's; call before {@link startTestEnv}. */
+export function installRuntimeLogger(logger: DefaultLogger): void {
+  Runtime.install({ logger });
+  runtimeInstalled = true;
+}
+
+/**
+ * Points this test file at the servers of the global setup. Quiets the worker's logs unless the test
+ * installed the runtime itself (to capture them) with {@link installRuntimeLogger}.
+ */
 export function useGlobalServers(): void {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DefaultLogger } from '@temporalio/worker';
+import proto from '@temporalio/proto';
+import { RecordOutcome } from '../../functions/runtime/errors';
+import { createLogger } from '../../functions/runtime/logger';
+import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
+import { createAesGcmCodec, parseKeyRing } from '../../jobs/security/aes-gcm-codec';
+import { sqsEvent } from '../helpers/sqs-events';
+import { TEST_HANDLERS } from '../helpers/test-jobs';
+import { installRuntimeLogger, startTestEnv } from '../helpers/test-env';
+import type { TestEnv } from '../helpers/test-env';
+
+const SECRET = `plaintext-${randomBytes(6).toString('hex')}`;
+const ringJson = (key: string) => JSON.stringify({ current: 'k1', keys: { k1: key } });
+const KEY = randomBytes(32).toString('base64');
+const converter = { payloadCodecs: [createAesGcmCodec(() => parseKeyRing(ringJson(KEY)))] };
+
+describe('end-to-end payload encryption, and no token or payload in any log', () => {
+  const logLines: string[] = [];
+  const tokens = new Set<string>();
+  let env: TestEnv;
+  beforeAll(async () => {
+    process.env.LOG_LEVEL = 'debug';
+    installRuntimeLogger(new DefaultLogger('DEBUG', (entry) => logLines.push(`${entry.message} ${JSON.stringify(entry.meta ?? {})}`)));
+    env = await startTestEnv({
+      runner: false,
+      dataConverter: converter,
+      queueOverrides: { visibilityTimeoutSeconds: 1 },
+      logger: createLogger({}, (line) => logLines.push(line)),
+    });
+  });
+  afterAll(() => env?.stop());
+
+  async function dispatch(text: string) {
+    const handle = await env.start('echoWorkflow', text);
+    const [message] = await env.receive(env.queue.url, 1, 10);
+    if (!message?.Body) throw new Error('no job message');
+    tokens.add(JSON.parse(message.Body).taskToken as string);
+    return { handle, message };
+  }
+
+  it('keeps input and result encrypted in SQS and in the workflow history, and the workflow gets the right result', async () => {
+    const { handle, message } = await dispatch(SECRET);
+    expect(message.Body).not.toContain(SECRET);
+    expect(Buffer.from(JSON.parse(message.Body!).input.data, 'base64').toString('latin1')).not.toContain(SECRET);
+    expect((await env.invoke([message])).batchItemFailures).toEqual([]);
+    await expect(handle.result()).resolves.toMatchObject({ echoed: SECRET.toUpperCase() });
+    const history = await handle.fetchHistory();
+    const bytes = Buffer.from(proto.temporal.api.history.v1.History.encode(history).finish()).toString('latin1');
+    expect(bytes).not.toContain(SECRET);
+    expect(bytes).not.toContain(SECRET.toUpperCase());
+  });
+
+  it('fails clearly with a wrong key and loses nothing: the record stays and completes once the key is right', async () => {
+    const { handle, message } = await dispatch(`${SECRET}-2`);
+    const wrong = createSqsJobHandler({
+      jobs: TEST_HANDLERS,
+      prewarm: false,
+      dataConverter: { payloadCodecs: [createAesGcmCodec(() => parseKeyRing(ringJson(randomBytes(32).toString('base64'))))] },
+      logger: createLogger({}, (line) => logLines.push(line)),
+    });
+    const response = await wrong(sqsEvent([message], env.queue.arn), { getRemainingTimeInMillis: () => 10_000 });
+    expect(response.batchItemFailures).toHaveLength(1);
+    expect([...wrong.lastOutcomes.values()]).toEqual([RecordOutcome.Unreadable]);
+    expect(logLines.some((l) => l.includes('PayloadDecryptionError'))).toBe(true);
+    const redelivered = await env.receive(env.queue.url, 10, 5);
+    const again = redelivered.find((m) => m.MessageId === message.MessageId);
+    expect(again?.Body).toBe(message.Body);
+    expect((await env.invoke([again!])).batchItemFailures).toEqual([]);
+    await expect(handle.result()).resolves.toMatchObject({ echoed: `${SECRET}-2`.toUpperCase() });
+  });
+
+  it('wrote no task token and no payload content into any log line of the worker or the function', async () => {
+    const { handle, message } = await dispatch(`${SECRET}-3`);
+    const body = JSON.parse(message.Body!) as Record<string, unknown>;
+    // Poison variants of a real message: their error logs must not leak the token either.
+    await env.invoke([JSON.stringify({ ...body, namespace: 'elsewhere' }), JSON.stringify({ ...body, v: 9 }), JSON.stringify({ ...body, job: 'nope.nope' })]);
+    await handle.terminate('done');
+    expect(logLines.length).toBeGreaterThan(10);
+    const all = logLines.join('\n');
+    for (const token of tokens) {
+      const leaking = logLines.filter((l) => l.includes(token));
+      expect(leaking.map((l) => l.slice(0, 300))).toEqual([]);
+      expect(all).not.toContain(token);
+      expect(all).not.toContain(Buffer.from(token, 'base64').toString('hex'));
+    }
+    expect(all).not.toContain(SECRET);
+    expect(all).not.toContain(SECRET.toUpperCase());
+  });
+});
