@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CompleteAsyncError, Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataConverter } from '@temporalio/common';
@@ -23,6 +24,16 @@ export interface JobActivitiesOptions {
    * @default Temporal's default converter, no codecs
    */
   readonly dataConverter?: DataConverter;
+}
+
+/**
+ * FIFO queues need a group and a deduplication id: one group per workflow keeps a workflow's jobs in order,
+ * and the attempt-scoped id makes a re-sent attempt (activity retried by the worker) deduplicate.
+ */
+export function fifoAttributes(queueUrl: string, message: JobMessage): { MessageGroupId?: string; MessageDeduplicationId?: string } {
+  if (!queueUrl.endsWith('.fifo')) return {};
+  const dedup = createHash('sha256').update(`${message.namespace}/${message.idempotencyKey}/${message.attempt}`).digest('hex');
+  return { MessageGroupId: message.workflowId.slice(0, 128), MessageDeduplicationId: dedup };
 }
 
 /** Computes the attempt's deadline: the earlier of its start-to-close and schedule-to-close deadlines. */
@@ -72,7 +83,7 @@ export function createJobActivities(options: JobActivitiesOptions): Record<strin
         if (err instanceof JobMessageError) throw ApplicationFailure.nonRetryable(err.message, 'JobInputTooLarge');
         throw err;
       }
-      await options.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+      await options.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, ...fifoAttributes(queueUrl, message) }));
       Context.current().log.info('job dispatched', { job: job.name, queue: job.queue });
       throw new CompleteAsyncError();
     };
