@@ -80,6 +80,8 @@ export async function ensureElasticMq(log: (line: string) => void = () => undefi
     await rm(lib, { recursive: true, force: true });
     await rename(partial, lib);
   } catch (err) {
+    // Another process may have finished the same fetch first; its copy is as good as ours.
+    if (await hasJars(lib)) return lib;
     throw new ElasticMqUnavailableError(
       `Could not fetch ElasticMQ with Maven (${(err as Error).message.split('\n')[0]}). ` +
         `Install Maven and Java ≥ 11, or put the jars of ${ELASTICMQ_ARTIFACT} and its dependencies in ${lib}.`,

@@ -50,9 +50,10 @@ describe('reliability: a handler that hangs without heartbeats', () => {
     const handle = await env.start('hangWorkflow', 1);
     const first = await nextMessage();
     expect(attemptOf(first)).toBe(1);
+    const hangsBefore = observedReliability.hangStarted;
     const hungAt = Date.now();
     invokeAndHang(first);
-    await waitFor('the handler to hang', () => observedReliability.hangStarted > 0, 10_000, 20);
+    await waitFor('the handler to hang', () => observedReliability.hangStarted > hangsBefore, 10_000, 20);
 
     const second = await nextMessage();
     const retriedAfterMs = Date.now() - hungAt;
