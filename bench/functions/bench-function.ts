@@ -1,0 +1,106 @@
+/**
+ * The bench Lambda function: the project's runtime (`createSqsJobHandler` + `handleJob`) with one trivial
+ * job, bundled like the real functions. Around the real handler it measures, for the benchmark only:
+ * each invocation's duration (what Lambda bills), the Temporal calls the runtime made (by wrapping the
+ * cached client's async-completion calls) and the outcome of each record. Each invocation appends one JSON
+ * line to `$BENCH_LOG` and returns the same figures beside `batchItemFailures`.
+ *
+ * It also answers one benchmark-only event, `{ bench: 'raw-complete', tokens, result }`: completes those
+ * activities with a bare `client.activity.complete` on the same cached client, timing each call, so the
+ * runtime's per-record overhead can be told apart from the RPC itself.
+ */
+import { appendFileSync } from 'node:fs';
+import type { Client } from '@temporalio/client';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { handleJob } from '../../functions/runtime/job-handler';
+import { createLogger } from '../../functions/runtime/logger';
+import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
+import { getTemporalClient, temporalConnectCount } from '../../functions/runtime/temporal-client';
+import { benchNoop, PRODUCED_BY_FUNCTION, runNoop } from '../bench-jobs';
+
+/** Async-completion calls the runtime can make; each is one Temporal API request. */
+const TEMPORAL_CALLS = ['complete', 'fail', 'heartbeat', 'reportCancellation'] as const;
+type TemporalCall = (typeof TEMPORAL_CALLS)[number];
+
+/** What one invocation of the bench function measured. */
+export interface BenchInvocation {
+  readonly pid: number;
+  readonly records: number;
+  /** Handler duration, ms (Lambda bills it rounded up to the millisecond). */
+  readonly ms: number;
+  /** Temporal async-completion calls made during the invocation, by kind. */
+  readonly temporalCalls: Readonly<Record<TemporalCall, number>>;
+  /** Records by outcome (`completed`, `retry`, …). */
+  readonly outcomes: Readonly<Record<string, number>>;
+  /** Connections this container has opened so far (should stay 1). */
+  readonly connects: number;
+}
+
+/** The benchmark-only event timing bare completion RPCs. */
+export interface RawCompleteEvent {
+  readonly bench: 'raw-complete';
+  /** Base64 task tokens of open activities. */
+  readonly tokens: readonly string[];
+  readonly result: unknown;
+}
+
+/** The answer to a {@link RawCompleteEvent}: each call's duration, ms. */
+export interface RawCompleteResult {
+  readonly ms: readonly number[];
+}
+
+const calls: Record<TemporalCall, number> = { complete: 0, fail: 0, heartbeat: 0, reportCancellation: 0 };
+const counted = new WeakSet<Client>();
+
+function countCalls(client: Client): Client {
+  if (counted.has(client)) return client;
+  counted.add(client);
+  const activity = client.activity as unknown as Record<TemporalCall, (...args: unknown[]) => Promise<void>>;
+  for (const name of TEMPORAL_CALLS) {
+    const original = activity[name].bind(activity);
+    activity[name] = (...args) => {
+      calls[name] += 1;
+      return original(...args);
+    };
+  }
+  return client;
+}
+
+// Log lines are formatted as in production (LOG_LEVEL applies) but not written: a terminal would measure
+// its own speed, and Lambda's log pipe is not something this machine can play.
+const jobs = createSqsJobHandler({
+  jobs: [handleJob(benchNoop, (input) => runNoop(input, PRODUCED_BY_FUNCTION))],
+  logger: createLogger({ function: 'bench' }, () => undefined),
+});
+getTemporalClient().then(countCalls, () => undefined);
+
+async function rawComplete(event: RawCompleteEvent): Promise<RawCompleteResult> {
+  const client = countCalls(await getTemporalClient());
+  const ms: number[] = [];
+  for (const token of event.tokens) {
+    const bytes = new Uint8Array(Buffer.from(token, 'base64'));
+    const started = performance.now();
+    await client.activity.complete(bytes, event.result);
+    ms.push(performance.now() - started);
+  }
+  return { ms };
+}
+
+/** Lambda entry point. */
+export async function handler(
+  event: SQSEvent | RawCompleteEvent,
+  context: Context,
+): Promise<(SQSBatchResponse & { bench: BenchInvocation }) | RawCompleteResult> {
+  if ('bench' in event) return rawComplete(event);
+  await getTemporalClient().then(countCalls, () => undefined);
+  const before = { ...calls };
+  const started = performance.now();
+  const response = await jobs(event, context);
+  const ms = performance.now() - started;
+  const outcomes: Record<string, number> = {};
+  for (const outcome of jobs.lastOutcomes.values()) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+  const temporalCalls = Object.fromEntries(TEMPORAL_CALLS.map((k) => [k, calls[k] - before[k]])) as Record<TemporalCall, number>;
+  const bench: BenchInvocation = { pid: process.pid, records: event.Records.length, ms, temporalCalls, outcomes, connects: temporalConnectCount() };
+  if (process.env.BENCH_LOG) appendFileSync(process.env.BENCH_LOG, `${JSON.stringify(bench)}\n`);
+  return { ...response, bench };
+}

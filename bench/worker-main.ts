@@ -1,0 +1,56 @@
+/**
+ * The bench worker, in a process of its own as a deployed worker would be: the bench workflows, the
+ * dispatching activity of the bench job (`createJobActivities`, as in production) and the direct path's
+ * plain activity, on a task queue of its own. Started by `bench/worker-process.ts` with
+ * `node --import tsx`; configured by `TEMPORAL_ADDRESS`, `BENCH_TASK_QUEUE`, `BENCH_QUEUE_URL` and the
+ * SDK's SQS settings. Talks to its parent over IPC: sends `ready`, answers `sqs-counts`, drains on `stop`.
+ */
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createSqsClient } from '../jobs/sqs-client';
+import { createJobActivities } from '../worker/activities';
+import { createDirectActivities } from './activities';
+import { BENCH_JOBS } from './bench-jobs';
+import { countSqsRequests } from './sqs-counter';
+import type { FromBenchWorker, ToBenchWorker } from './worker-process';
+
+const need = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: bench/worker-process.ts passes it.`);
+  return value;
+};
+const send = (message: FromBenchWorker): void => {
+  process.send?.(message);
+};
+
+// Errors only: under a saturating load the SDK's core warns about slow workflow tasks, which the benchmark
+// measures itself.
+Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, console: {} } } });
+const connection = await NativeConnection.connect({ address: need('TEMPORAL_ADDRESS') });
+const sqs = createSqsClient();
+const sqsCounts = countSqsRequests(sqs);
+const worker = await Worker.create({
+  connection,
+  namespace: process.env.TEMPORAL_NAMESPACE || 'default',
+  taskQueue: need('BENCH_TASK_QUEUE'),
+  workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
+  activities: {
+    ...createJobActivities({ jobs: BENCH_JOBS, sqs, queueUrls: { jobs: need('BENCH_QUEUE_URL') } }),
+    ...createDirectActivities(),
+  },
+});
+process.on('message', (message: ToBenchWorker) => {
+  if (message.type === 'sqs-counts') send({ type: 'sqs-counts', counts: { ...sqsCounts } });
+  else if (message.type === 'stop' && worker.getState() === 'RUNNING') worker.shutdown();
+});
+// The parent decides when to stop; a terminal's Ctrl-C must not tear the worker down under it.
+process.on('SIGINT', () => undefined);
+const running = worker.run();
+send({ type: 'ready' });
+try {
+  await running;
+} finally {
+  await connection.close();
+  sqs.destroy();
+  process.disconnect?.();
+}

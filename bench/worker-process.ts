@@ -1,0 +1,82 @@
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { exited, stopChild } from '../infra/local/child-process';
+import type { SqsRequestCounts } from './sqs-counter';
+
+/** Messages the bench sends to its worker. */
+export type ToBenchWorker = { readonly type: 'sqs-counts' } | { readonly type: 'stop' };
+
+/** Messages the bench worker sends back. */
+export type FromBenchWorker = { readonly type: 'ready' } | { readonly type: 'sqs-counts'; readonly counts: SqsRequestCounts };
+
+/** Options of {@link startBenchWorker}. */
+export interface BenchWorkerOptions {
+  readonly temporalAddress: string;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  /** URL of the job queue the dispatching activity sends to. */
+  readonly queueUrl: string;
+  /** Longest to wait for the worker to bundle its workflows and start polling. @default 120000 */
+  readonly startTimeoutMs?: number;
+}
+
+/** The bench worker process. */
+export interface BenchWorker {
+  readonly pid: number | undefined;
+  /** SQS requests the worker has made so far (its dispatching activity's `SendMessage`s). */
+  sqsCounts(): Promise<SqsRequestCounts>;
+  /** Drains the worker and waits for its process to exit. */
+  stop(): Promise<void>;
+}
+
+const ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
+
+/** Starts `bench/worker-main.ts` in a process of its own and waits until it polls. */
+export async function startBenchWorker(options: BenchWorkerOptions): Promise<BenchWorker> {
+  const child: ChildProcess = fork(ENTRY, [], {
+    execArgv: ['--import', 'tsx'],
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: options.temporalAddress,
+      TEMPORAL_NAMESPACE: options.namespace,
+      BENCH_TASK_QUEUE: options.taskQueue,
+      BENCH_QUEUE_URL: options.queueUrl,
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    await new Promise<void>((resolveReady, reject) => {
+      const timer = setTimeout(() => reject(new Error('The bench worker did not start polling in time.')), options.startTimeoutMs ?? 120_000);
+      child.once('exit', (code) => reject(new Error(`The bench worker exited during start-up (code ${code}).`)));
+      child.on('message', (message: FromBenchWorker) => {
+        if (message.type !== 'ready') return;
+        clearTimeout(timer);
+        resolveReady();
+      });
+    });
+  } catch (err) {
+    await stopChild(child, 2_000);
+    throw err;
+  }
+  return {
+    pid: child.pid,
+    sqsCounts: () =>
+      new Promise((resolveCounts, reject) => {
+        const onMessage = (message: FromBenchWorker): void => {
+          if (message.type !== 'sqs-counts') return;
+          child.off('message', onMessage);
+          resolveCounts(message.counts);
+        };
+        child.on('message', onMessage);
+        const request: ToBenchWorker = { type: 'sqs-counts' };
+        if (!child.connected) reject(new Error('The bench worker is gone.'));
+        else child.send(request);
+      }),
+    stop: async () => {
+      if (child.connected) child.send({ type: 'stop' } satisfies ToBenchWorker);
+      const drained = await Promise.race([exited(child).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 15_000))]);
+      if (!drained) await stopChild(child, 2_000);
+    },
+  };
+}
