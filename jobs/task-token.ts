@@ -44,3 +44,15 @@ export function isWellFormedTaskToken(bytes: Uint8Array): boolean {
   }
   return fields > 0;
 }
+
+/**
+ * Reads the namespace id (field 1, a string) from a task token's protobuf, or `undefined` when the token
+ * has none in that place. Used to refuse tokens of another namespace before any call to Temporal.
+ */
+export function taskTokenNamespaceId(bytes: Uint8Array): string | undefined {
+  // Field 1, wire type 2 (length-delimited) is the key byte 0x0a; namespace ids are short, so one length byte.
+  if (bytes[0] !== 0x0a || bytes.length < 2) return undefined;
+  const length = bytes[1] as number;
+  if (length >= 0x80 || 2 + length > bytes.length) return undefined;
+  return Buffer.from(bytes.subarray(2, 2 + length)).toString('utf8');
+}

@@ -6,6 +6,7 @@ import { JobMessageError } from '../../jobs/errors';
 import { decodeJobMessage } from '../../jobs/job-message';
 import type { DecodedJobMessage } from '../../jobs/job-message';
 import { decodeJsonPayload } from '../../jobs/payloads';
+import { taskTokenNamespaceId } from '../../jobs/task-token';
 import { activityTargetOf, callTemporal, TemporalAnswer } from './activity-completion';
 import type { ActivityTarget } from './activity-completion';
 import { FailureType, RecordOutcome } from './errors';
@@ -13,6 +14,7 @@ import { startHeartbeater } from './heartbeater';
 import type { HeartbeatStop } from './heartbeater';
 import type { JobContext, RegisteredJob } from './job-handler';
 import type { Logger } from './logger';
+import { namespaceIdOf } from './temporal-client';
 
 /** What processing one record needs from the invocation. */
 export interface RecordDeps {
@@ -24,6 +26,9 @@ export interface RecordDeps {
   readonly callDeadline: number;
   readonly log: Logger;
 }
+
+/** Longest delay a Node timer takes without overflowing. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Longest the runtime waits for an aborted handler to settle before it reports to Temporal. */
 export const ABORT_GRACE_MS = 2_000;
@@ -57,9 +62,12 @@ async function runHandler(
     log,
   });
   const deadline = message.deadline ? new Date(message.deadline) : undefined;
-  const expiry = deadline
-    ? setTimeout(() => abort.abort(new Error('The activity attempt timed out in Temporal.')), deadline.getTime() - Date.now())
-    : undefined;
+  // Timers overflow past 2^31-1 ms (24.8 days) and would fire at once; no invocation lives that long anyway.
+  const untilDeadline = deadline ? deadline.getTime() - Date.now() : Infinity;
+  const expiry =
+    untilDeadline <= MAX_TIMER_MS
+      ? setTimeout(() => abort.abort(new Error('The activity attempt timed out in Temporal.')), untilDeadline)
+      : undefined;
   const context: JobContext = {
     job: message.job,
     workflowId: message.workflowId,
@@ -114,6 +122,14 @@ export async function processRecord(record: SQSRecord, deps: RecordDeps): Promis
   }
   try {
     const client = await deps.getClient();
+    if (message.taskTokenBytes) {
+      const tokenNamespace = taskTokenNamespaceId(message.taskTokenBytes);
+      const ownNamespace = await namespaceIdOf(client, deps.callDeadline);
+      if (tokenNamespace && ownNamespace && tokenNamespace !== ownNamespace) {
+        log.error('task token belongs to another namespace; left for the dead-letter queue');
+        return RecordOutcome.Unreadable;
+      }
+    }
     const target = activityTargetOf(message);
     const registered = deps.jobs.get(message.job);
     if (!registered) {

@@ -135,3 +135,25 @@ export async function closeTemporalClient(): Promise<void> {
   tlsSecret = null;
   if (entry) await entry.client.then((c) => c.connection.close()).catch(() => undefined);
 }
+
+const namespaceIds = new WeakMap<Client, Promise<string | undefined>>();
+
+/**
+ * The id of the client's namespace, looked up once per client (DescribeNamespace), so that tokens minted in
+ * another namespace can be refused without calling Temporal with them. `undefined` when the lookup is not
+ * allowed or fails: the check is then skipped, never the record.
+ */
+export function namespaceIdOf(client: Client, deadlineMs: number): Promise<string | undefined> {
+  let id = namespaceIds.get(client);
+  if (!id) {
+    id = client.connection
+      .withDeadline(deadlineMs, () => client.workflowService.describeNamespace({ namespace: client.options.namespace }))
+      .then((r) => r.namespaceInfo?.id ?? undefined)
+      .catch(() => {
+        namespaceIds.delete(client);
+        return undefined;
+      });
+    namespaceIds.set(client, id);
+  }
+  return id;
+}

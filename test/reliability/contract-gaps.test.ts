@@ -11,11 +11,10 @@ import type { TestEnv } from '../helpers/test-env';
 import { echo, observed } from '../helpers/test-jobs';
 
 /**
- * Where the runtime and docs/message-contract.md disagree today. Each `it.fails` states the contract and
- * fails until functions/runtime is fixed (vitest then reports it, and `.fails` should go); the plain tests
- * pin what holds meanwhile: nothing is lost.
+ * Two places where the runtime once disagreed with docs/message-contract.md, found by the reliability work
+ * and fixed since (see docs/reliability.md); these tests keep them fixed.
  */
-describe('reliability: gaps between the runtime and the message contract', () => {
+describe('reliability: contract gaps found and fixed', () => {
   let env: TestEnv;
   const log = recordingLogger();
   beforeAll(async () => {
@@ -51,10 +50,8 @@ describe('reliability: gaps between the runtime and the message contract', () =>
   });
 
   // Contract: "another namespace … → log at error, left → DLQ after maxReceiveCount" (outcome unreadable).
-  // Today a well-formed token from another namespace, in a message whose `namespace` field is right, runs the
-  // handler, meets Temporal's INVALID_ARGUMENT on complete, and is classed as `retry` with a warn line
-  // "could not reach Temporal in time" — so the handler's side effects repeat on every delivery until the DLQ.
-  it.fails('classes a token from another namespace as unreadable, logged at error, without running the handler', async () => {
+  // It used to run the handler, meet INVALID_ARGUMENT on complete, and be classed `retry`.
+  it('classes a token from another namespace as unreadable, logged at error, without running the handler', async () => {
     const { message, body } = await dispatchEcho('foreign token, classified');
     const forged = { ...message, Body: JSON.stringify({ ...body, taskToken: await tokenFromAnotherNamespace(body.taskToken) }) };
     const calls = observed.echoCalls;
@@ -64,10 +61,9 @@ describe('reliability: gaps between the runtime and the message contract', () =>
     expect(observed.echoCalls).toBe(calls);
   });
 
-  // Contract: the handler's signal aborts when the attempt times out in Temporal (`deadline`). Today the expiry
-  // timer is a bare setTimeout: a deadline more than 2^31-1 ms (24.8 days) away overflows it, Node fires it after
-  // 1 ms, and the handler is told its attempt timed out the moment it starts (jobs with a long start-to-close).
-  it.fails('does not abort a job whose attempt deadline is more than 24.8 days away', async () => {
+  // Contract: the handler's signal aborts when the attempt times out in Temporal (`deadline`). A deadline more
+  // than 2^31-1 ms (24.8 days) away used to overflow the expiry timer, which Node then fired after 1 ms.
+  it('does not abort a job whose attempt deadline is more than 24.8 days away', async () => {
     const { message, body } = await dispatchEcho('long deadline');
     let abortedWhileRunning: boolean | undefined;
     const handler = createSqsJobHandler({
