@@ -3,7 +3,8 @@
  * dispatching activity of the bench job (`createJobActivities`, as in production) and the direct path's
  * plain activity, on a task queue of its own. Started by `bench/worker-process.ts` with
  * `node --import tsx`; configured by `TEMPORAL_ADDRESS`, `BENCH_TASK_QUEUE`, `BENCH_QUEUE_URL` and the
- * SDK's SQS settings. Talks to its parent over IPC: sends `ready`, answers `sqs-counts`, drains on `stop`.
+ * SDK's SQS settings. Talks to its parent over IPC: sends `ready`, answers `sqs-counts`, records a CPU profile between
+ * `profile-start` and `profile-stop`, drains on `stop`.
  */
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -11,6 +12,8 @@ import { createSqsClient } from '../jobs/sqs-client';
 import { createJobActivities } from '../worker/activities';
 import { createDirectActivities } from './activities';
 import { BENCH_JOBS } from './bench-jobs';
+import { startProfile } from './profiler';
+import type { RunningProfile } from './profiler';
 import { countSqsRequests } from './sqs-counter';
 import type { FromBenchWorker, ToBenchWorker } from './worker-process';
 
@@ -39,9 +42,18 @@ const worker = await Worker.create({
     ...createDirectActivities(),
   },
 });
+let profile: RunningProfile | undefined;
 process.on('message', (message: ToBenchWorker) => {
   if (message.type === 'sqs-counts') send({ type: 'sqs-counts', counts: { ...sqsCounts } });
-  else if (message.type === 'stop' && worker.getState() === 'RUNNING') worker.shutdown();
+  else if (message.type === 'profile-start') {
+    void startProfile().then((p) => {
+      profile = p;
+      send({ type: 'profile', done: false });
+    });
+  } else if (message.type === 'profile-stop') {
+    void (profile?.stop(message.file) ?? Promise.resolve()).then(() => send({ type: 'profile', done: true }));
+    profile = undefined;
+  } else if (message.type === 'stop' && worker.getState() === 'RUNNING') worker.shutdown();
 });
 // The parent decides when to stop; a terminal's Ctrl-C must not tear the worker down under it.
 process.on('SIGINT', () => undefined);

@@ -5,10 +5,17 @@ import { exited, stopChild } from '../infra/local/child-process';
 import type { SqsRequestCounts } from './sqs-counter';
 
 /** Messages the bench sends to its worker. */
-export type ToBenchWorker = { readonly type: 'sqs-counts' } | { readonly type: 'stop' };
+export type ToBenchWorker =
+  | { readonly type: 'sqs-counts' }
+  | { readonly type: 'profile-start' }
+  | { readonly type: 'profile-stop'; readonly file: string }
+  | { readonly type: 'stop' };
 
 /** Messages the bench worker sends back. */
-export type FromBenchWorker = { readonly type: 'ready' } | { readonly type: 'sqs-counts'; readonly counts: SqsRequestCounts };
+export type FromBenchWorker =
+  | { readonly type: 'ready' }
+  | { readonly type: 'sqs-counts'; readonly counts: SqsRequestCounts }
+  | { readonly type: 'profile'; readonly done: boolean };
 
 /** Options of {@link startBenchWorker}. */
 export interface BenchWorkerOptions {
@@ -26,6 +33,10 @@ export interface BenchWorker {
   readonly pid: number | undefined;
   /** SQS requests the worker has made so far (its dispatching activity's `SendMessage`s). */
   sqsCounts(): Promise<SqsRequestCounts>;
+  /** Starts a CPU profile of the worker's main thread (its activities; workflows run in worker threads). */
+  startProfile(): Promise<void>;
+  /** Stops it and writes the `.cpuprofile`. */
+  stopProfile(file: string): Promise<void>;
   /** Drains the worker and waits for its process to exit. */
   stop(): Promise<void>;
 }
@@ -59,20 +70,26 @@ export async function startBenchWorker(options: BenchWorkerOptions): Promise<Ben
     await stopChild(child, 2_000);
     throw err;
   }
+  const ask = <T extends FromBenchWorker['type']>(request: ToBenchWorker, answer: T): Promise<Extract<FromBenchWorker, { type: T }>> =>
+    new Promise((resolveAnswer, reject) => {
+      const onMessage = (message: FromBenchWorker): void => {
+        if (message.type !== answer) return;
+        child.off('message', onMessage);
+        resolveAnswer(message as Extract<FromBenchWorker, { type: T }>);
+      };
+      child.on('message', onMessage);
+      if (!child.connected) reject(new Error('The bench worker is gone.'));
+      else child.send(request);
+    });
   return {
     pid: child.pid,
-    sqsCounts: () =>
-      new Promise((resolveCounts, reject) => {
-        const onMessage = (message: FromBenchWorker): void => {
-          if (message.type !== 'sqs-counts') return;
-          child.off('message', onMessage);
-          resolveCounts(message.counts);
-        };
-        child.on('message', onMessage);
-        const request: ToBenchWorker = { type: 'sqs-counts' };
-        if (!child.connected) reject(new Error('The bench worker is gone.'));
-        else child.send(request);
-      }),
+    sqsCounts: async () => (await ask({ type: 'sqs-counts' }, 'sqs-counts')).counts,
+    startProfile: async () => {
+      await ask({ type: 'profile-start' }, 'profile');
+    },
+    stopProfile: async (file) => {
+      await ask({ type: 'profile-stop', file }, 'profile');
+    },
     stop: async () => {
       if (child.connected) child.send({ type: 'stop' } satisfies ToBenchWorker);
       const drained = await Promise.race([exited(child).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 15_000))]);

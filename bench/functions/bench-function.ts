@@ -5,9 +5,10 @@
  * cached client's async-completion calls) and the outcome of each record. Each invocation appends one JSON
  * line to `$BENCH_LOG` and returns the same figures beside `batchItemFailures`.
  *
- * It also answers one benchmark-only event, `{ bench: 'raw-complete', tokens, result }`: completes those
+ * It also answers benchmark-only events: `{ bench: 'raw-complete', tokens, result }` completes those
  * activities with a bare `client.activity.complete` on the same cached client, timing each call, so the
- * runtime's per-record overhead can be told apart from the RPC itself.
+ * runtime's per-record overhead can be told apart from the RPC itself; `profile-start` / `profile-stop`
+ * record a CPU profile of the container.
  */
 import { appendFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
@@ -17,6 +18,8 @@ import { createLogger } from '../../functions/runtime/logger';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { getTemporalClient, temporalConnectCount } from '../../functions/runtime/temporal-client';
 import { benchNoop, PRODUCED_BY_FUNCTION, runNoop } from '../bench-jobs';
+import { startProfile } from '../profiler';
+import type { RunningProfile } from '../profiler';
 
 /** Async-completion calls the runtime can make; each is one Temporal API request. */
 const TEMPORAL_CALLS = ['complete', 'fail', 'heartbeat', 'reportCancellation'] as const;
@@ -47,6 +50,20 @@ export interface RawCompleteEvent {
 /** The answer to a {@link RawCompleteEvent}: each call's duration, ms. */
 export interface RawCompleteResult {
   readonly ms: readonly number[];
+}
+
+/** Benchmark-only events that start and stop a CPU profile of this container (`npm run bench -- --profile`). */
+export type ProfileEvent = { readonly bench: 'profile-start' } | { readonly bench: 'profile-stop'; readonly file: string };
+
+let profile: RunningProfile | undefined;
+
+async function onProfileEvent(event: ProfileEvent): Promise<{ readonly profiling: boolean }> {
+  if (event.bench === 'profile-start') profile ??= await startProfile();
+  else {
+    await profile?.stop(event.file);
+    profile = undefined;
+  }
+  return { profiling: profile !== undefined };
 }
 
 const calls: Record<TemporalCall, number> = { complete: 0, fail: 0, heartbeat: 0, reportCancellation: 0 };
@@ -88,10 +105,10 @@ async function rawComplete(event: RawCompleteEvent): Promise<RawCompleteResult> 
 
 /** Lambda entry point. */
 export async function handler(
-  event: SQSEvent | RawCompleteEvent,
+  event: SQSEvent | RawCompleteEvent | ProfileEvent,
   context: Context,
-): Promise<(SQSBatchResponse & { bench: BenchInvocation }) | RawCompleteResult> {
-  if ('bench' in event) return rawComplete(event);
+): Promise<(SQSBatchResponse & { bench: BenchInvocation }) | RawCompleteResult | { readonly profiling: boolean }> {
+  if ('bench' in event) return event.bench === 'raw-complete' ? rawComplete(event) : onProfileEvent(event);
   await getTemporalClient().then(countCalls, () => undefined);
   const before = { ...calls };
   const started = performance.now();

@@ -1,0 +1,143 @@
+import type { BenchResults, TargetResult } from './results';
+import { round } from './stats';
+
+/** The zip budget of a function: 1 MiB. */
+export const ZIP_BUDGET_BYTES = 1024 * 1024;
+
+/** The targets issue 8 tracks, as plain numbers. */
+export const TARGETS = {
+  throughputRatio: 0.8,
+  addedP50Ms: 25,
+  initToNaive: 0.7,
+  zipBytes: ZIP_BUDGET_BYTES,
+  warmOverheadMs: 2,
+} as const;
+
+/** Judges every tracked target; a miss is reported, never thrown. */
+export function computeTargets(results: Omit<BenchResults, 'targets'>): TargetResult[] {
+  const pj = results.coldStart.bundles['process-jobs'];
+  const t = results.throughput;
+  return [
+    {
+      name: 'throughput async ÷ direct',
+      target: `≥ ${TARGETS.throughputRatio} (runner concurrency ${t.async.concurrency})`,
+      measured: `${round(t.ratio)} (steady ${round(t.steadyRatio)})`,
+      met: t.ratio >= TARGETS.throughputRatio,
+    },
+    {
+      name: 'added p50 latency over direct',
+      target: `≤ ${TARGETS.addedP50Ms} ms (batching window 0)`,
+      measured: `${round(results.latency.addedP50Ms, 1)} ms`,
+      met: results.latency.addedP50Ms <= TARGETS.addedP50Ms,
+    },
+    {
+      name: 'process-jobs init ÷ naive client bundle',
+      target: `≤ ${TARGETS.initToNaive}`,
+      measured: `${round(results.coldStart.processJobsToNaive)} (${round(pj?.initMs ?? Number.NaN, 0)} ms vs ${round(results.coldStart.bundles['naive-client']?.initMs ?? Number.NaN, 0)} ms)`,
+      met: results.coldStart.processJobsToNaive <= TARGETS.initToNaive,
+    },
+    {
+      name: 'process-jobs zip',
+      target: '≤ 1 MiB',
+      measured: `${kib(pj?.zipBytes ?? Number.NaN)}`,
+      met: (pj?.zipBytes ?? Number.POSITIVE_INFINITY) <= TARGETS.zipBytes,
+    },
+    {
+      name: 'warm per-record overhead beyond the complete RPC',
+      target: `≤ ${TARGETS.warmOverheadMs} ms`,
+      measured: `${round(results.warmOverhead.overheadP50Ms)} ms`,
+      met: results.warmOverhead.overheadP50Ms <= TARGETS.warmOverheadMs,
+    },
+  ];
+}
+
+function kib(bytes: number): string {
+  return `${Math.round(bytes / 1024).toLocaleString('en-US')} KiB`;
+}
+
+function mib(bytes: number): string {
+  return `${round(bytes / 1024 / 1024, 1)} MiB`;
+}
+
+function ms(value: number, digits = 1): string {
+  return `${round(value, digits)}`;
+}
+
+function money(value: number): string {
+  return `$${value >= 1 ? value.toFixed(2) : value.toFixed(3)}`;
+}
+
+function perJobList(counts: Readonly<Record<string, number>> | undefined): string {
+  if (!counts) return 'not measured';
+  const entries = Object.entries(counts).sort(([, a], [, b]) => b - a);
+  return entries.length === 0 ? '0' : entries.map(([k, v]) => `${k} ${round(v, 3)}`).join(', ');
+}
+
+function minutes(durationMs: number): string {
+  const s = Math.round(durationMs / 1000);
+  return `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+/** The results as markdown: one table per question and the targets, for `bench/results.md` and the README. */
+export function renderMarkdown(r: BenchResults): string {
+  const t = r.throughput;
+  const l = r.latency;
+  const c = r.cost;
+  const cpu = (path: 'async' | 'direct') => round(Object.values(t[path].cpuMsPerJob).reduce((a, b) => a + b, 0), 2);
+  const lines: string[] = [];
+  lines.push(`**${r.mode === 'quick' ? 'Quick' : 'Full'} run** of ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${minutes(r.durationMs)}; ` +
+    `${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${mib(r.machine.memoryBytes)}, Node ${r.machine.node}, ${r.machine.platform}; ` +
+    `load average ${r.machine.loadAverage.start} at the start, ${r.machine.loadAverage.end} at the end. ` +
+    `Correctness: ${r.correctness.completed} of ${r.correctness.jobs} jobs returned the right result.`);
+  lines.push('');
+  lines.push('| | async: worker → SQS → runner → handler → complete | direct: plain activity in the worker |');
+  lines.push('| --- | --- | --- |');
+  lines.push(`| throughput, jobs/s (${t.async.jobs} jobs, ${t.jobsPerWorkflow} per workflow) | **${ms(t.async.jobsPerSecond)}** | **${ms(t.direct.jobsPerSecond)}** |`);
+  lines.push(`| steady jobs/s (10th–90th percentile of finish times) | ${ms(t.async.steadyJobsPerSecond)} | ${ms(t.direct.steadyJobsPerSecond)} |`);
+  lines.push(`| CPU per job on this machine, ms (all processes) | ${cpu('async')} | ${cpu('direct')} |`);
+  lines.push(`| latency p50 / p95 / p99, ms (window 0; ${l.direct.n} jobs each) | **${ms(l.async.p50)}** / ${ms(l.async.p95)} / ${ms(l.async.p99)} | **${ms(l.direct.p50)}** / ${ms(l.direct.p95)} / ${ms(l.direct.p99)} |`);
+  lines.push(`| latency p50 with the configured ${l.configuredWindowSeconds} s batching window, ms (${l.asyncConfiguredWindow.n} jobs) | ${ms(l.asyncConfiguredWindow.p50)} | — |`);
+  lines.push('');
+  lines.push(`Async runner: batch size ${t.async.batchSize}, batching window ${t.async.batchingWindowSeconds} s, concurrency ${t.async.concurrency}; ` +
+    `${t.async.containers} containers, ${round(t.async.recordsPerInvocation, 1)} records per invocation. Latency is workflow time: from the workflow task that scheduled a job to the one that received its result.`);
+  lines.push('');
+  lines.push(`| bundle | zip | unzipped | init, ms (import + client ready; median of ${r.coldStart.runs}) | import, ms | RSS when ready |`);
+  lines.push('| --- | --- | --- | --- | --- | --- |');
+  for (const [name, b] of Object.entries(r.coldStart.bundles)) {
+    lines.push(`| ${name} | ${kib(b.zipBytes)} | ${kib(b.unzippedBytes)} | **${ms(b.initMs, 0)}** | ${ms(b.importMs, 0)} | ${mib(b.rssBytes)} |`);
+  }
+  lines.push('');
+  lines.push(`Fresh \`node\` processes with ${r.coldStart.nodeFlags.length > 0 ? `\`${r.coldStart.nodeFlags.join(' ')}\` (serverless.yml's NODE_OPTIONS)` : 'no flags'}; ` +
+    `process-jobs without them: ${ms(r.coldStart.processJobsInitWithoutFlagsMs, 0)} ms.`);
+  lines.push('');
+  const w = r.warmOverhead;
+  const m = r.memory;
+  lines.push('| warm, per record | p50, ms | p95, ms |');
+  lines.push('| --- | --- | --- |');
+  lines.push(`| one-record invocation of the handler (${w.samples}) | ${ms(w.handlerMs.p50, 2)} | ${ms(w.handlerMs.p95, 2)} |`);
+  lines.push(`| bare \`client.activity.complete\` (${w.samples}) | ${ms(w.rawCompleteMs.p50, 2)} | ${ms(w.rawCompleteMs.p95, 2)} |`);
+  lines.push(`| **overhead beyond the RPC** | **${ms(w.overheadP50Ms, 2)}** | |`);
+  lines.push('');
+  lines.push(`Memory: one container over ${m.records} records (${m.invocations} invocations) peaked at **${mib(m.peakRssBytes)}** RSS ` +
+    `(${mib(m.rssAfterFirstInvocationBytes)} after its first invocation, ${mib(m.rssAtEndBytes)} at the end); a bare-handler container peaks at ${mib(m.bareContainerPeakRssBytes)}. ` +
+    `The local container loads the bundle through the tsx loader; process-jobs in a plain \`node\` process holds ${mib(m.plainProcessReadyRssBytes)} once ready.`);
+  lines.push('');
+  lines.push('| per job (async, counted) | SQS requests | Lambda invocations | Lambda GB-s | Temporal actions | Temporal API calls |');
+  lines.push('| --- | --- | --- | --- | --- | --- |');
+  const actions = c.perJob.temporalActions;
+  lines.push(`| async | ${round(c.perJob.sqsRequestsTotal, 2)} (${perJobList(c.perJob.sqsRequests)}) | ${round(c.perJob.lambdaInvocations, 3)} | ${c.perJob.lambdaGbSeconds.toExponential(2)} (${round(c.perJob.lambdaBilledMs, 1)} billed ms × ${c.memoryMb} MB) | ${perJobList(actions?.async)} | ${perJobList(c.perJob.temporalRequests?.async)} |`);
+  lines.push(`| direct | — | — | — | ${perJobList(actions?.direct)} | ${perJobList(c.perJob.temporalRequests?.direct)} |`);
+  lines.push('');
+  const p = c.perMillionJobs;
+  lines.push(`| cost per million jobs (${c.prices.currency}, list prices of ${c.prices.asOf}) | SQS | Lambda requests | Lambda duration | Temporal Cloud actions | total |`);
+  lines.push('| --- | --- | --- | --- | --- | --- |');
+  lines.push(`| async | ${money(p.sqs)} | ${money(p.lambdaRequests)} | ${money(p.lambdaDuration)} | ${money(p.temporalActions)} | **${money(p.total)}** |`);
+  lines.push(`| direct (worker compute not priced) | — | — | — | ${money(p.directTemporalActions)} | **${money(p.directTemporalActions)}** |`);
+  lines.push('');
+  lines.push(`Workflow starts are left out of the actions (one per workflow, whatever it runs). Each cold start adds ${c.initGbSecondsPerColdStart.toFixed(3)} GB-s of billed init; this run had ${c.coldStarts}.`);
+  lines.push('');
+  lines.push('| target | goal | measured | result |');
+  lines.push('| --- | --- | --- | --- |');
+  for (const target of r.targets) lines.push(`| ${target.name} | ${target.target} | ${target.measured} | ${target.met ? 'pass' : '**miss**'} |`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,109 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { Message } from '@aws-sdk/client-sqs';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { createContainerPool } from '../infra/local/container-pool';
+import { decodeJobMessage } from '../jobs/job-message';
+import { PRODUCED_BY_FUNCTION } from './bench-jobs';
+import type { BenchEnvironment } from './environment';
+import type { BenchInvocation, ProfileEvent, RawCompleteEvent, RawCompleteResult } from './functions/bench-function';
+import { median, summarize } from './stats';
+import type { WarmOverheadResult } from './results';
+import { runWorkload } from './workload';
+import type { WorkloadResult } from './workload';
+
+function toRecord(message: Message, queueArn: string): SQSRecord {
+  return {
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'bench',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: process.env.AWS_REGION ?? 'us-east-1',
+  };
+}
+
+/** Takes `count` job messages off the job queue (and deletes them, so no runner ever sees them again). */
+async function takeMessages(env: BenchEnvironment, count: number): Promise<Message[]> {
+  const queueUrl = env.stack.queues.jobs.url;
+  const taken: Message[] = [];
+  const deadline = Date.now() + 60_000;
+  while (taken.length < count && Date.now() < deadline) {
+    const { Messages = [] } = await env.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    if (Messages.length === 0) continue;
+    await env.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+    taken.push(...Messages);
+  }
+  if (taken.length < count) throw new Error(`only ${taken.length} of ${count} job messages reached the queue`);
+  return taken;
+}
+
+/**
+ * Per-record cost inside the handler beyond the completion RPC. Opens `2 × samples + warmup` activities
+ * (their messages are taken off the queue, so no runner is involved), then in one container of the bench
+ * function alternates: a one-record invocation of the real handler (decode, payload, log lines, heartbeater,
+ * `complete` through the runtime) and a bare `client.activity.complete` of another activity on the same
+ * cached client. The overhead is the difference of the medians. With `profileFile`, the container's CPU
+ * profile over the samples is written there.
+ */
+export async function measureWarmOverhead(
+  env: BenchEnvironment,
+  bundle: string,
+  samples: number,
+  functionEnv: Record<string, string>,
+  profileFile?: string,
+): Promise<{ result: WarmOverheadResult; workload: WorkloadResult }> {
+  const warmup = 10;
+  const total = 2 * samples + warmup;
+  const workloadDone = runWorkload({ client: env.client, taskQueue: env.taskQueue, path: 'async', jobs: total, perWorkflow: total, mode: 'parallel', idPrefix: `warm-${env.runId}` });
+  workloadDone.catch(() => undefined);
+  const pool = createContainerPool({
+    bundle,
+    functionName: 'benchWarm',
+    timeoutMs: env.processJobs.timeoutSeconds * 1000,
+    memoryMb: env.processJobs.memoryMb,
+    maxContainers: 1,
+    env: { ...env.processJobs.environment, ...functionEnv },
+  });
+  const handlerMs: number[] = [];
+  const rawMs: number[] = [];
+  try {
+    const messages = await takeMessages(env, total);
+    const arn = env.stack.queues.jobs.arn;
+    const invokeOne = async (message: Message): Promise<BenchInvocation> => {
+      const event: SQSEvent = { Records: [toRecord(message, arn)] };
+      const { bench } = (await pool.invoke(event)) as { bench: BenchInvocation };
+      if (bench.outcomes.completed !== 1) throw new Error(`warm-overhead invocation ended ${JSON.stringify(bench.outcomes)}`);
+      return bench;
+    };
+    const rawOne = async (message: Message): Promise<number> => {
+      const decoded = decodeJobMessage(message.Body ?? '');
+      const input = JSON.parse(Buffer.from(decoded.input.data, 'base64').toString('utf8')) as { i: number };
+      const event: RawCompleteEvent = { bench: 'raw-complete', tokens: [decoded.taskToken ?? ''], result: { i: input.i, by: PRODUCED_BY_FUNCTION } };
+      const { ms } = (await pool.invoke(event)) as RawCompleteResult;
+      return ms[0] as number;
+    };
+    for (const message of messages.slice(0, warmup)) await invokeOne(message);
+    const rest = messages.slice(warmup);
+    if (profileFile) await pool.invoke({ bench: 'profile-start' } satisfies ProfileEvent);
+    for (let k = 0; k < samples; k += 1) {
+      handlerMs.push((await invokeOne(rest[2 * k] as Message)).ms);
+      rawMs.push(await rawOne(rest[2 * k + 1] as Message));
+    }
+    if (profileFile) await pool.invoke({ bench: 'profile-stop', file: profileFile } satisfies ProfileEvent);
+  } finally {
+    await pool.stop();
+  }
+  const workload = await workloadDone;
+  return {
+    result: { samples, handlerMs: summarize(handlerMs), rawCompleteMs: summarize(rawMs), overheadP50Ms: median(handlerMs) - median(rawMs) },
+    workload,
+  };
+}
