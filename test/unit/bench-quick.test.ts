@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BenchResults } from '../../bench/results';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Every number under `value`, with its path; `null` (how JSON writes NaN) counts as a missing number. */
+function numbers(value: unknown, path = ''): [string, number | null][] {
+  if (value === null) return [[path, null]];
+  if (typeof value === 'number') return [[path, value]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => numbers(v, `${path}[${i}]`));
+  if (typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => numbers(v, path ? `${path}.${k}` : k));
+  return [];
+}
+
+/**
+ * `npm run bench -- --quick` as CI runs it: a correctness check that cannot fail on timing. It asserts that
+ * every job came back with its own result and that every section of results.json holds numbers — never how
+ * big they are.
+ */
+describe('npm run bench -- --quick', () => {
+  let out: string;
+  let results: BenchResults;
+  let markdown: string;
+  let exitCode: number | null;
+  let output = '';
+
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), 'bench-quick-'));
+    // The benchmark starts its own Temporal dev server and SQS endpoint, not the suite's shared ones, so that
+    // the server's counters hold only its own calls.
+    const env = { ...process.env };
+    for (const name of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL']) delete env[name];
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', '--quick', '--out', out], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    exitCode = await new Promise((resolveExit) => child.once('exit', resolveExit));
+    results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as BenchResults;
+    markdown = await readFile(join(out, 'results.md'), 'utf8');
+  }, 240_000);
+  afterAll(() => rm(out, { recursive: true, force: true }));
+
+  it('exits 0 and every job returns its own result, produced by the side its path names', () => {
+    expect(exitCode, output.slice(-3000)).toBe(0);
+    expect(results.correctness.problems).toEqual([]);
+    expect(results.correctness.jobs).toBeGreaterThan(0);
+    expect(results.correctness.completed).toBe(results.correctness.jobs);
+    expect(results.throughput.direct.completed).toBe(results.throughput.direct.jobs);
+    expect(results.throughput.async.completed).toBe(results.throughput.async.jobs);
+  });
+
+  it('fills every section with numbers', () => {
+    for (const section of ['throughput', 'latency', 'coldStart', 'warmOverhead', 'memory', 'cost'] as const) {
+      const found = numbers(results[section]);
+      expect(found.length, section).toBeGreaterThan(0);
+      expect(found.filter(([, n]) => n === null || !Number.isFinite(n)).map(([p]) => `${section}.${p}`)).toEqual([]);
+    }
+    expect(Object.keys(results.coldStart.bundles).sort()).toEqual(['bare-handler', 'dead-letter', 'naive-client', 'process-jobs']);
+    expect(results.latency.async.n).toBeGreaterThan(0);
+    expect(results.latency.direct.n).toBeGreaterThan(0);
+    expect(results.warmOverhead.handlerMs.n).toBeGreaterThan(0);
+    expect(results.memory.peakRssBytes).toBeGreaterThan(0);
+    expect(results.cost.perJob.temporalActions).toBeDefined();
+    expect(results.cost.perMillionJobs.total).toBeGreaterThan(0);
+  });
+
+  it('judges every target and writes the markdown table', () => {
+    expect(results.targets).toHaveLength(5);
+    for (const target of results.targets) expect(typeof target.met).toBe('boolean');
+    expect(markdown).toContain('| target | goal | measured | result |');
+  });
+});

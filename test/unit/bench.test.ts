@@ -1,0 +1,173 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { computeCost } from '../../bench/cost';
+import type { CostInputs, Prices } from '../../bench/cost';
+import type { BenchInvocation } from '../../bench/functions/bench-function';
+import { moduleOf } from '../../bench/profile-summary';
+import { computeTargets, renderMarkdown } from '../../bench/report';
+import type { BenchResults } from '../../bench/results';
+import { diffCounts, totalCount } from '../../bench/sqs-counter';
+import { median, percentile, steadyRate, summarize } from '../../bench/stats';
+import { parseTemporalCounters } from '../../bench/temporal-metrics';
+
+const PRICES = JSON.parse(readFileSync(new URL('../../bench/prices.json', import.meta.url), 'utf8')) as Prices;
+
+const invocation = (ms: number, records: number, complete = records): BenchInvocation => ({
+  pid: 1,
+  records,
+  ms,
+  temporalCalls: { complete, fail: 0, heartbeat: 0, reportCancellation: 0 },
+  outcomes: { completed: records },
+  connects: 1,
+});
+
+describe('bench statistics', () => {
+  it('interpolates percentiles between closest ranks', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(percentile([10, 20, 30, 40, 50], 95)).toBeCloseTo(48);
+    expect(percentile([7], 99)).toBe(7);
+  });
+
+  it('refuses an empty sample instead of reading it as 0', () => {
+    expect(() => median([])).toThrow(RangeError);
+  });
+
+  it('summarizes a sample', () => {
+    expect(summarize([1, 2, 3, 4])).toMatchObject({ n: 4, min: 1, max: 4, mean: 2.5, p50: 2.5 });
+  });
+
+  it('takes the steady rate between the 10th and 90th percentile of finish times, ignoring a tail', () => {
+    const steady = Array.from({ length: 101 }, (_, i) => i * 10); // one job every 10 ms: 100 jobs/s
+    expect(steadyRate(steady)).toBeCloseTo(100, 0);
+    expect(steadyRate([...steady.slice(0, 100), 60_000])).toBeCloseTo(100, 0);
+  });
+});
+
+describe('bench counters', () => {
+  it('diffs counts operation by operation and leaves out what did not move', () => {
+    expect(diffCounts({ SendMessage: 12, ReceiveMessage: 5 }, { SendMessage: 2, ReceiveMessage: 5 })).toEqual({ SendMessage: 10 });
+    expect(totalCount({ a: 1, b: 2 })).toBe(3);
+  });
+
+  it('reads frontend requests and actions of one namespace from the server’s metrics', () => {
+    const exposition = [
+      '# TYPE service_requests counter',
+      'service_requests{namespace="default",operation="StartWorkflowExecution",service_name="frontend"} 4',
+      'service_requests{namespace="default",operation="StartWorkflowExecution",service_name="history"} 4',
+      'service_requests{namespace="temporal_system",operation="StartWorkflowExecution",service_name="frontend"} 9',
+      'action{action_type="command_ScheduleActivityTask",namespace="default",operation="RespondWorkflowTaskCompleted",service_name="history"} 7',
+    ].join('\n');
+    expect(parseTemporalCounters(exposition, 'default')).toEqual({
+      requests: { StartWorkflowExecution: 4 },
+      actions: { command_ScheduleActivityTask: 7 },
+    });
+  });
+});
+
+describe('the cost model', () => {
+  const inputs: CostInputs = {
+    jobs: 20,
+    sqsRequests: { SendMessage: 20, ReceiveMessage: 4, DeleteMessageBatch: 2 },
+    invocations: [invocation(9.2, 10), invocation(10, 10)],
+    memoryMb: 1024,
+    temporal: {
+      async: { requests: { RespondActivityTaskCompleted: 20 }, actions: { command_ScheduleActivityTask: 20, grpc_StartWorkflowExecution: 1 }, jobs: 20 },
+      direct: { requests: { RespondActivityTaskCompleted: 20 }, actions: { command_ScheduleActivityTask: 20, grpc_StartWorkflowExecution: 1 }, jobs: 20 },
+    },
+    initMs: 300,
+    coldStarts: 2,
+  };
+
+  it('counts per job, bills duration rounded up to the millisecond and leaves workflow starts out', () => {
+    const cost = computeCost(inputs, PRICES);
+    expect(cost.perJob.sqsRequestsTotal).toBeCloseTo(1.3);
+    expect(cost.perJob.lambdaInvocations).toBe(0.1);
+    expect(cost.perJob.lambdaBilledMs).toBe(1); // (10 + 10) ms / 20 jobs
+    expect(cost.perJob.lambdaGbSeconds).toBeCloseTo(0.001);
+    expect(cost.perJob.temporalActions?.async).toEqual({ command_ScheduleActivityTask: 1 });
+    expect(cost.initGbSecondsPerColdStart).toBeCloseTo(0.3);
+  });
+
+  it('prices a million jobs from bench/prices.json', () => {
+    const { perMillionJobs: p } = computeCost(inputs, PRICES);
+    expect(p.sqs).toBeCloseTo(1.3 * PRICES.sqs.perMillionRequests);
+    expect(p.lambdaRequests).toBeCloseTo(0.1 * PRICES.lambda.perMillionRequests);
+    expect(p.lambdaDuration).toBeCloseTo(0.001 * 1e6 * PRICES.lambda.perGbSecond);
+    expect(p.temporalActions).toBeCloseTo(PRICES.temporalCloud.perMillionActions);
+    expect(p.total).toBeCloseTo(p.sqs + p.lambdaRequests + p.lambdaDuration + p.temporalActions);
+    expect(p.directTemporalActions).toBeCloseTo(PRICES.temporalCloud.perMillionActions);
+  });
+
+  it('falls back to one action per job plus heartbeats without the server’s metrics', () => {
+    const withHeartbeats = [{ ...invocation(5, 10), temporalCalls: { complete: 10, fail: 0, heartbeat: 5, reportCancellation: 0 } }];
+    const cost = computeCost({ ...inputs, jobs: 10, invocations: withHeartbeats, temporal: undefined }, PRICES);
+    expect(cost.perJob.temporalActions).toBeUndefined();
+    expect(cost.perMillionJobs.temporalActions).toBeCloseTo(1.5 * PRICES.temporalCloud.perMillionActions);
+  });
+
+  it('names where every price comes from, and when it was written down', () => {
+    expect(PRICES.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    for (const source of computeCost(inputs, PRICES).prices.sources) expect(source.length).toBeGreaterThan(20);
+  });
+});
+
+describe('the bench report', () => {
+  const summary = (p50: number) => ({ n: 10, min: p50, p50, p95: p50, p99: p50, max: p50, mean: p50 });
+  const bundle = (initMs: number, zipBytes: number) => ({ zipBytes, unzippedBytes: zipBytes * 4, codeBytes: zipBytes * 2, initMs, importMs: initMs - 40, bootMs: 40, rssBytes: 100e6 });
+  const path = (jobsPerSecond: number) => ({ jobs: 100, completed: 100, wallMs: 1000, jobsPerSecond, steadyJobsPerSecond: jobsPerSecond, cpuMsPerJob: { worker: 1 } });
+  const results: Omit<BenchResults, 'targets'> = {
+    version: 1,
+    mode: 'quick',
+    startedAt: '2026-11-25T04:00:00.000Z',
+    durationMs: 61_000,
+    machine: { cpus: 2, cpuModel: 'Test CPU', memoryBytes: 8 * 2 ** 30, node: 'v20.0.0', platform: 'linux', loadAverage: { start: 0.5, end: 1 } },
+    setup: { settings: { jobs: 100 }, temporalDynamicConfig: {} },
+    correctness: { jobs: 200, completed: 200, problems: [] },
+    throughput: {
+      jobsPerWorkflow: 25,
+      direct: path(100),
+      async: { ...path(85), containers: 2, invocations: 10, recordsPerInvocation: 10, batchSize: 10, batchingWindowSeconds: 5, concurrency: 10 },
+      ratio: 0.85,
+      steadyRatio: 0.85,
+    },
+    latency: { clock: 'workflow time', direct: summary(20), async: summary(50), addedP50Ms: 30, asyncConfiguredWindow: summary(5050), configuredWindowSeconds: 5, windowCostP50Ms: 5000 },
+    coldStart: {
+      runs: 3,
+      nodeFlags: ['--enable-source-maps'],
+      bundles: { 'process-jobs': bundle(200, 900 * 1024), 'dead-letter': bundle(200, 900 * 1024), 'bare-handler': bundle(5, 500), 'naive-client': bundle(300, 400 * 1024) },
+      processJobsToNaive: 200 / 300,
+      processJobsInitWithoutFlagsMs: 190,
+    },
+    warmOverhead: { samples: 10, handlerMs: summary(4), rawCompleteMs: summary(3.5), overheadP50Ms: 0.5 },
+    memory: { records: 50, invocations: 5, peakRssBytes: 300e6, rssAfterFirstInvocationBytes: 290e6, rssAtEndBytes: 295e6, bareContainerPeakRssBytes: 75e6, rssByRecords: [[10, 290e6]], plainProcessReadyRssBytes: 100e6 },
+    cost: computeCost({ jobs: 10, sqsRequests: { SendMessage: 10 }, invocations: [invocation(5, 10)], memoryMb: 1024, initMs: 200, coldStarts: 1 }, PRICES),
+  };
+
+  it('judges each target and never throws for a miss', () => {
+    const targets = computeTargets(results);
+    expect(targets.map((t) => [t.name, t.met])).toEqual([
+      ['throughput async ÷ direct', true],
+      ['added p50 latency over direct', false],
+      ['process-jobs init ÷ naive client bundle', true],
+      ['process-jobs zip', true],
+      ['warm per-record overhead beyond the complete RPC', true],
+    ]);
+  });
+
+  it('renders every section and every target as markdown tables', () => {
+    const markdown = renderMarkdown({ ...results, targets: computeTargets(results) });
+    for (const heading of ['throughput, jobs/s', 'latency p50 / p95 / p99', '| process-jobs |', '| naive-client |', 'overhead beyond the RPC', 'Memory:', 'cost per million jobs', '| target |']) {
+      expect(markdown).toContain(heading);
+    }
+    expect(markdown).toContain('| added p50 latency over direct | ≤ 25 ms (batching window 0) | 30 ms | **miss** |');
+    expect(markdown).toContain('2 CPUs (Test CPU)');
+  });
+});
+
+describe('profile attribution', () => {
+  it('names the npm package of a file, scoped or not', () => {
+    expect(moduleOf('/x/node_modules/@temporalio/proto/protos/json-module.js')).toBe('@temporalio/proto');
+    expect(moduleOf('/x/node_modules/a/node_modules/protobufjs/src/type.js')).toBe('protobufjs');
+  });
+});
