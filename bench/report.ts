@@ -83,7 +83,11 @@ export function renderMarkdown(r: BenchResults): string {
   const t = r.throughput;
   const l = r.latency;
   const c = r.cost;
-  const cpu = (path: 'async' | 'direct') => round(Object.values(t[path].cpuMsPerJob).reduce((a, b) => a + b, 0), 2);
+  const cpuGroups = Object.keys(t.async.cpuMsPerJob).map((g) => g.replace(/ \(.*\)$/, ''));
+  const cpuCells = (path: 'async' | 'direct'): string => {
+    const parts = Object.values(t[path].cpuMsPerJob);
+    return `**${round(parts.reduce((a, b) => a + b, 0), 1)}** = ${parts.map((v) => round(v, 1)).join(' + ')}`;
+  };
   const lines: string[] = [];
   lines.push(`**${r.mode === 'quick' ? 'Quick' : 'Full'} run** of ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${minutes(r.durationMs)}; ` +
     `${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${mib(r.machine.memoryBytes)}, Node ${r.machine.node}, ${r.machine.platform}; ` +
@@ -94,7 +98,8 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push('| --- | --- | --- |');
   lines.push(`| throughput, jobs/s (${t.async.jobs} jobs, ${t.jobsPerWorkflow} per workflow) | **${ms(t.async.jobsPerSecond)}** | **${ms(t.direct.jobsPerSecond)}** |`);
   lines.push(`| steady jobs/s (10th–90th percentile of finish times) | ${ms(t.async.steadyJobsPerSecond)} | ${ms(t.direct.steadyJobsPerSecond)} |`);
-  lines.push(`| CPU per job on this machine, ms (all processes) | ${cpu('async')} | ${cpu('direct')} |`);
+  lines.push(`| throughput with a batching window of 0, jobs/s (steady) | ${ms(t.asyncWindow0.jobsPerSecond)} (${ms(t.asyncWindow0.steadyJobsPerSecond)}) | — |`);
+  lines.push(`| CPU per job on this machine, ms (${cpuGroups.join(' + ')}) | ${cpuCells('async')} | ${cpuCells('direct')} |`);
   lines.push(`| latency p50 / p95 / p99, ms (window 0; ${l.direct.n} jobs each) | **${ms(l.async.p50)}** / ${ms(l.async.p95)} / ${ms(l.async.p99)} | **${ms(l.direct.p50)}** / ${ms(l.direct.p95)} / ${ms(l.direct.p99)} |`);
   lines.push(`| latency p50 with the configured ${l.configuredWindowSeconds} s batching window, ms (${l.asyncConfiguredWindow.n} jobs) | ${ms(l.asyncConfiguredWindow.p50)} | — |`);
   lines.push('');
@@ -120,6 +125,7 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push('');
   lines.push(`Memory: one container over ${m.records} records (${m.invocations} invocations) peaked at **${mib(m.peakRssBytes)}** RSS ` +
     `(${mib(m.rssAfterFirstInvocationBytes)} after its first invocation, ${mib(m.rssAtEndBytes)} at the end); a bare-handler container peaks at ${mib(m.bareContainerPeakRssBytes)}. ` +
+    `JS heap after a full GC: ${mib(m.heapAfterGcBytes.afterFirstRecords)} after 10 records, ${mib(m.heapAfterGcBytes.atEnd)} at the end. ` +
     `The local container loads the bundle through the tsx loader; process-jobs in a plain \`node\` process holds ${mib(m.plainProcessReadyRssBytes)} once ready.`);
   lines.push('');
   lines.push('| per job (async, counted) | SQS requests | Lambda invocations | Lambda GB-s | Temporal actions | Temporal API calls |');

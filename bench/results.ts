@@ -36,6 +36,8 @@ export interface ThroughputResult {
     readonly batchingWindowSeconds: number;
     readonly concurrency: number;
   };
+  /** The async path again with a batching window of 0 (one round; not what the target judges). */
+  readonly asyncWindow0: ThroughputPath;
   /** async jobs/s ÷ direct jobs/s. */
   readonly ratio: number;
   /** The same for the steady rates. */
@@ -107,6 +109,8 @@ export interface MemoryResult {
   readonly rssAtEndBytes: number;
   /** Peak RSS of a container of the bare handler after one invocation: the container's own floor. */
   readonly bareContainerPeakRssBytes: number;
+  /** JS heap in use after a full GC, once the first 10 records are done and at the end, bytes. */
+  readonly heapAfterGcBytes: { readonly afterFirstRecords: number; readonly atEnd: number };
   /** [records processed, RSS bytes] as the run went. */
   readonly rssByRecords: readonly (readonly [number, number])[];
   /** RSS of process-jobs in a fresh plain `node` once ready (the cold-start probe): no tsx loader, as on Lambda. */

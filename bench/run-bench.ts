@@ -176,7 +176,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
     const invocations = asyncRuns.flatMap((a) => a.invocations);
     const asyncPath = throughputPath(asyncRuns);
     const directPath = throughputPath(direct);
-    const throughput: ThroughputResult = {
+    const throughputConfigured: Omit<ThroughputResult, 'asyncWindow0'> = {
       jobsPerWorkflow: s.jobsPerWorkflow,
       direct: directPath,
       async: {
@@ -205,6 +205,10 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
     fn = await startBenchFunction(env, build.benchFunction.bundlePath, tmp, { maximumBatchingWindowSeconds: 0 });
     workloads.push(await runWorkload({ client: env.client, taskQueue: env.taskQueue, path: 'async', jobs: 20, perWorkflow: 20, mode: 'parallel', idPrefix: `lat-warmup-${env.runId}` }));
     const asyncLatency = await latencySamples(env, 'async', s.latencyWorkflows, s.latencyJobsPerWorkflow, `lat-async-${env.runId}`);
+    log(`Throughput, async path with a batching window of 0: ${s.jobs} jobs…`);
+    const window0 = await measurePath(env, { jobs: s.jobs, perWorkflow: s.jobsPerWorkflow, warmupJobs: 0, path: 'async', fn, idPrefix: `async0-${env.runId}` });
+    workloads.push(window0.workload);
+    const throughput: ThroughputResult = { ...throughputConfigured, asyncWindow0: throughputPath([window0]) };
     await fn.stop();
     fn = undefined;
     workloads.push(directLatency.workload, asyncLatency.workload);

@@ -8,9 +8,11 @@
  * It also answers benchmark-only events: `{ bench: 'raw-complete', tokens, result }` completes those
  * activities with a bare `client.activity.complete` on the same cached client, timing each call, so the
  * runtime's per-record overhead can be told apart from the RPC itself; `profile-start` / `profile-stop`
- * record a CPU profile of the container.
+ * record a CPU profile of the container; `heap` collects garbage and reports the JS heap in use.
  */
 import { appendFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Client } from '@temporalio/client';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { handleJob } from '../../functions/runtime/job-handler';
@@ -54,6 +56,23 @@ export interface RawCompleteResult {
 
 /** Benchmark-only events that start and stop a CPU profile of this container (`npm run bench -- --profile`). */
 export type ProfileEvent = { readonly bench: 'profile-start' } | { readonly bench: 'profile-stop'; readonly file: string };
+
+/** Benchmark-only event: a full garbage collection, then the JS heap in use — what a leak would grow. */
+export interface HeapEvent {
+  readonly bench: 'heap';
+}
+
+/** The answer to a {@link HeapEvent}. */
+export interface HeapResult {
+  readonly heapUsedBytes: number;
+}
+
+function heapAfterGc(): HeapResult {
+  // The container's flags are the local runner's; V8 still lets a running process expose gc().
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  return { heapUsedBytes: process.memoryUsage().heapUsed };
+}
 
 let profile: RunningProfile | undefined;
 
@@ -105,10 +124,14 @@ async function rawComplete(event: RawCompleteEvent): Promise<RawCompleteResult> 
 
 /** Lambda entry point. */
 export async function handler(
-  event: SQSEvent | RawCompleteEvent | ProfileEvent,
+  event: SQSEvent | RawCompleteEvent | ProfileEvent | HeapEvent,
   context: Context,
-): Promise<(SQSBatchResponse & { bench: BenchInvocation }) | RawCompleteResult | { readonly profiling: boolean }> {
-  if ('bench' in event) return event.bench === 'raw-complete' ? rawComplete(event) : onProfileEvent(event);
+): Promise<(SQSBatchResponse & { bench: BenchInvocation }) | RawCompleteResult | HeapResult | { readonly profiling: boolean }> {
+  if ('bench' in event) {
+    if (event.bench === 'raw-complete') return rawComplete(event);
+    if (event.bench === 'heap') return heapAfterGc();
+    return onProfileEvent(event);
+  }
   await getTemporalClient().then(countCalls, () => undefined);
   const before = { ...calls };
   const started = performance.now();

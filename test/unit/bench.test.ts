@@ -128,6 +128,7 @@ describe('the bench report', () => {
       jobsPerWorkflow: 25,
       direct: path(100),
       async: { ...path(85), containers: 2, invocations: 10, recordsPerInvocation: 10, batchSize: 10, batchingWindowSeconds: 5, concurrency: 10 },
+      asyncWindow0: path(95),
       ratio: 0.85,
       steadyRatio: 0.85,
     },
@@ -140,7 +141,7 @@ describe('the bench report', () => {
       processJobsInitWithoutFlagsMs: 190,
     },
     warmOverhead: { samples: 10, handlerMs: summary(4), rawCompleteMs: summary(3.5), overheadP50Ms: 0.5 },
-    memory: { records: 50, invocations: 5, peakRssBytes: 300e6, rssAfterFirstInvocationBytes: 290e6, rssAtEndBytes: 295e6, bareContainerPeakRssBytes: 75e6, rssByRecords: [[10, 290e6]], plainProcessReadyRssBytes: 100e6 },
+    memory: { records: 50, invocations: 5, peakRssBytes: 300e6, rssAfterFirstInvocationBytes: 290e6, rssAtEndBytes: 295e6, bareContainerPeakRssBytes: 75e6, heapAfterGcBytes: { afterFirstRecords: 20e6, atEnd: 21e6 }, rssByRecords: [[10, 290e6]], plainProcessReadyRssBytes: 100e6 },
     cost: computeCost({ jobs: 10, sqsRequests: { SendMessage: 10 }, invocations: [invocation(5, 10)], memoryMb: 1024, initMs: 200, coldStarts: 1 }, PRICES),
   };
 
