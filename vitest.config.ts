@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    reporters: ['default', './test/helpers/plain-summary-reporter.ts'],
     env: { LOG_LEVEL: 'warn' },
   },
 });
