@@ -1,4 +1,4 @@
-import type { BenchResults, TargetResult } from './results';
+import type { BenchResults, TargetResult, ThroughputPath } from './results';
 import { round } from './stats';
 
 /** The zip budget of a function: 1 MiB. */
@@ -91,12 +91,13 @@ export function renderMarkdown(r: BenchResults): string {
   const lines: string[] = [];
   lines.push(`**${r.mode === 'quick' ? 'Quick' : 'Full'} run** of ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${minutes(r.durationMs)}; ` +
     `${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${mib(r.machine.memoryBytes)}, Node ${r.machine.node}, ${r.machine.platform}; ` +
-    `load average ${r.machine.loadAverage.start} at the start, ${r.machine.loadAverage.end} at the end. ` +
+    `1-minute load average ${r.machine.loadAverage.start} before the run (other work on the machine). ` +
     `Correctness: ${r.correctness.completed} of ${r.correctness.jobs} jobs returned the right result.`);
   lines.push('');
   lines.push('| | async: worker → SQS → runner → handler → complete | direct: plain activity in the worker |');
   lines.push('| --- | --- | --- |');
-  lines.push(`| throughput, jobs/s (${t.async.jobs} jobs, ${t.jobsPerWorkflow} per workflow) | **${ms(t.async.jobsPerSecond)}** | **${ms(t.direct.jobsPerSecond)}** |`);
+  const rounds = (path: ThroughputPath): string => (path.rounds > 1 ? ` (rounds: ${path.roundsJobsPerSecond.map((v) => round(v, 0)).join(', ')})` : '');
+  lines.push(`| throughput, jobs/s (${t.async.jobsPerRound} jobs; median of ${t.async.rounds} round${t.async.rounds > 1 ? 's' : ''}, paths alternating; ${t.jobsPerWorkflow} jobs per workflow) | **${ms(t.async.jobsPerSecond)}**${rounds(t.async)} | **${ms(t.direct.jobsPerSecond)}**${rounds(t.direct)} |`);
   lines.push(`| steady jobs/s (10th–90th percentile of finish times) | ${ms(t.async.steadyJobsPerSecond)} | ${ms(t.direct.steadyJobsPerSecond)} |`);
   lines.push(`| throughput with a batching window of 0, jobs/s (steady) | ${ms(t.asyncWindow0.jobsPerSecond)} (${ms(t.asyncWindow0.steadyJobsPerSecond)}) | — |`);
   lines.push(`| CPU per job on this machine, ms (${cpuGroups.join(' + ')}) | ${cpuCells('async')} | ${cpuCells('direct')} |`);

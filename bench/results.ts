@@ -7,17 +7,23 @@ export interface MachineInfo {
   readonly memoryBytes: number;
   readonly node: string;
   readonly platform: string;
-  /** 1-minute load average at the start and the end of the run: other work on the machine shows here. */
+  /** 1-minute load average when the run started (other work on the machine) and when it ended (mostly the run itself). */
   readonly loadAverage: { readonly start: number; readonly end: number };
 }
 
 /** One path's throughput run. */
 export interface ThroughputPath {
-  readonly jobs: number;
+  /** Jobs in each round. */
+  readonly jobsPerRound: number;
+  readonly rounds: number;
+  /** Jobs that came back right, all rounds together. */
   readonly completed: number;
-  /** First workflow start to last result, ms. */
+  /** First workflow start to last result, ms (median round). */
   readonly wallMs: number;
+  /** Median over the rounds. */
   readonly jobsPerSecond: number;
+  /** Each round's jobs/s, in order. */
+  readonly roundsJobsPerSecond: readonly number[];
   /** Jobs/s between the 10th and 90th percentile of finish times (no ramp-up, no tail). */
   readonly steadyJobsPerSecond: number;
   /** CPU ms per job by process group, measured over the run. */

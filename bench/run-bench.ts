@@ -82,11 +82,14 @@ function throughputPath(rounds: readonly PathMeasurement[]): ThroughputPath {
   const jobs = rounds.reduce((s, r) => s + r.workload.jobs, 0);
   const cpuMsPerJob: Record<string, number> = {};
   for (const r of rounds) for (const [group, cpuMs] of Object.entries(r.cpuMs)) cpuMsPerJob[group] = (cpuMsPerJob[group] ?? 0) + cpuMs / jobs;
+  const perRound = rounds.map((r) => (r.workload.jobs / r.workload.wallMs) * 1000);
   return {
-    jobs: rounds[0]?.workload.jobs ?? 0,
+    jobsPerRound: rounds[0]?.workload.jobs ?? 0,
+    rounds: rounds.length,
     completed: rounds.reduce((s, r) => s + r.workload.completed, 0),
     wallMs: median(rounds.map((r) => r.workload.wallMs)),
-    jobsPerSecond: median(rounds.map((r) => (r.workload.jobs / r.workload.wallMs) * 1000)),
+    jobsPerSecond: median(perRound),
+    roundsJobsPerSecond: perRound,
     steadyJobsPerSecond: median(rounds.map((r) => steadyRate(r.workload.timings.map((t) => t.doneAt)))),
     cpuMsPerJob,
   };

@@ -5,12 +5,12 @@
  * naive @temporalio/client bundle `npm run bench` uses as its reference. Prints a markdown table.
  * Run `npm run bench` (or `npm run build`) first: the naive bundle is the benchmark's.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 import { BUNDLE_TARGET } from './build/bundle-function';
 import { measureInits } from '../bench/cold-start';
 import { startBenchTemporalServer } from '../bench/temporal-server';
@@ -43,9 +43,40 @@ await rm(dir, { recursive: true, force: true });
 await mkdir(dir, { recursive: true });
 const stub = join(dir, 'aws-sdk-stub.mjs');
 await writeFile(stub, 'export class SecretsManagerClient {} export class GetSecretValueCommand {} export class SSMClient {} export class GetParameterCommand {}\n');
+/**
+ * The change recommended for `jobs/security/secret-source.ts`, applied at build time only (the file itself
+ * is not touched): its AWS SDK clients imported with `await import()` inside `readSecret`, so a function
+ * without secrets never evaluates them. When the file no longer reads as expected the variant is skipped.
+ */
+const LAZY_SDK_EDITS: readonly [string, string][] = [
+  ["import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';", "import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';"],
+  ["import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';", "import type { SSMClient } from '@aws-sdk/client-ssm';"],
+  ['secretsManager ??= new SecretsManagerClient({});', "const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');\n      secretsManager ??= new SecretsManagerClient({});"],
+  ['ssm ??= new SSMClient({});', "const { GetParameterCommand, SSMClient } = await import('@aws-sdk/client-ssm');\n    ssm ??= new SSMClient({});"],
+];
+let lazySdkApplies = true;
+const lazySdk: Plugin = {
+  name: 'lazy-aws-sdk',
+  setup(b) {
+    b.onLoad({ filter: /jobs[\\/]security[\\/]secret-source\.ts$/ }, async (args) => {
+      let contents = await readFile(args.path, 'utf8');
+      for (const [from, to] of LAZY_SDK_EDITS) {
+        if (!contents.includes(from)) lazySdkApplies = false;
+        contents = contents.replace(from, to);
+      }
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
 const variants: Record<string, { options: BuildOptions; ext?: string; flags?: boolean; what: string }> = {
   'as built': { options: {}, what: 'scripts/build/bundle-function.ts options, serverless.yml NODE_OPTIONS' },
   'no --enable-source-maps': { options: {}, flags: false, what: 'the same bundle, run without NODE_OPTIONS' },
+  'AWS SDK clients imported lazily': { options: { plugins: [lazySdk] }, what: 'the recommended change to jobs/security/secret-source.ts, applied at build time' },
+  'AWS SDK clients lazy and external': {
+    options: { plugins: [lazySdk], external: ['@aws-sdk/client-secrets-manager', '@aws-sdk/client-ssm'] },
+    what: 'the same, and left to the SDK the Lambda Node.js runtime ships',
+  },
   'AWS SDK clients stubbed': { options: { alias: { '@aws-sdk/client-secrets-manager': stub, '@aws-sdk/client-ssm': stub } }, what: 'the most lazy-loading the secret readers could save' },
   'CommonJS builds of deps': { options: { mainFields: ['main', 'module'] }, what: 'before "prefer packages’ ES module builds"' },
   unminified: { options: { minify: false }, what: 'minify off' },
@@ -60,6 +91,11 @@ for (const [name, v] of Object.entries(variants)) {
   if (v.flags !== false) await build({ ...asBuilt, ...v.options, outfile });
   bundles[name] = v.flags === false ? (bundles['as built'] as string) : outfile;
   flagless[name] = v.flags === false;
+}
+if (!lazySdkApplies) {
+  console.log('(jobs/security/secret-source.ts no longer reads as expected: the lazy-import variant is left out)');
+  delete bundles['AWS SDK clients imported lazily'];
+  delete bundles['AWS SDK clients lazy and external'];
 }
 bundles['naive reference'] = join(root, '.build/bench-naive-client/index.cjs');
 

@@ -115,7 +115,7 @@ describe('the cost model', () => {
 describe('the bench report', () => {
   const summary = (p50: number) => ({ n: 10, min: p50, p50, p95: p50, p99: p50, max: p50, mean: p50 });
   const bundle = (initMs: number, zipBytes: number) => ({ zipBytes, unzippedBytes: zipBytes * 4, codeBytes: zipBytes * 2, initMs, importMs: initMs - 40, bootMs: 40, rssBytes: 100e6 });
-  const path = (jobsPerSecond: number) => ({ jobs: 100, completed: 100, wallMs: 1000, jobsPerSecond, steadyJobsPerSecond: jobsPerSecond, cpuMsPerJob: { worker: 1 } });
+  const path = (jobsPerSecond: number) => ({ jobsPerRound: 100, rounds: 1, completed: 100, wallMs: 1000, jobsPerSecond, roundsJobsPerSecond: [jobsPerSecond], steadyJobsPerSecond: jobsPerSecond, cpuMsPerJob: { worker: 1 } });
   const results: Omit<BenchResults, 'targets'> = {
     version: 1,
     mode: 'quick',
