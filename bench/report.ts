@@ -52,7 +52,7 @@ export function computeTargets(results: Omit<BenchResults, 'targets'>): TargetRe
 }
 
 function kib(bytes: number): string {
-  return `${Math.round(bytes / 1024).toLocaleString('en-US')} KiB`;
+  return bytes < 1024 ? `${bytes} B` : `${Math.round(bytes / 1024).toLocaleString('en-US')} KiB`;
 }
 
 function mib(bytes: number): string {
@@ -90,7 +90,7 @@ export function renderMarkdown(r: BenchResults): string {
   };
   const lines: string[] = [];
   lines.push(`**${r.mode === 'quick' ? 'Quick' : 'Full'} run** of ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${minutes(r.durationMs)}; ` +
-    `${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${mib(r.machine.memoryBytes)}, Node ${r.machine.node}, ${r.machine.platform}; ` +
+    `${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${round(r.machine.memoryBytes / 2 ** 30, 1)} GiB, Node ${r.machine.node}, ${r.machine.platform}; ` +
     `1-minute load average ${r.machine.loadAverage.start} before the run (other work on the machine). ` +
     `Correctness: ${r.correctness.completed} of ${r.correctness.jobs} jobs returned the right result.`);
   lines.push('');

@@ -5,14 +5,16 @@
  * the table. Targets are reported as pass/miss and never fail the run; a job that does not come back right does.
  *
  * Flags: `--quick` (a small run, the CI check), `--jobs N`, `--rounds N`, `--cold-starts N`,
- * `--out DIR` (default `bench/`), `--profile` (CPU profiles into `.build/bench-profiles/`, summarized at the end).
+ * `--out DIR` (default `bench/`), `--profile` (CPU profiles into `.build/bench-profiles/`, summarized at the end),
+ * `--render-only` (rewrite results.md from the results.json in `--out`, running nothing).
  */
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { formatProfileSummary, summarizeProfile } from '../bench/profile-summary';
-import { renderMarkdown } from '../bench/report';
+import { computeTargets, renderMarkdown } from '../bench/report';
+import type { BenchResults } from '../bench/results';
 import { runBench, SETTINGS } from '../bench/run-bench';
 import type { BenchSettings } from '../bench/run-bench';
 
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     'cold-starts': { type: 'string' },
     out: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    'render-only': { type: 'boolean', default: false },
   },
 });
 
@@ -45,16 +48,27 @@ const settings: BenchSettings = {
 const outDir = resolve(values.out ?? fileURLToPath(new URL('../bench', import.meta.url)));
 const profileDir = values.profile ? fileURLToPath(new URL('../.build/bench-profiles', import.meta.url)) : undefined;
 
+async function writeResults(results: BenchResults): Promise<string> {
+  const markdown = renderMarkdown(results);
+  await mkdir(outDir, { recursive: true });
+  for (const [name, text] of [['results.json', `${JSON.stringify(results, null, 2)}\n`], ['results.md', `# Benchmark results\n\n${markdown}`]] as const) {
+    await writeFile(join(outDir, `.${name}.tmp`), text);
+    await rename(join(outDir, `.${name}.tmp`), join(outDir, name));
+  }
+  return markdown;
+}
+
+if (values['render-only']) {
+  const saved = JSON.parse(await readFile(join(outDir, 'results.json'), 'utf8')) as BenchResults;
+  console.log(await writeResults({ ...saved, targets: computeTargets(saved) }));
+  process.exit(0);
+}
+
 const started = Date.now();
 const log = (line: string): void => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
 if (profileDir) await rm(profileDir, { recursive: true, force: true });
 const results = await runBench({ mode, settings, log, profileDir });
-const markdown = renderMarkdown(results);
-await mkdir(outDir, { recursive: true });
-for (const [name, text] of [['results.json', `${JSON.stringify(results, null, 2)}\n`], ['results.md', `# Benchmark results\n\n${markdown}`]] as const) {
-  await writeFile(join(outDir, `.${name}.tmp`), text);
-  await rename(join(outDir, `.${name}.tmp`), join(outDir, name));
-}
+const markdown = await writeResults(results);
 console.log(`\n${markdown}`);
 log(`Wrote ${join(outDir, 'results.json')} and results.md.`);
 if (profileDir) {
