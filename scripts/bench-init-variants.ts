@@ -2,8 +2,10 @@
  * `npx tsx scripts/bench-init-variants.ts [--runs N]`: what was tried for process-jobs' cold start. Builds
  * variants of the process-jobs probe (same entry, other esbuild settings or flags) and measures their init —
  * import + the module-scope Temporal client connected — in fresh `node` processes, round-robin, next to the
- * naive @temporalio/client bundle `npm run bench` uses as its reference. Prints a markdown table.
- * Run `npm run bench` (or `npm run build`) first: the naive bundle is the benchmark's.
+ * naive @temporalio/client bundle `npm run bench` uses as its reference. Prints a markdown table. Under
+ * Node ≥ 22.1 (the Lambda runtime's major: `npx tsx scripts/with-lambda-node.ts npx tsx
+ * scripts/bench-init-variants.ts`) it also measures a pre-filled V8 compile cache.
+ * Run `npm run bench` first: the naive bundle is the benchmark's.
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +14,8 @@ import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import type { BuildOptions, Plugin } from 'esbuild';
 import { BUNDLE_TARGET } from './build/bundle-function';
-import { measureInits } from '../bench/cold-start';
+import { measureInitOnce, measureInits } from '../bench/cold-start';
+import { median } from '../bench/stats';
 import { startBenchTemporalServer } from '../bench/temporal-server';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
@@ -99,17 +102,37 @@ if (!lazySdkApplies) {
 }
 bundles['naive reference'] = join(root, '.build/bench-naive-client/index.cjs');
 
+// Node ≥ 22.1 can keep V8's compiled code on disk (NODE_COMPILE_CACHE): a cache built once and shipped with
+// the artifact would spare every cold start most of its compiling. Measured here with a cache filled by
+// one run of the same bundle, on the Node that runs this script.
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+const compileCache = major > 22 || (major === 22 && minor >= 1) ? join(dir, 'compile-cache') : undefined;
+const COMPILE_CACHE_VARIANT = 'V8 compile cache, filled beforehand';
+const ALL_CHEAP_VARIANT = 'SDK lazy and external + compile cache + no source maps';
+
 const server = await startBenchTemporalServer(() => undefined);
 try {
   const env = { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default', LOG_LEVEL: 'warn' };
-  const withFlags = Object.fromEntries(Object.entries(bundles).filter(([name]) => !flagless[name]));
-  const without = Object.fromEntries(Object.entries(bundles).filter(([name]) => flagless[name]));
-  // One round-robin over everything: the flagless run is interleaved by running both sets per round.
-  const results: Record<string, { initMs: number; importMs: number }> = {};
+  const asBuiltBundle = bundles['as built'] as string;
+  const sets: { bundles: Record<string, string>; flags: string[]; env: Record<string, string> }[] = [
+    { bundles: Object.fromEntries(Object.entries(bundles).filter(([name]) => !flagless[name])), flags: ['--enable-source-maps'], env },
+    { bundles: Object.fromEntries(Object.entries(bundles).filter(([name]) => flagless[name])), flags: [], env },
+  ];
+  if (compileCache) {
+    const cached = { ...env, NODE_COMPILE_CACHE: compileCache };
+    await measureInitOnce(asBuiltBundle, { env: cached, nodeFlags: ['--enable-source-maps'], cwd: dir });
+    sets.push({ bundles: { [COMPILE_CACHE_VARIANT]: asBuiltBundle }, flags: ['--enable-source-maps'], env: cached });
+    const lean = bundles['AWS SDK clients lazy and external'];
+    if (lean) {
+      await measureInitOnce(lean, { env: cached, nodeFlags: [], cwd: dir });
+      sets.push({ bundles: { [ALL_CHEAP_VARIANT]: lean }, flags: [], env: cached });
+    }
+  }
+  // Round-robin over every variant, so that a slow moment of the machine lands on all of them alike.
   const samples: Record<string, { initMs: number[]; importMs: number[] }> = {};
   for (let run = 0; run < runs; run += 1) {
-    for (const [set, flags] of [[withFlags, ['--enable-source-maps']], [without, []]] as const) {
-      const one = await measureInits(set, 1, { env, nodeFlags: flags, cwd: dir });
+    for (const set of sets) {
+      const one = await measureInits(set.bundles, 1, { env: set.env, nodeFlags: set.flags, cwd: dir });
       for (const [name, r] of Object.entries(one)) {
         samples[name] ??= { initMs: [], importMs: [] };
         samples[name].initMs.push(r.initMs);
@@ -117,16 +140,20 @@ try {
       }
     }
   }
-  const median = (xs: number[]): number => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
-  };
-  for (const [name, s] of Object.entries(samples)) results[name] = { initMs: median(s.initMs), importMs: median(s.importMs) };
+  const results: Record<string, { initMs: number; importMs: number }> = {};
+  for (const [name, sample] of Object.entries(samples)) results[name] = { initMs: median(sample.initMs), importMs: median(sample.importMs) };
   const naive = results['naive reference']?.initMs ?? Number.NaN;
+  console.log(`Node ${process.version}${compileCache ? '' : ' (no compile cache before 22.1: that variant is left out)'}\n`);
   console.log(`| variant | what | init, ms (median of ${runs}) | import, ms | ÷ naive |`);
   console.log('| --- | --- | --- | --- | --- |');
   for (const [name, r] of Object.entries(results)) {
-    const what = variants[name]?.what ?? 'esbuild defaults, CommonJS, loaded with require';
+    const what =
+      variants[name]?.what ??
+      (name === COMPILE_CACHE_VARIANT
+        ? 'as built, NODE_COMPILE_CACHE filled by one earlier run'
+        : name === ALL_CHEAP_VARIANT
+          ? 'the three changes that need no new client, together'
+          : 'esbuild defaults, CommonJS, loaded with require');
     console.log(`| ${name} | ${what} | ${r.initMs.toFixed(0)} | ${r.importMs.toFixed(0)} | ${(r.initMs / naive).toFixed(2)} |`);
   }
 } finally {
