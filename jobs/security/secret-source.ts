@@ -1,5 +1,7 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+// Types only: the clients are imported where first used, so a function with no secret configured never loads
+// them (they are ~60 ms of cold start), and the bundles leave them to the Lambda runtime's AWS SDK.
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 
 /** Where a secret lives: Secrets Manager (by ARN or name) or SSM Parameter Store (decrypted). */
 export type SecretRef = { readonly secretsManager: string } | { readonly ssmParameter: string };
@@ -25,12 +27,14 @@ export function describeSecretRef(ref: SecretRef): string {
 export async function readSecret(ref: SecretRef): Promise<string> {
   try {
     if ('secretsManager' in ref) {
+      const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
       secretsManager ??= new SecretsManagerClient({});
       const { SecretString, SecretBinary } = await secretsManager.send(new GetSecretValueCommand({ SecretId: ref.secretsManager }));
       const value = SecretString ?? (SecretBinary ? Buffer.from(SecretBinary).toString('utf8') : undefined);
       if (value === undefined) throw new Error('the secret has no value');
       return value;
     }
+    const { GetParameterCommand, SSMClient } = await import('@aws-sdk/client-ssm');
     ssm ??= new SSMClient({});
     const { Parameter } = await ssm.send(new GetParameterCommand({ Name: ref.ssmParameter, WithDecryption: true }));
     if (Parameter?.Value === undefined) throw new Error('the parameter has no value');

@@ -37,6 +37,12 @@ export interface BuiltFunction {
 
 // Some dependencies are CommonJS and call `require` for Node built-ins; in an ES module bundle esbuild's
 // shim needs a real `require` in scope to do that.
+/**
+ * Packages left out of the bundles because the Lambda runtime ships them (AWS SDK v3 in nodejs22.x). Only the
+ * secret readers, which load lazily: bundled they cost ~60 ms of init and ~250 KiB of zip (docs/benchmarks.md).
+ */
+export const RUNTIME_PROVIDED = ['@aws-sdk/client-secrets-manager', '@aws-sdk/client-ssm'] as const;
+
 const REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 /**
@@ -60,6 +66,7 @@ export async function bundleFunction(fn: FunctionEntry, root: string): Promise<B
       // ES module builds first: esbuild tree-shakes them far better than CommonJS (the AWS SDK's clients
       // shrink by half), which keeps each zip well under 1 MB.
       mainFields: ['module', 'main'],
+      external: [...RUNTIME_PROVIDED],
       minify: true,
       treeShaking: true,
       sourcemap: 'linked',
