@@ -13,8 +13,10 @@ export interface LambdaRunnerOptions {
   readonly handler: SqsLambdaHandler;
   /** @default 10 */
   readonly batchSize?: number;
-  /** Pollers, each invoking the handler one batch at a time (Lambda's concurrency). @default 2 */
+  /** Most invocations at once (the event source's maximumConcurrency). @default 2 */
   readonly concurrency?: number;
+  /** Pollers filling batches, at most `concurrency`. @default 2 */
+  readonly pollers?: number;
   /** Function timeout, passed to the handler as remaining time. @default 30000 */
   readonly timeoutMs?: number;
   /** Long-poll wait per receive, seconds; also how long `stop` may wait for a receive in flight. @default 1 */
@@ -135,11 +137,33 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
     return batch;
   };
 
+  // As Lambda's event source does, a few pollers fill batches and invocations scale separately up to the
+  // concurrency: one poller per allowed invocation would spend most receives on near-empty batches.
+  const concurrency = options.concurrency ?? 2;
+  const running = new Set<Promise<void>>();
+  let waiting: (() => void)[] = [];
+  const wakeAll = (): void => {
+    const woken = waiting;
+    waiting = [];
+    for (const wake of woken) wake();
+  };
+  const slotFree = async (): Promise<void> => {
+    while (running.size >= concurrency && !abort.signal.aborted) await new Promise<void>((r) => waiting.push(r));
+  };
   const poll = async (): Promise<void> => {
     while (!abort.signal.aborted) {
       try {
+        await slotFree();
+        if (abort.signal.aborted) return;
         const batch = await gatherBatch();
-        if (batch.length > 0) await invoke(batch);
+        if (batch.length === 0) continue;
+        const invocation = invoke(batch)
+          .catch((err: unknown) => options.onError?.(err))
+          .finally(() => {
+            running.delete(invocation);
+            wakeAll();
+          });
+        running.add(invocation);
       } catch (err) {
         if (abort.signal.aborted) return;
         options.onError?.(err);
@@ -147,14 +171,16 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
       }
     }
   };
-  const pollers = Array.from({ length: options.concurrency ?? 2 }, poll);
+  const pollers = Array.from({ length: Math.min(concurrency, options.pollers ?? 2) }, poll);
   return {
     get invocations() {
       return invocations;
     },
     stop: async () => {
       abort.abort();
+      wakeAll();
       await Promise.all(pollers);
+      await Promise.all(running);
     },
   };
 }
