@@ -70,7 +70,7 @@ function money(value: number): string {
 function perJobList(counts: Readonly<Record<string, number>> | undefined): string {
   if (!counts) return 'not measured';
   const entries = Object.entries(counts).sort(([, a], [, b]) => b - a);
-  return entries.length === 0 ? '0' : entries.map(([k, v]) => `${k} ${round(v, 3)}`).join(', ');
+  return entries.length === 0 ? '0' : entries.map(([k, v]) => `${k} ${v > 0 && v < 0.001 ? '< 0.001' : round(v, 3)}`).join(', ');
 }
 
 function minutes(durationMs: number): string {
