@@ -1,9 +1,5 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { Connection } from '@temporalio/client';
-import { stopChild } from '../infra/local/child-process';
-import { freePort } from '../infra/local/free-port';
-import { ensureTemporalCli } from '../infra/local/temporal-cli';
+import { startTemporalDevServer } from '../infra/local/temporal-dev-server';
 
 /**
  * Dynamic config of the benchmark's dev server. The dev server reads history's transfer queue at most 20
@@ -27,40 +23,9 @@ export interface BenchTemporalServer {
   stop(): Promise<void>;
 }
 
-/**
- * Starts `temporal server start-dev` like the local stack does (`infra/local/temporal-dev-server.ts`: the same
- * CLI, loopback, in-memory, headless) plus {@link BENCH_DYNAMIC_CONFIG}, and waits until it answers.
- */
+/** Starts the local stack's dev server (`infra/local/temporal-dev-server.ts`) with {@link BENCH_DYNAMIC_CONFIG}. */
 export async function startBenchTemporalServer(log: (line: string) => void, timeoutMs = 60_000): Promise<BenchTemporalServer> {
-  const cli = await ensureTemporalCli(log);
-  const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort), '--metrics-port', String(metricsPort), '--headless', '--log-level', 'error'];
-  for (const [key, value] of Object.entries(BENCH_DYNAMIC_CONFIG)) args.push('--dynamic-config-value', `${key}=${value}`);
-  const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4_000);
-  });
-  const address = `127.0.0.1:${port}`;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`The Temporal dev server exited (code ${child.exitCode}): ${stderr}`);
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
-      try {
-        await connection.workflowService.describeNamespace({ namespace: 'default' });
-        break;
-      } finally {
-        await connection.close();
-      }
-    } catch (err) {
-      if (Date.now() > deadline) {
-        await stopChild(child, 2_000);
-        throw new Error(`The Temporal dev server at ${address} did not answer in time: ${String(err)}`);
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  log(`Temporal dev server on ${address} (${Object.entries(BENCH_DYNAMIC_CONFIG).map(([k, v]) => `${k}=${v}`).join(', ')})`);
-  return { address, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, process: child, dynamicConfig: BENCH_DYNAMIC_CONFIG, stop: () => stopChild(child) };
+  const server = await startTemporalDevServer({ dynamicConfig: BENCH_DYNAMIC_CONFIG, startTimeoutMs: timeoutMs, log });
+  log(`Temporal dev server on ${server.address} (${Object.entries(BENCH_DYNAMIC_CONFIG).map(([k, v]) => `${k}=${v}`).join(', ')})`);
+  return { address: server.address, metricsUrl: server.metricsUrl, process: server.process, dynamicConfig: BENCH_DYNAMIC_CONFIG, stop: server.stop };
 }

@@ -27,6 +27,11 @@ export interface TemporalDevServerOptions {
    * @default 60000
    */
   readonly startTimeoutMs?: number;
+  /**
+   * Dynamic config values (`--dynamic-config-value KEY=VALUE`), each value a JSON literal.
+   * @default none
+   */
+  readonly dynamicConfig?: Readonly<Record<string, string>>;
   /** Where progress lines go. @default nowhere */
   readonly log?: (line: string) => void;
 }
@@ -39,6 +44,8 @@ export interface TemporalDevServer {
   readonly namespace: string;
   /** Web UI address, when the UI is on. */
   readonly uiUrl?: string;
+  /** The server's Prometheus endpoint. */
+  readonly metricsUrl: string;
   /** The server process. */
   readonly process: ChildProcess;
   /** Stops the server and waits until it has exited. */
@@ -83,7 +90,9 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
   const cli = await ensureTemporalCli(options.log);
   const port = options.port ?? (await freePort());
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
-  args.push('--http-port', String(await freePort()), '--metrics-port', String(await freePort()));
+  const metricsPort = await freePort();
+  args.push('--http-port', String(await freePort()), '--metrics-port', String(metricsPort));
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${value}`);
   let uiUrl: string | undefined;
   if (options.ui) {
     const uiPort = await freePort();
@@ -112,6 +121,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
     address,
     namespace: 'default',
     uiUrl,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     process: child,
     stop: () => stopChild(child),
   };
