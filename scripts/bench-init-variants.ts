@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import type { BuildOptions, Plugin } from 'esbuild';
-import { BUNDLE_TARGET } from './build/bundle-function';
+import { BUNDLE_TARGET, REQUIRE_BANNER } from './build/bundle-function';
 import { measureInitOnce, measureInits } from '../bench/cold-start';
 import { median } from '../bench/stats';
 import { startBenchTemporalServer } from '../bench/temporal-server';
@@ -22,7 +22,6 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' 
 const runs = Number(values.runs);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = join(root, '.build/bench-init-variants');
-const REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 // The options of scripts/build/bundle-function.ts, which each variant changes one thing of.
 const asBuilt: BuildOptions = {

@@ -43,7 +43,8 @@ export interface BuiltFunction {
  */
 export const RUNTIME_PROVIDED = ['@aws-sdk/client-secrets-manager', '@aws-sdk/client-ssm'] as const;
 
-const REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+/** Gives an ES module bundle a real `require` for CommonJS dependencies that load Node built-ins. */
+export const REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 /**
  * Bundles one function into a minified, tree-shaken ES module (`index.mjs`, handler `index.handler`) with a
