@@ -13,6 +13,19 @@ const ALARM_TOPIC: CfnValue = {
   ],
 };
 
+/** What every alarm shares: one evaluation period, "greater than", no data is fine, notify the topic. */
+function alarmProperties(description: string, threshold: number): Record<string, CfnValue> {
+  return {
+    AlarmDescription: description,
+    EvaluationPeriods: 1,
+    Threshold: threshold,
+    ComparisonOperator: 'GreaterThanThreshold',
+    TreatMissingData: 'notBreaching',
+    AlarmActions: ALARM_TOPIC,
+    OKActions: ALARM_TOPIC,
+  };
+}
+
 interface AlarmSpec {
   readonly description: string;
   readonly namespace: 'AWS/SQS' | 'AWS/Lambda';
@@ -23,45 +36,64 @@ interface AlarmSpec {
   readonly threshold: number;
 }
 
+/** An alarm on one metric. */
 function alarm(spec: AlarmSpec): CfnResource {
   return {
     Type: 'AWS::CloudWatch::Alarm',
     Properties: {
-      AlarmDescription: spec.description,
+      ...alarmProperties(spec.description, spec.threshold),
       Namespace: spec.namespace,
       MetricName: spec.metric,
       Dimensions: [spec.dimension],
       Statistic: spec.statistic,
       Period: spec.periodSeconds,
-      EvaluationPeriods: 1,
-      Threshold: spec.threshold,
-      ComparisonOperator: 'GreaterThanThreshold',
-      TreatMissingData: 'notBreaching',
-      AlarmActions: ALARM_TOPIC,
-      OKActions: ALARM_TOPIC,
     },
   };
 }
 
 /**
- * Alarms of one job queue: a message reached its dead-letter queue, and the oldest waiting job is older
- * than the queue's `oldestMessageAlarmSeconds` (the functions are not keeping up, or not running).
+ * Messages on a dead-letter queue, visible or in flight (metric math `m1 + m2`, each the minute's maximum). The
+ * dead-letter function keeps a message it cannot handle in flight under a long visibility timeout, so
+ * counting only visible messages would miss exactly the ones that need a person.
+ */
+function deadLetterDepthAlarm(description: string, queueName: CfnValue): CfnResource {
+  const sqsMetric = (id: string, metric: string): CfnValue => ({
+    Id: id,
+    MetricStat: {
+      Metric: { Namespace: 'AWS/SQS', MetricName: metric, Dimensions: [{ Name: 'QueueName', Value: queueName }] },
+      Period: 60,
+      Stat: 'Maximum',
+    },
+    ReturnData: false,
+  });
+  return {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      ...alarmProperties(description, 0),
+      Metrics: [
+        sqsMetric('m1', 'ApproximateNumberOfMessagesVisible'),
+        sqsMetric('m2', 'ApproximateNumberOfMessagesNotVisible'),
+        { Id: 'e1', Expression: 'm1 + m2', Label: 'Messages on the dead-letter queue (visible + in flight)', ReturnData: true },
+      ],
+    },
+  };
+}
+
+/**
+ * Alarms of one job queue: its dead-letter queue holds a message (waiting, or held by the dead-letter
+ * function), and the oldest waiting job is older than the queue's `oldestMessageAlarmSeconds` (the
+ * functions are not keeping up, or not running).
  */
 export function queueAlarms(queue: string, definition: QueueDefinition): Record<string, CfnResource> {
   const ids = queueLogicalIds(queue);
   const ageLimit = definition.oldestMessageAlarmSeconds ?? DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS;
   return {
-    [`${ids.deadLetter}MessagesAlarm`]: alarm({
-      description:
-        `A job message reached the "${queue}" dead-letter queue. The deadLetter function fails its activity as DeadLettered; ` +
-        'a message that stays could not be read or reported: read the deadLetter function logs, then redrive or delete it.',
-      namespace: 'AWS/SQS',
-      metric: 'ApproximateNumberOfMessagesVisible',
-      dimension: { Name: 'QueueName', Value: getAtt(ids.deadLetter, 'QueueName') },
-      statistic: 'Maximum',
-      periodSeconds: 60,
-      threshold: 0,
-    }),
+    [`${ids.deadLetter}MessagesAlarm`]: deadLetterDepthAlarm(
+      `The "${queue}" dead-letter queue holds job messages (visible or in flight). The deadLetter function fails each one's ` +
+        'activity as DeadLettered and deletes it; one it cannot read or report stays in flight under a long visibility ' +
+        'timeout and keeps this alarm on: read the deadLetter function logs, then redrive or delete it.',
+      getAtt(ids.deadLetter, 'QueueName'),
+    ),
     [`${ids.queue}OldestMessageAlarm`]: alarm({
       description:
         `The oldest job on the "${queue}" queue has waited over ${ageLimit} s: processJobs is not keeping up or not running. ` +

@@ -1,7 +1,7 @@
 import type { ConsumerName } from '../queue-definitions';
-import { getAtt, ref, STACK_NAME, sub } from './intrinsics';
+import { fnIf, getAtt, ref, STACK_NAME, sub } from './intrinsics';
 import type { CfnOutput, CfnResource, CfnValue } from './intrinsics';
-import { functionLogicalIds } from './logical-ids';
+import { functionLogicalIds, PARAMETERS_YML } from './logical-ids';
 
 /** Logical id of the managed policy the Temporal worker's role attaches. */
 export const WORKER_POLICY_ID = 'WorkerQueuePolicy';
@@ -16,6 +16,17 @@ export const CONSUMER_SQS_ACTIONS = [
 
 /** What the worker may do on the job queues: send job messages, and look a queue's URL up by name. */
 export const WORKER_SQS_ACTIONS = ['sqs:SendMessage', 'sqs:GetQueueUrl'] as const;
+
+/**
+ * ARN of the job-signing key ring: the `JobSigningKeysSecretArn` parameter when set, else the secret the
+ * stack creates (`parameters.yml`). The functions get it as `JOB_SIGNING_KEYS_SECRET_ARN`, and so does the
+ * worker, from the `JobSigningKeysSecretArn` output.
+ */
+export const JOB_SIGNING_KEYS_SECRET: CfnValue = fnIf(
+  PARAMETERS_YML.createJobSigningKeysSecret,
+  ref(PARAMETERS_YML.jobSigningKeysSecret),
+  ref(PARAMETERS_YML.jobSigningKeysSecretArn),
+);
 
 const policyDocument = (statements: readonly CfnValue[]): CfnValue => ({ Version: '2012-10-17', Statement: statements });
 
@@ -52,28 +63,43 @@ export function functionRole(fn: ConsumerName, description: string, queueArns: r
   };
 }
 
-/** The managed policy for the Temporal worker: send to the job queues, nothing else. */
+/**
+ * The managed policy for the Temporal worker: send to the job queues, and read the job-signing key ring it
+ * signs each message with; nothing else.
+ */
 export function workerPolicy(jobQueueArns: readonly CfnValue[]): Record<string, CfnResource> {
   return {
     [WORKER_POLICY_ID]: {
       Type: 'AWS::IAM::ManagedPolicy',
       Properties: {
-        Description: 'Lets the Temporal worker send job messages to the job queues of this stack.',
+        Description: 'Lets the Temporal worker send job messages to the job queues of this stack and read the key ring it signs them with.',
         PolicyDocument: policyDocument([
           { Sid: 'SendJobMessages', Effect: 'Allow', Action: [...WORKER_SQS_ACTIONS], Resource: [...jobQueueArns] },
+          { Sid: 'ReadJobSigningKeys', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [JOB_SIGNING_KEYS_SECRET] },
         ]),
       },
     },
   };
 }
 
-/** Output: the worker policy's ARN, exported as `<stack name>-WorkerQueuePolicyArn`. */
-export function workerPolicyOutput(): Record<string, CfnOutput> {
+/**
+ * Outputs for the worker, each exported as `<stack name>-<output>`: the worker policy's ARN, and the ARN of
+ * the job-signing key ring (the worker's `JOB_SIGNING_KEYS_SECRET_ARN`).
+ */
+export function workerOutputs(): Record<string, CfnOutput> {
+  const signingKeys = PARAMETERS_YML.jobSigningKeysSecretArn;
   return {
     [`${WORKER_POLICY_ID}Arn`]: {
-      Description: "Managed policy to attach to the Temporal worker's role: sqs:SendMessage and sqs:GetQueueUrl on the job queues.",
+      Description:
+        "Managed policy to attach to the Temporal worker's role: sqs:SendMessage and sqs:GetQueueUrl on the job queues, " +
+        'secretsmanager:GetSecretValue on the job-signing key ring.',
       Value: ref(WORKER_POLICY_ID),
       Export: { Name: sub(`${STACK_NAME}-${WORKER_POLICY_ID}Arn`) },
+    },
+    [signingKeys]: {
+      Description: "ARN of the Secrets Manager secret with the job-signing key ring: the worker's JOB_SIGNING_KEYS_SECRET_ARN.",
+      Value: JOB_SIGNING_KEYS_SECRET,
+      Export: { Name: sub(`${STACK_NAME}-${signingKeys}`) },
     },
   };
 }

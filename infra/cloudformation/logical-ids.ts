@@ -13,6 +13,16 @@ export const PARAMETERS_YML = {
   alarmTopicArn: 'AlarmTopicArn',
   /** Resource (conditional): the SNS topic the stack creates for `AlarmEmail`. */
   alarmTopic: 'AlarmTopic',
+  /** Parameter: ARN of the worker's IAM principal, the only one that may send to the job queues; empty means any. */
+  workerPrincipalArn: 'WorkerPrincipalArn',
+  /** Condition: `WorkerPrincipalArn` is set. */
+  hasWorkerPrincipal: 'HasWorkerPrincipal',
+  /** Parameter: ARN of an existing job-signing key ring secret; empty makes the stack create one. */
+  jobSigningKeysSecretArn: 'JobSigningKeysSecretArn',
+  /** Condition: `JobSigningKeysSecretArn` is empty, so the stack creates {@link PARAMETERS_YML.jobSigningKeysSecret}. */
+  createJobSigningKeysSecret: 'CreateJobSigningKeysSecret',
+  /** Resource (conditional): the job-signing key ring secret the stack creates. */
+  jobSigningKeysSecret: 'JobSigningKeysSecret',
 } as const;
 
 /** `image-resize` → `ImageResize`: a logical-id-safe PascalCase form of a logical queue name. */

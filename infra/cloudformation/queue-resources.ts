@@ -1,6 +1,6 @@
 import { deadLetterQueueAttributeValues, jobQueueAttributeValues, physicalQueueNames } from '../queue-definitions';
 import type { QueueDefinition } from '../queue-definitions';
-import { getAtt, queueArnTemplate, ref, STACK_NAME, sub } from './intrinsics';
+import { getAtt, queueArnTemplate, ref, RETAIN, STACK_NAME, sub } from './intrinsics';
 import type { CfnOutput, CfnResource, CfnValue } from './intrinsics';
 import { queueLogicalIds } from './logical-ids';
 
@@ -8,6 +8,7 @@ import { queueLogicalIds } from './logical-ids';
  * A job queue and its dead-letter queue as CloudFormation resources: the attributes the local stack also
  * sets (from the shared {@link jobQueueAttributeValues}), plus what only AWS has: SQS-managed encryption
  * at rest, and a redrive-allow policy that lets only this job queue dead-letter into the dead-letter queue.
+ * Both are retained when the stack is deleted: they may still hold jobs and dead letters.
  * Physical names are `<stack name>-<queue>` and `<stack name>-<queue>-dlq`, as locally `<stage>-<queue>`.
  */
 export function queueResources(queue: string, definition: QueueDefinition): Record<string, CfnResource> {
@@ -16,6 +17,7 @@ export function queueResources(queue: string, definition: QueueDefinition): Reco
   return {
     [ids.deadLetter]: {
       Type: 'AWS::SQS::Queue',
+      ...RETAIN,
       Properties: {
         QueueName: sub(names.deadLetter),
         ...deadLetterQueueAttributeValues(definition),
@@ -26,6 +28,7 @@ export function queueResources(queue: string, definition: QueueDefinition): Reco
     },
     [ids.queue]: {
       Type: 'AWS::SQS::Queue',
+      ...RETAIN,
       Properties: {
         QueueName: sub(names.queue),
         ...jobQueueAttributeValues(definition, getAtt(ids.deadLetter, 'Arn')),

@@ -2,10 +2,11 @@ import { CONSUMERS, QUEUES } from '../queue-definitions';
 import type { ConsumerName, QueueConsumer, QueueDefinition } from '../queue-definitions';
 import { functionAlarms, queueAlarms } from './alarm-resources';
 import { checkQueueDefinitions } from './check-definitions';
-import { functionRole, workerPolicy, workerPolicyOutput } from './iam-resources';
-import { getAtt } from './intrinsics';
+import { functionRole, workerOutputs, workerPolicy } from './iam-resources';
+import { getAtt, RETAIN } from './intrinsics';
 import type { CfnOutput, CfnResource, CfnValue } from './intrinsics';
-import { queueLogicalIds } from './logical-ids';
+import { functionLogicalIds, queueLogicalIds } from './logical-ids';
+import { queuePolicies } from './queue-policies';
 import { queueOutputs, queueResources } from './queue-resources';
 
 /** An SQS event of a function in `serverless.yml` (osls's shape). */
@@ -27,6 +28,8 @@ export interface GeneratedStack {
   readonly resources: {
     readonly Resources: Readonly<Record<string, CfnResource>>;
     readonly Outputs: Readonly<Record<string, CfnOutput>>;
+    /** Attributes osls adds to resources it generates itself, by logical id (osls's `resources.extensions`). */
+    readonly extensions: Readonly<Record<string, Pick<CfnResource, 'DeletionPolicy' | 'UpdateReplacePolicy'>>>;
   };
 }
 
@@ -45,8 +48,9 @@ function eventSource(queueArn: CfnValue, consumer: QueueConsumer, fifo: boolean)
 
 /**
  * Everything of the deployed stack that follows from `infra/queues.json`: per job queue its queue,
- * dead-letter queue, alarms, outputs and the two functions' SQS events; the functions' roles; the worker's
- * managed policy. The Temporal connection parameters and the alarm topic are in `parameters.yml`.
+ * dead-letter queue, their queue policies, alarms, outputs and the two functions' SQS events; the functions'
+ * roles; the worker's managed policy and outputs; `Retain` on the log groups osls creates. The parameters,
+ * the Temporal connection policy, the signing secret and the alarm topic are in `parameters.yml`.
  *
  * @throws QueueDefinitionError when a definition is unsafe to deploy (see {@link checkQueueDefinitions}).
  */
@@ -65,9 +69,9 @@ export function buildStackResources(
     ...functionAlarms('processJobs'),
     ...functionAlarms('deadLetter'),
   };
-  const Outputs: Record<string, CfnOutput> = { ...workerPolicyOutput() };
+  const Outputs: Record<string, CfnOutput> = { ...workerOutputs() };
   for (const [queue, definition] of entries) {
-    Object.assign(Resources, queueResources(queue, definition), queueAlarms(queue, definition));
+    Object.assign(Resources, queueResources(queue, definition), queuePolicies(queue), queueAlarms(queue, definition));
     Object.assign(Outputs, queueOutputs(queue));
   }
   const eventsOf = (consumer: QueueConsumer, arns: readonly CfnValue[]): SqsEventSource[] =>
@@ -77,6 +81,11 @@ export function buildStackResources(
       processJobs: { timeout: consumers.processJobs.timeoutSeconds, events: eventsOf(consumers.processJobs, jobQueueArns) },
       deadLetter: { timeout: consumers.deadLetter.timeoutSeconds, events: eventsOf(consumers.deadLetter, deadLetterArns) },
     },
-    resources: { Resources, Outputs },
+    resources: {
+      Resources,
+      Outputs,
+      // Logs outlive the functions: kept when the stack is deleted, to read what happened before.
+      extensions: Object.fromEntries((Object.keys(consumers) as ConsumerName[]).map((fn) => [functionLogicalIds(fn).logGroup, { ...RETAIN }])),
+    },
   };
 }

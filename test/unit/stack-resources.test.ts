@@ -44,4 +44,33 @@ describe('buildStackResources', () => {
   it('refuses fewer than five deliveries before dead-lettering', () => {
     expect(() => buildStackResources({ jobs: { ...jobs, maxReceiveCount: 2 } }, CONSUMERS)).toThrow(/maxReceiveCount is 2; use at least 5/);
   });
+
+  it('gives every queue of every definition a queue policy and keeps the queues and the log groups', () => {
+    const { resources } = buildStackResources({ jobs, 'image-resize': { ...jobs, fifo: true } }, CONSUMERS);
+    for (const id of ['JobsQueue', 'JobsDeadLetterQueue', 'ImageResizeQueue', 'ImageResizeDeadLetterQueue']) {
+      expect(resources.Resources[id], id).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect(resources.Resources[`${id}Policy`], id).toMatchObject({ Type: 'AWS::SQS::QueuePolicy', Properties: { Queues: [{ Ref: id }] } });
+    }
+    expect(resources.extensions).toEqual({
+      ProcessJobsLogGroup: { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' },
+      DeadLetterLogGroup: { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' },
+    });
+  });
+
+  it('restricts sending to a job queue only under HasWorkerPrincipal, and to a dead-letter queue always', () => {
+    const { Resources } = buildStackResources({ jobs }, CONSUMERS).resources;
+    const statements = (id: string) => (Resources[id]!.Properties.PolicyDocument as { Statement: unknown[] }).Statement;
+    expect(statements('JobsQueuePolicy')).toHaveLength(2);
+    expect(statements('JobsQueuePolicy')[1]).toMatchObject({ 'Fn::If': ['HasWorkerPrincipal', { Sid: 'SendOnlyFromWorker' }, { Ref: 'AWS::NoValue' }] });
+    expect(statements('JobsDeadLetterQueuePolicy')[1]).toMatchObject({ Sid: 'DenySendMessage', Effect: 'Deny', Action: 'sqs:SendMessage' });
+  });
+
+  it('outputs the worker policy and the signing key ring, both exported', () => {
+    const { Outputs } = buildStackResources({ jobs }, CONSUMERS).resources;
+    expect(Outputs.WorkerQueuePolicyArn?.Export).toEqual({ Name: { 'Fn::Sub': '${AWS::StackName}-WorkerQueuePolicyArn' } });
+    expect(Outputs.JobSigningKeysSecretArn).toMatchObject({
+      Value: { 'Fn::If': ['CreateJobSigningKeysSecret', { Ref: 'JobSigningKeysSecret' }, { Ref: 'JobSigningKeysSecretArn' }] },
+      Export: { Name: { 'Fn::Sub': '${AWS::StackName}-JobSigningKeysSecretArn' } },
+    });
+  });
 });

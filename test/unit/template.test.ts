@@ -23,10 +23,21 @@ type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 interface Resource {
   Type: string;
   Condition?: string;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
   Properties: Record<string, Json>;
 }
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Principal?: Json;
+  Action: Json;
+  Resource?: Json;
+  Condition?: Json;
+}
 interface Template {
-  Parameters: Record<string, { Type: string; Default?: string }>;
+  Parameters: Record<string, { Type: string; Default?: string; AllowedPattern?: string }>;
+  Conditions: Record<string, Json>;
   Resources: Record<string, Resource>;
   Outputs: Record<string, { Value: Json; Export?: { Name: Json } }>;
 }
@@ -51,13 +62,13 @@ function getAttId(value: Json | undefined): string {
 }
 
 /** Every object in the template that looks like an IAM policy statement, with where it is. */
-function policyStatements(): { at: string; Effect: string; Action: Json; Resource?: Json }[] {
-  const found: { at: string; Effect: string; Action: Json; Resource?: Json }[] = [];
+function policyStatements(): (Statement & { at: string })[] {
+  const found: (Statement & { at: string })[] = [];
   const walk = (node: Json, at: string): void => {
     if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${at}[${i}]`));
     else if (node && typeof node === 'object') {
       if (typeof node.Effect === 'string' && node.Action !== undefined) {
-        found.push({ at, Effect: node.Effect, Action: node.Action, Resource: node.Resource });
+        found.push({ ...(node as unknown as Statement), at });
       }
       for (const [key, value] of Object.entries(node)) walk(value, `${at}.${key}`);
     }
@@ -65,6 +76,21 @@ function policyStatements(): { at: string; Effect: string; Action: Json; Resourc
   walk(template.Resources as unknown as Json, 'Resources');
   return found;
 }
+
+/** `{ 'Fn::If': [condition, whenTrue, whenFalse] }` → its three parts. */
+function fnIf(value: Json | undefined): [string, Json, Json] {
+  const parts = (value as { 'Fn::If'?: [string, Json, Json] } | undefined)?.['Fn::If'];
+  if (!parts) throw new Error(`expected a Fn::If, got ${JSON.stringify(value)}`);
+  return parts;
+}
+
+/** The statements of a policy resource (`AWS::IAM::Policy`, `ManagedPolicy`, `SQS::QueuePolicy`). */
+function statementsOf(resource: Resource | undefined): Json[] {
+  return (resource?.Properties.PolicyDocument as { Statement: Json[] } | undefined)?.Statement ?? [];
+}
+
+/** What `JOB_SIGNING_KEYS_SECRET_ARN` and every grant on the signing key ring point at. */
+const SIGNING_KEYS = { 'Fn::If': ['CreateJobSigningKeysSecret', { Ref: 'JobSigningKeysSecret' }, { Ref: 'JobSigningKeysSecretArn' }] };
 
 /** Names of the files in a zip archive, from its central directory. */
 function zipEntryNames(zip: Buffer): string[] {
@@ -173,8 +199,13 @@ describe('the packaged CloudFormation template', () => {
     for (const s of statements) {
       const actions = ([] as Json[]).concat(s.Action);
       const wildcard = actions.some((a) => typeof a !== 'string' || a.includes('*'));
-      // The one wildcard osls writes is a Deny: its deployment bucket refuses every request without TLS.
-      if (wildcard) expect(s, s.at).toMatchObject({ Effect: 'Deny', at: 'Resources.ServerlessDeploymentBucketPolicy.Properties.PolicyDocument.Statement[0]' });
+      // The wildcards are Denies of every request made without TLS: osls's deployment bucket, and each queue.
+      if (wildcard) {
+        expect(s.Effect, s.at).toBe('Deny');
+        const secureTransport = (s.Condition as { Bool?: Record<string, Json> } | undefined)?.Bool?.['aws:SecureTransport'];
+        expect(String(secureTransport), s.at).toBe('false');
+        expect(s.at, s.at).toMatch(/^Resources\.(ServerlessDeploymentBucketPolicy|\w+QueuePolicy)\.Properties\.PolicyDocument\.Statement\[0\]$/);
+      }
       if (s.Effect === 'Allow') expect(([] as Json[]).concat(s.Resource ?? []), s.at).not.toContain('*');
     }
   });
@@ -194,13 +225,14 @@ describe('the packaged CloudFormation template', () => {
     }
   });
 
-  it('exports a worker policy that can only send to the job queues', () => {
+  it('exports a worker policy that can only send to the job queues and read the signing key ring', () => {
     const policy = template.Resources.WorkerQueuePolicy!;
     expect(policy.Type).toBe('AWS::IAM::ManagedPolicy');
-    const [statement, ...rest] = (policy.Properties.PolicyDocument as { Statement: { Action: string[]; Resource: Json[] }[] }).Statement;
+    const [send, readKeys, ...rest] = statementsOf(policy) as unknown as { Action: string[]; Resource: Json[] }[];
     expect(rest).toEqual([]);
-    expect(statement!.Action.sort()).toEqual(['sqs:GetQueueUrl', 'sqs:SendMessage']);
-    expect(statement!.Resource.map(getAttId).sort()).toEqual(Object.keys(QUEUES).map((q) => queueLogicalIds(q).queue).sort());
+    expect(send!.Action.sort()).toEqual(['sqs:GetQueueUrl', 'sqs:SendMessage']);
+    expect(send!.Resource.map(getAttId).sort()).toEqual(Object.keys(QUEUES).map((q) => queueLogicalIds(q).queue).sort());
+    expect(readKeys).toMatchObject({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [SIGNING_KEYS] });
     expect(template.Outputs.WorkerQueuePolicyArn).toMatchObject({ Value: { Ref: 'WorkerQueuePolicy' }, Export: expect.anything() });
   });
 
@@ -228,13 +260,149 @@ describe('the packaged CloudFormation template', () => {
   });
 
   it('alarms on dead-lettered messages, old messages, function errors and throttles', () => {
-    const metrics = resourcesOfType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.MetricName);
+    const alarms = resourcesOfType('AWS::CloudWatch::Alarm');
+    const metrics = alarms.map(([, a]) => a.Properties.MetricName);
     const queues = Object.keys(QUEUES).length;
     const count = (m: string) => metrics.filter((x) => x === m).length;
-    expect(count('ApproximateNumberOfMessagesVisible')).toBe(queues);
     expect(count('ApproximateAgeOfOldestMessage')).toBe(queues);
     expect(count('Errors')).toBe(2);
     expect(count('Throttles')).toBe(2);
+    expect(alarms.filter(([, a]) => a.Properties.Metrics !== undefined)).toHaveLength(queues);
+  });
+
+  it('alarms on every message of a dead-letter queue, visible or held in flight by the deadLetter function', () => {
+    for (const queue of Object.keys(QUEUES)) {
+      const { deadLetter } = queueLogicalIds(queue);
+      const alarm = template.Resources[`${deadLetter}MessagesAlarm`]!;
+      expect(alarm.Type).toBe('AWS::CloudWatch::Alarm');
+      const p = alarm.Properties;
+      expect(p).not.toHaveProperty('MetricName');
+      expect(p).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
+      expect(p.AlarmDescription).toMatch(/in flight/);
+      const stat = (id: string, metric: string) => ({
+        Id: id,
+        MetricStat: {
+          Metric: { Namespace: 'AWS/SQS', MetricName: metric, Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLetter, 'QueueName'] } }] },
+          Period: 60,
+          Stat: 'Maximum',
+        },
+        ReturnData: false,
+      });
+      expect(p.Metrics).toEqual([
+        stat('m1', 'ApproximateNumberOfMessagesVisible'),
+        stat('m2', 'ApproximateNumberOfMessagesNotVisible'),
+        expect.objectContaining({ Id: 'e1', Expression: 'm1 + m2', ReturnData: true }),
+      ]);
+    }
+  });
+
+  it('refuses requests without TLS on every queue, and sends to a dead-letter queue from every principal', () => {
+    const policies = resourcesOfType('AWS::SQS::QueuePolicy');
+    const queues = resourcesOfType('AWS::SQS::Queue').map(([id]) => id);
+    const queueOf = (policy: Resource): string => {
+      const [queue, ...more] = policy.Properties.Queues as { Ref: string }[];
+      expect(more).toEqual([]);
+      return queue!.Ref;
+    };
+    expect(policies.map(([, p]) => queueOf(p)).sort()).toEqual(queues.sort());
+    for (const [id, policy] of policies) {
+      const arn = { 'Fn::GetAtt': [queueOf(policy), 'Arn'] };
+      const statements = statementsOf(policy);
+      expect(statements[0], id).toEqual({
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sqs:*',
+        Resource: arn,
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      });
+      // Nothing a queue policy says may widen access, nor deny what the functions' event sources do.
+      for (const s of policyStatements().filter((x) => x.at.startsWith(`Resources.${id}.`))) {
+        expect(s.Effect, s.at).toBe('Deny');
+        if (s.Action !== 'sqs:*') expect(s.Action, s.at).toBe('sqs:SendMessage');
+      }
+    }
+    for (const queue of Object.keys(QUEUES)) {
+      const { deadLetter } = queueLogicalIds(queue);
+      expect(statementsOf(template.Resources[`${deadLetter}Policy`])[1]).toEqual({
+        Sid: 'DenySendMessage',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [deadLetter, 'Arn'] },
+        Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } },
+      });
+    }
+  });
+
+  it('lets only WorkerPrincipalArn send to the job queues when it is set', () => {
+    expect(template.Parameters.WorkerPrincipalArn).toMatchObject({ Type: 'String', Default: '' });
+    expect(template.Conditions.HasWorkerPrincipal).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'WorkerPrincipalArn' }, ''] }] });
+    const pattern = new RegExp(template.Parameters.WorkerPrincipalArn!.AllowedPattern!);
+    for (const ok of ['', 'arn:aws:iam::123456789012:role/worker', 'arn:aws:iam::123456789012:role/path/worker']) expect(ok).toMatch(pattern);
+    expect('arn:aws:sts::123456789012:assumed-role/worker/session').not.toMatch(pattern);
+    for (const queue of Object.keys(QUEUES)) {
+      const ids = queueLogicalIds(queue);
+      const [condition, statement, otherwise] = fnIf(statementsOf(template.Resources[`${ids.queue}Policy`])[1]);
+      expect(condition).toBe('HasWorkerPrincipal');
+      expect(otherwise).toEqual({ Ref: 'AWS::NoValue' });
+      expect(statement).toEqual({
+        Sid: 'SendOnlyFromWorker',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [ids.queue, 'Arn'] },
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': { Ref: 'WorkerPrincipalArn' } } },
+      });
+    }
+  });
+
+  it('gives the functions and the worker the job-signing key ring: a given secret, or one the stack creates and keeps', () => {
+    const parameter = template.Parameters.JobSigningKeysSecretArn!;
+    expect(parameter).toMatchObject({ Type: 'String', Default: '' });
+    expect(parameter.AllowedPattern).toBe(template.Parameters.PayloadKeysSecretArn!.AllowedPattern);
+    expect(template.Conditions.CreateJobSigningKeysSecret).toEqual({ 'Fn::Equals': [{ Ref: 'JobSigningKeysSecretArn' }, ''] });
+    expect(template.Resources.JobSigningKeysSecret).toEqual({
+      Type: 'AWS::SecretsManager::Secret',
+      Condition: 'CreateJobSigningKeysSecret',
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        Description: expect.any(String),
+        GenerateSecretString: { SecretStringTemplate: '{"current":"k1"}', GenerateStringKey: 'k1', PasswordLength: 64, ExcludePunctuation: true },
+      },
+    });
+    expect(template.Outputs.JobSigningKeysSecretArn).toMatchObject({ Value: SIGNING_KEYS, Export: expect.anything() });
+
+    const functions = resourcesOfType('AWS::Lambda::Function');
+    const roles = new Set(functions.map(([, fn]) => getAttId(fn.Properties.Role)));
+    for (const [id, fn] of functions) {
+      expect((fn.Properties.Environment as { Variables: Record<string, Json> }).Variables.JOB_SIGNING_KEYS_SECRET_ARN, id).toEqual(SIGNING_KEYS);
+    }
+    // Every grant on the key ring, wherever it is, points at exactly that secret; the functions' roles hold one.
+    const grants = policyStatements().filter((s) => JSON.stringify(s.Action).includes('secretsmanager:'));
+    const onKeyRing = grants.filter((s) => JSON.stringify(s.Resource).includes('JobSigningKeysSecret'));
+    for (const s of onKeyRing) expect(([] as Json[]).concat(s.Resource ?? []), s.at).toEqual([SIGNING_KEYS]);
+    const functionPolicies = resourcesOfType('AWS::IAM::Policy').filter(([, p]) =>
+      (p.Properties.Roles as { Ref: string }[]).some((r) => roles.has(r.Ref)),
+    );
+    const functionGrant = functionPolicies.flatMap(([, p]) => statementsOf(p)).find((s) => (s as { Sid?: string }).Sid === 'ReadJobSigningKeys');
+    expect(functionGrant).toEqual({ Sid: 'ReadJobSigningKeys', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: SIGNING_KEYS });
+    expect(functionPolicies.flatMap(([, p]) => (p.Properties.Roles as { Ref: string }[]).map((r) => r.Ref)).sort()).toEqual([...roles].sort());
+  });
+
+  it('grants no SSM read: CloudFormation resolves the Temporal connection parameters at deploy', () => {
+    const ssm = policyStatements().filter((s) => JSON.stringify(s.Action).includes('ssm:'));
+    expect(ssm).toEqual([]);
+  });
+
+  it('keeps the queues, the log groups and the created signing secret when the stack is deleted or they are replaced', () => {
+    const kept = ['AWS::SQS::Queue', 'AWS::Logs::LogGroup', 'AWS::SecretsManager::Secret'].flatMap(resourcesOfType);
+    expect(kept).toHaveLength(2 * Object.keys(QUEUES).length + FUNCTION_ENTRIES.length + 1);
+    for (const [id, resource] of kept) {
+      expect(resource.DeletionPolicy, id).toBe('Retain');
+      expect(resource.UpdateReplacePolicy, id).toBe('Retain');
+    }
   });
 
   it('runs every function on the Node.js runtime the bundles target', () => {
@@ -259,7 +427,13 @@ describe('the packaged CloudFormation template', () => {
       const bundle = path.join(ROOT, BUILD_DIR, fn.name, 'index.mjs');
       const script = `import(${JSON.stringify(bundle)}).then((m) => { console.log(typeof m.handler); process.exit(0); })`;
       const { stdout } = await run(process.execPath, ['-e', script], {
-        env: { PATH: process.env.PATH, TEMPORAL_ADDRESS: '127.0.0.1:1', LOG_LEVEL: 'error' },
+        // What the template always sets (JOB_SIGNING_KEYS_SECRET_ARN too: the ring is only read on first use).
+        env: {
+          PATH: process.env.PATH,
+          TEMPORAL_ADDRESS: '127.0.0.1:1',
+          JOB_SIGNING_KEYS_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:job-signing-keys',
+          LOG_LEVEL: 'error',
+        },
         timeout: 20_000,
       });
       expect(stdout.trim(), fn.name).toBe('function');
