@@ -36,7 +36,7 @@ async function takeMessages(env: BenchEnvironment, count: number): Promise<Messa
   const taken: Message[] = [];
   const deadline = Date.now() + 60_000;
   while (taken.length < count && Date.now() < deadline) {
-    const { Messages = [] } = await env.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const { Messages = [] } = await env.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }));
     if (Messages.length === 0) continue;
     await env.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
     taken.push(...Messages);

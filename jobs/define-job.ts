@@ -27,6 +27,14 @@ export interface JobDefinition<Input, Output> {
    * @default Temporal's default policy (unlimited attempts, exponential backoff)
    */
   readonly retry?: RetryPolicy;
+  /**
+   * Accept job messages without a task token, completed by `{ workflowId, runId, activityId }`. Ids address
+   * the activity rather than one attempt, so a late message can complete a newer attempt; and any holder of a
+   * signing key could then complete the job without ever holding a token. Turn on only for producers that
+   * cannot carry one.
+   * @default false
+   */
+  readonly allowCompletionById?: boolean;
   /** Phantom field carrying the input and output types; never set at run time. */
   readonly types?: { readonly input: Input; readonly output: Output };
 }

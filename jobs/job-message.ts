@@ -1,4 +1,5 @@
 import { JobMessageError, JobMessageProblem } from './errors';
+import { describeForLog } from './log-safe';
 import type { JsonPayload } from './payloads';
 import { isWellFormedTaskToken } from './task-token';
 
@@ -10,6 +11,24 @@ export const JOB_MESSAGE_VERSION = 1;
  * accepts. The queues are created with the same `MaximumMessageSize`.
  */
 export const SQS_MAX_MESSAGE_BYTES = 262_144;
+
+/**
+ * Largest attempt number a message may carry: Temporal counts attempts in an int32, so anything above is not
+ * a real attempt.
+ */
+export const MAX_ATTEMPT = 2 ** 31 - 1;
+
+/**
+ * Longest heartbeat timeout a message may carry, in ms: 24.8 days, the longest delay a Node timer takes
+ * (2^31-1 ms). Longer values overflow `setTimeout`, which then fires at once, in a loop.
+ */
+export const MAX_HEARTBEAT_TIMEOUT_MS = 2 ** 31 - 1;
+
+/**
+ * Longest a string field (job, ids, namespace, activity type) may be. Temporal's own limit on ids and names
+ * is 1,000 characters by default; a longer field is hostile or broken, and it would ride along in every log line.
+ */
+export const MAX_FIELD_LENGTH = 1_000;
 
 /** Identifies the Temporal activity a job message belongs to. */
 export interface JobActivityRef {
@@ -78,6 +97,9 @@ function requireString(body: Record<string, unknown>, field: string, optional = 
   if (typeof value !== 'string' || value.length === 0) {
     throw new JobMessageError(JobMessageProblem.MissingField, `Job message field "${field}" is missing or not a non-empty string.`);
   }
+  if (value.length > MAX_FIELD_LENGTH && field !== 'taskToken' && field !== 'deadline') {
+    throw new JobMessageError(JobMessageProblem.MissingField, `Job message field "${field}" is ${value.length} characters, over ${MAX_FIELD_LENGTH}.`);
+  }
   return value;
 }
 
@@ -89,6 +111,7 @@ function requirePayload(value: unknown): JsonPayload {
     typeof payload.data !== 'string' ||
     typeof payload.metadata !== 'object' ||
     payload.metadata === null ||
+    Array.isArray(payload.metadata) ||
     !Object.values(payload.metadata).every((v) => typeof v === 'string')
   ) {
     throw new JobMessageError(
@@ -96,7 +119,10 @@ function requirePayload(value: unknown): JsonPayload {
       'Job message field "input" must be a payload: { metadata: { key: base64 }, data: base64 }.',
     );
   }
-  return { metadata: payload.metadata, data: payload.data };
+  // A null-prototype copy: keys such as "__proto__" or "constructor" from the wire stay plain entries.
+  const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [key, text] of Object.entries(payload.metadata)) metadata[key] = text;
+  return { metadata, data: payload.data };
 }
 
 /**
@@ -120,7 +146,7 @@ export function decodeJobMessage(raw: string): DecodedJobMessage {
   if (body.v !== JOB_MESSAGE_VERSION) {
     throw new JobMessageError(
       JobMessageProblem.UnsupportedVersion,
-      `Job message version ${JSON.stringify(body.v)} is not supported; this runtime reads version ${JOB_MESSAGE_VERSION}.`,
+      `Job message version ${describeForLog(body.v)} is not supported; this runtime reads version ${JOB_MESSAGE_VERSION}.`,
     );
   }
   const taskToken = requireString(body, 'taskToken', true);
@@ -132,12 +158,18 @@ export function decodeJobMessage(raw: string): DecodedJobMessage {
     throw new JobMessageError(JobMessageProblem.BadToken, 'Job message field "taskToken" is not a Temporal task token (not a protobuf message).');
   }
   const attempt = body.attempt;
-  if (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1) {
-    throw new JobMessageError(JobMessageProblem.MissingField, 'Job message field "attempt" must be an integer ≥ 1.');
+  if (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1 || attempt > MAX_ATTEMPT) {
+    throw new JobMessageError(JobMessageProblem.MissingField, `Job message field "attempt" must be an integer from 1 to ${MAX_ATTEMPT}.`);
   }
   const heartbeatTimeoutMs = body.heartbeatTimeoutMs;
-  if (heartbeatTimeoutMs !== undefined && (typeof heartbeatTimeoutMs !== 'number' || heartbeatTimeoutMs <= 0)) {
-    throw new JobMessageError(JobMessageProblem.MissingField, 'Job message field "heartbeatTimeoutMs" must be a positive number.');
+  if (
+    heartbeatTimeoutMs !== undefined &&
+    (typeof heartbeatTimeoutMs !== 'number' || !Number.isFinite(heartbeatTimeoutMs) || heartbeatTimeoutMs <= 0 || heartbeatTimeoutMs > MAX_HEARTBEAT_TIMEOUT_MS)
+  ) {
+    throw new JobMessageError(
+      JobMessageProblem.MissingField,
+      `Job message field "heartbeatTimeoutMs" must be a number of milliseconds from 1 to ${MAX_HEARTBEAT_TIMEOUT_MS}.`,
+    );
   }
   const deadline = requireString(body, 'deadline', true);
   if (deadline !== undefined && Number.isNaN(Date.parse(deadline))) {

@@ -10,6 +10,8 @@ import { JobMessageError } from '../jobs/errors';
 import { encodeJobMessage, idempotencyKeyOf, JOB_MESSAGE_VERSION } from '../jobs/job-message';
 import type { JobMessage } from '../jobs/job-message';
 import { encodeJsonPayload } from '../jobs/payloads';
+import { jobMessageSignerFromEnv, SIGNATURE_ATTRIBUTE } from '../jobs/security/message-signing';
+import type { JobMessageSigner } from '../jobs/security/message-signing';
 
 /** What the dispatching activities need. */
 export interface JobActivitiesOptions {
@@ -24,6 +26,11 @@ export interface JobActivitiesOptions {
    * @default Temporal's default converter, no codecs
    */
   readonly dataConverter?: DataConverter;
+  /**
+   * Signs every job message; the functions refuse what it did not sign.
+   * @default {@link jobMessageSignerFromEnv} (`JOB_SIGNING_KEYS_SECRET_ARN`, `JOB_SIGNING_KEYS_PARAMETER` or `JOB_SIGNING_KEYS`)
+   */
+  readonly signer?: JobMessageSigner;
 }
 
 /**
@@ -52,6 +59,7 @@ function attemptDeadline(info: Context['info'], now: number): string | undefined
  */
 export function createJobActivities(options: JobActivitiesOptions): Record<string, (input: unknown) => Promise<never>> {
   const activities: Record<string, (input: unknown) => Promise<never>> = {};
+  const signer = options.signer ?? jobMessageSignerFromEnv();
   for (const job of Object.values(options.jobs)) {
     const queueUrl = options.queueUrls[job.queue];
     if (!queueUrl) {
@@ -83,7 +91,15 @@ export function createJobActivities(options: JobActivitiesOptions): Record<strin
         if (err instanceof JobMessageError) throw ApplicationFailure.nonRetryable(err.message, 'JobInputTooLarge');
         throw err;
       }
-      await options.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, ...fifoAttributes(queueUrl, message) }));
+      const signature = await signer.sign(body);
+      await options.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: body,
+          MessageAttributes: { [SIGNATURE_ATTRIBUTE]: { DataType: 'String', StringValue: signature } },
+          ...fifoAttributes(queueUrl, message),
+        }),
+      );
       Context.current().log.info('job dispatched', { job: job.name, queue: job.queue });
       throw new CompleteAsyncError();
     };

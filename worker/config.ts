@@ -2,6 +2,7 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import type { QueueName } from '../infra/queue-definitions';
 import { QUEUES } from '../infra/queue-definitions';
+import { hasSigningKeysInEnv } from '../jobs/security/message-signing';
 
 /** Where the production worker finds Temporal and the job queues. */
 export interface WorkerConfig {
@@ -22,7 +23,8 @@ export function queueUrlVariable(queue: QueueName): string {
  * Reads the worker's settings from the environment. The connection follows Temporal's environment
  * configuration, as the `temporal` CLI does (`TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY`,
  * `TEMPORAL_TLS*`, profiles in `TEMPORAL_CONFIG_FILE`); plus
- * `TEMPORAL_TASK_QUEUE` and one `JOB_QUEUE_URL_<QUEUE>` per queue (the stack outputs `JobsQueueUrl` etc.).
+ * `TEMPORAL_TASK_QUEUE`, one `JOB_QUEUE_URL_<QUEUE>` per queue (the stack outputs `JobsQueueUrl` etc.) and the
+ * job signing keys (`JOB_SIGNING_KEYS_SECRET_ARN`, `JOB_SIGNING_KEYS_PARAMETER` or, locally, `JOB_SIGNING_KEYS`).
  * @throws Error listing every missing variable and where its value comes from
  */
 export function readWorkerConfig(env: NodeJS.ProcessEnv, defaultTaskQueue: string): WorkerConfig {
@@ -36,6 +38,9 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv, defaultTaskQueue: strin
     const url = env[name];
     if (!url) missing.push(`${name} (URL of the "${queue}" job queue; a stack output of the deployed service)`);
     else queueUrls[queue] = url;
+  }
+  if (!hasSigningKeysInEnv(env)) {
+    missing.push('JOB_SIGNING_KEYS_SECRET_ARN (the job signing key ring; the stack output JobSigningKeysSecretArn) or JOB_SIGNING_KEYS_PARAMETER');
   }
   if (missing.length > 0) throw new Error(`The worker is missing configuration:\n  - ${missing.join('\n  - ')}`);
   return {

@@ -6,6 +6,9 @@ import {
 } from '@temporalio/client';
 import type { Client, FullActivityId } from '@temporalio/client';
 import type { DecodedJobMessage } from '../../jobs/job-message';
+import { capForLog } from '../../jobs/log-safe';
+import { GrpcCode, withGrpcStatus } from './grpc-status';
+import type { GrpcStatus } from './grpc-status';
 
 /** How Temporal answered a completion, failure, cancellation report or heartbeat. */
 export const TemporalAnswer = {
@@ -59,9 +62,60 @@ function bindCalls(client: Client, target: ActivityTarget): ActivityCalls {
 }
 
 /**
+ * Temporal refused a call for good: the request itself is wrong (INVALID_ARGUMENT, FAILED_PRECONDITION — a
+ * result over the blob size limit, a task token it cannot parse). Sending it again cannot help.
+ */
+export class TemporalRejectedError extends Error {
+  override readonly name = 'TemporalRejectedError';
+  constructor(
+    /** The gRPC status code. */
+    readonly code: number,
+    /** Temporal's explanation, capped for logs. */
+    readonly details: string,
+  ) {
+    super(`Temporal refused the call (gRPC ${code}): ${details}`);
+  }
+}
+
+/**
+ * Temporal refused this function's credentials (PERMISSION_DENIED, UNAUTHENTICATED): a deployment problem
+ * (API key, mTLS, namespace grant), not the record's. Records wait for redelivery while an operator fixes it.
+ */
+export class TemporalAccessError extends Error {
+  override readonly name = 'TemporalAccessError';
+  constructor(
+    readonly code: number,
+    readonly details: string,
+  ) {
+    super(`Temporal refused this function's credentials (gRPC ${code}): ${details}. Check the API key or mTLS secret and the namespace's permissions.`);
+  }
+}
+
+/** Whether a call's failure could succeed later: anything but a refusal of the request or the credentials. */
+export function isTransient(err: unknown): boolean {
+  return !(err instanceof TemporalRejectedError) && !(err instanceof TemporalAccessError);
+}
+
+function classify(status: GrpcStatus | undefined, err: unknown): unknown {
+  if (!status) return err;
+  const details = capForLog(status.details ?? '');
+  switch (status.code) {
+    case GrpcCode.InvalidArgument:
+    case GrpcCode.FailedPrecondition:
+      return new TemporalRejectedError(status.code, details);
+    case GrpcCode.PermissionDenied:
+    case GrpcCode.Unauthenticated:
+      return new TemporalAccessError(status.code, details);
+    default:
+      return err;
+  }
+}
+
+/**
  * Makes one async-completion call for `target`, bounded by `deadlineMs` (epoch ms), and translates the
  * answers the runtime acts on. The connection's own interceptor retries UNAVAILABLE and RESOURCE_EXHAUSTED
- * until the deadline; whatever still fails is rethrown so the caller leaves the record for redelivery.
+ * until the deadline. What still fails is thrown classified by its gRPC status: {@link TemporalRejectedError}
+ * and {@link TemporalAccessError} for refusals that retrying cannot fix; anything else as it came (transient).
  */
 export async function callTemporal(
   client: Client,
@@ -69,14 +123,11 @@ export async function callTemporal(
   deadlineMs: number,
   call: (calls: ActivityCalls) => Promise<void>,
 ): Promise<TemporalAnswer> {
-  try {
-    await client.connection.withDeadline(deadlineMs, () => call(bindCalls(client, target)));
-    return TemporalAnswer.Ok;
-  } catch (err) {
-    if (err instanceof ActivityNotFoundError) return TemporalAnswer.NotFound;
-    if (err instanceof ActivityCancelledError) return TemporalAnswer.Cancelled;
-    if (err instanceof ActivityPausedError) return TemporalAnswer.Paused;
-    if (err instanceof ActivityResetError) return TemporalAnswer.Reset;
-    throw err;
-  }
+  const { error, status } = await withGrpcStatus(() => client.connection.withDeadline(deadlineMs, () => call(bindCalls(client, target))));
+  if (error === undefined) return TemporalAnswer.Ok;
+  if (error instanceof ActivityNotFoundError) return TemporalAnswer.NotFound;
+  if (error instanceof ActivityCancelledError) return TemporalAnswer.Cancelled;
+  if (error instanceof ActivityPausedError) return TemporalAnswer.Paused;
+  if (error instanceof ActivityResetError) return TemporalAnswer.Reset;
+  throw classify(status, error);
 }

@@ -1,15 +1,18 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataConverter } from '@temporalio/common';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { JobMessageError } from '../../jobs/errors';
-import { decodeJobMessage } from '../../jobs/job-message';
-import { activityTargetOf, callTemporal } from './activity-completion';
+import type { SQSRecord } from 'aws-lambda';
+import { describeForLog } from '../../jobs/log-safe';
+import { jobMessageSignerFromEnv } from '../../jobs/security/message-signing';
+import type { JobMessageSigner } from '../../jobs/security/message-signing';
+import { activityTargetOf, callTemporal, TemporalAccessError, TemporalAnswer, TemporalRejectedError } from './activity-completion';
+import { admitRecord, checkTokenNamespace, idsOf } from './admit-record';
+import { createBatchHandler } from './batch-handler';
 import { temporalConnectionConfig } from './config';
-import { FailureType } from './errors';
+import { FailureType, RecordOutcome } from './errors';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
-import { mapConcurrent } from './map-concurrent';
-import { getTemporalClient, prewarmTemporalClient, refreshTemporalCredentials, setClientDataConverter } from './temporal-client';
+import { DEAD_LETTER_REDELIVERY, JOB_QUEUE_REDELIVERY, receiveCountOf } from './redelivery';
+import { getTemporalClientBy, prewarmTemporalClient, setClientDataConverter, TemporalConfigurationError } from './temporal-client';
 
 /** Options of {@link createDeadLetterHandler}. */
 export interface DeadLetterHandlerOptions {
@@ -21,55 +24,73 @@ export interface DeadLetterHandlerOptions {
   readonly logger?: Logger;
   /** @default true */
   readonly prewarm?: boolean;
+  /** Verifies every record's `JobSignature`. @default {@link jobMessageSignerFromEnv} */
+  readonly signer?: JobMessageSigner;
+  /**
+   * Names of the jobs that allow completion by ids (`allowCompletionById`); a token-less message of any other
+   * job is kept, never reported.
+   * @default none
+   */
+  readonly completionByIdJobs?: readonly string[];
+  /** Told every record's outcome once a batch is done (tests). */
+  readonly onOutcomes?: (records: readonly SQSRecord[], outcomes: readonly RecordOutcome[]) => void;
 }
 
 /**
- * Creates the handler for dead-letter queues: for every record it can read it fails the activity
+ * Creates the handler for dead-letter queues: for every signed record it can read it fails the activity
  * non-retryably as `DeadLettered` (details: receive count) so the workflow learns at once instead of waiting
- * for a timeout. Records it cannot read, or cannot report yet, stay on the dead-letter queue for an operator.
+ * for a timeout. What it cannot read, authenticate or report stays on the dead-letter queue for an operator,
+ * coming back every 15 minutes to 12 hours rather than every few minutes.
  */
 export function createDeadLetterHandler(options: DeadLetterHandlerOptions = {}) {
   const log = options.logger ?? createLogger({ function: 'dead-letter' });
   const { namespace } = temporalConnectionConfig();
+  const signer = options.signer ?? jobMessageSignerFromEnv();
+  const byIds = new Set(options.completionByIdJobs ?? []);
   setClientDataConverter(options.dataConverter);
   if (options.prewarm ?? true) prewarmTemporalClient();
 
-  const handleRecord = async (record: SQSRecord, callDeadline: number): Promise<boolean> => {
-    const receiveCount = Number(record.attributes.ApproximateReceiveCount);
-    let message;
+  const processRecord = async (record: SQSRecord, callDeadline: number): Promise<RecordOutcome> => {
+    const receiveCount = receiveCountOf(record);
+    const base = log.child({ messageId: record.messageId, receiveCount });
+    const admitted = await admitRecord(record, { signer, namespace, allowsCompletionById: (job) => byIds.has(job) }, base);
+    if (typeof admitted === 'string') return admitted;
+    const message = admitted;
+    const ids = base.child(idsOf(message));
     try {
-      message = decodeJobMessage(record.body);
-    } catch (err) {
-      if (!(err instanceof JobMessageError)) throw err;
-      log.error('unreadable dead-lettered message; kept on the dead-letter queue', { messageId: record.messageId, problem: err.problem });
-      return false;
-    }
-    const ids = { messageId: record.messageId, job: message.job, workflowId: message.workflowId, activityId: message.activityId, attempt: message.attempt };
-    if (message.namespace !== namespace) {
-      log.error('dead-lettered message is for another namespace; kept', { ...ids, namespace: message.namespace });
-      return false;
-    }
-    try {
-      const client = await getTemporalClient();
+      const client = await getTemporalClientBy(callDeadline);
+      const refused = await checkTokenNamespace(message, client, callDeadline, ids);
+      if (refused) return refused;
       const failure = ApplicationFailure.create({
-        message: `Job "${message.job}" was dead-lettered after ${receiveCount} deliveries.`,
+        message: `Job ${describeForLog(message.job)} was dead-lettered after ${receiveCount} deliveries.`,
         type: FailureType.DeadLettered,
         nonRetryable: true,
         details: [{ receiveCount }],
       });
       const answer = await callTemporal(client, activityTargetOf(message), callDeadline, (calls) => calls.fail(failure));
-      log.warn('job dead-lettered; activity failed', { ...ids, answer, receiveCount });
-      return true;
+      ids.warn('job dead-lettered; activity failed', { answer });
+      return answer === TemporalAnswer.Ok ? RecordOutcome.Failed : RecordOutcome.NotFound;
     } catch (err) {
-      log.warn('could not reach Temporal for a dead-lettered job; kept for redelivery', { ...ids, error: (err as Error).name });
-      return false;
+      if (err instanceof TemporalRejectedError) {
+        ids.error('Temporal refused the dead-lettered job; kept on the dead-letter queue', { code: err.code, reason: err.details });
+        return RecordOutcome.Rejected;
+      }
+      if (err instanceof TemporalAccessError || err instanceof TemporalConfigurationError) {
+        ids.error('Temporal connection misconfigured; dead-lettered job kept', { error: err.name, reason: err.message });
+        return RecordOutcome.Retry;
+      }
+      ids.warn('could not reach Temporal for a dead-lettered job; kept for redelivery', { error: (err as Error)?.name });
+      return RecordOutcome.Retry;
     }
   };
 
-  return async (event: SQSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse> => {
-    const callDeadline = Date.now() + Math.max(0, context.getRemainingTimeInMillis() - (options.safetyMarginMs ?? 1_000));
-    await refreshTemporalCredentials().catch((err: unknown) => log.warn('could not refresh the Temporal API key; using the last one', { error: (err as Error).name }));
-    const handled = await mapConcurrent(event.Records, 10, (r) => handleRecord(r, callDeadline));
-    return { batchItemFailures: event.Records.filter((_, i) => !handled[i]).map((r) => ({ itemIdentifier: r.messageId })) };
-  };
+  return createBatchHandler({
+    log,
+    safetyMarginMs: options.safetyMarginMs ?? 1_000,
+    concurrency: 10,
+    // A Temporal outage should not keep the workflow waiting for hours; what nobody can handle should not spin.
+    redelivery: (outcome) => (outcome === RecordOutcome.Retry ? JOB_QUEUE_REDELIVERY : DEAD_LETTER_REDELIVERY),
+    processRecord,
+    onOutcomes: options.onOutcomes,
+  });
 }

@@ -6,6 +6,10 @@ export const FailureType = {
   DeadLettered: 'DeadLettered',
   /** The job input in the message could not be decoded with this function's data converter. */
   UndecodableInput: 'UndecodableInput',
+  /** Temporal refused the job's result as too large for a payload (its blob size limit). */
+  ResultTooLarge: 'ResultTooLarge',
+  /** Temporal refused the job's result for another reason, named in the failure's message. */
+  ResultRejected: 'ResultRejected',
 } as const;
 
 /** How a record left the runtime; one per SQS record. */
@@ -19,10 +23,25 @@ export const RecordOutcome = {
   UnknownJob: 'unknown-job',
   Retry: 'retry',
   Unreadable: 'unreadable',
+  /** Not signed by a key of ours, another namespace, or completion by ids the job does not allow: never reaches Temporal. */
+  Refused: 'refused',
+  /** Temporal answered that this message can never be reported (e.g. a token it cannot parse). */
+  Rejected: 'rejected',
+  /** An earlier message of the same FIFO message group was left on the queue, so this one was not run. */
+  Blocked: 'blocked',
+  /** Processing threw something unexpected; the record is isolated and left for redelivery. */
+  Crashed: 'crashed',
 } as const;
 
 /** One of {@link RecordOutcome}'s values. */
 export type RecordOutcome = (typeof RecordOutcome)[keyof typeof RecordOutcome];
 
 /** Outcomes after which the record stays on the queue (reported in `batchItemFailures`). */
-export const REDELIVERED_OUTCOMES: ReadonlySet<RecordOutcome> = new Set([RecordOutcome.Retry, RecordOutcome.Unreadable]);
+export const REDELIVERED_OUTCOMES: ReadonlySet<RecordOutcome> = new Set([
+  RecordOutcome.Retry,
+  RecordOutcome.Unreadable,
+  RecordOutcome.Refused,
+  RecordOutcome.Rejected,
+  RecordOutcome.Blocked,
+  RecordOutcome.Crashed,
+]);

@@ -2,26 +2,30 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { DataConverter } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import type { SQSRecord } from 'aws-lambda';
-import { JobMessageError } from '../../jobs/errors';
-import { decodeJobMessage } from '../../jobs/job-message';
 import type { DecodedJobMessage } from '../../jobs/job-message';
+import { capForLog, describeForLog } from '../../jobs/log-safe';
 import { decodeJsonPayload } from '../../jobs/payloads';
-import { taskTokenNamespaceId } from '../../jobs/task-token';
-import { activityTargetOf, callTemporal, TemporalAnswer } from './activity-completion';
+import type { JobMessageSigner } from '../../jobs/security/message-signing';
+import { admitRecord, checkTokenNamespace, idsOf } from './admit-record';
+import { activityTargetOf, callTemporal, TemporalAccessError, TemporalAnswer, TemporalRejectedError } from './activity-completion';
 import type { ActivityTarget } from './activity-completion';
 import { FailureType, RecordOutcome } from './errors';
 import { startHeartbeater } from './heartbeater';
 import type { HeartbeatStop } from './heartbeater';
 import type { JobContext, RegisteredJob } from './job-handler';
 import type { Logger } from './logger';
-import { namespaceIdOf } from './temporal-client';
+import { JOB_QUEUE_REDELIVERY, receiveCountOf, redeliveryDelaySeconds } from './redelivery';
+import { TemporalConfigurationError } from './temporal-client';
 
 /** What processing one record needs from the invocation. */
 export interface RecordDeps {
   readonly jobs: ReadonlyMap<string, RegisteredJob>;
   readonly namespace: string;
   readonly dataConverter?: DataConverter;
-  readonly getClient: () => Promise<Client>;
+  /** Verifies the `JobSignature` attribute before anything else is read. */
+  readonly signer: JobMessageSigner;
+  /** The cached client, connecting (with retries) by the given deadline. */
+  readonly getClient: (deadlineMs: number) => Promise<Client>;
   /** Epoch ms by which every Temporal call of this invocation must have finished. */
   readonly callDeadline: number;
   readonly log: Logger;
@@ -42,6 +46,32 @@ function answerToOutcome(answer: TemporalAnswer, done: RecordOutcome, log: Logge
   if (answer === TemporalAnswer.Ok) return done;
   log.info('activity attempt no longer open; message acknowledged', { answer });
   return RecordOutcome.NotFound;
+}
+
+/** What a result Temporal refused turns into: a non-retryable failure that says why. */
+function resultRefusal(err: TemporalRejectedError): ApplicationFailure {
+  const tooLarge = /size|limit|large/i.test(err.details);
+  return ApplicationFailure.create({
+    message: tooLarge
+      ? `The job's result is larger than Temporal accepts (${err.details}). Return a reference (an S3 key) instead of the data.`
+      : `Temporal refused the job's result: ${err.details}`,
+    type: tooLarge ? FailureType.ResultTooLarge : FailureType.ResultRejected,
+    nonRetryable: true,
+  });
+}
+
+/** The outcome of a record whose Temporal call threw, by how it was classified. */
+function outcomeOfCallError(err: unknown, log: Logger): RecordOutcome {
+  if (err instanceof TemporalRejectedError) {
+    log.error('Temporal refused to take this record; left for the dead-letter queue', { code: err.code, reason: err.details });
+    return RecordOutcome.Rejected;
+  }
+  if (err instanceof TemporalAccessError || err instanceof TemporalConfigurationError) {
+    log.error('Temporal connection misconfigured; record left for redelivery', { error: err.name, reason: capForLog(err.message) });
+    return RecordOutcome.Retry;
+  }
+  log.warn('could not reach Temporal in time; record left for redelivery', { error: (err as Error)?.name });
+  return RecordOutcome.Retry;
 }
 
 async function runHandler(
@@ -102,39 +132,25 @@ async function runHandler(
 }
 
 /**
- * Takes one SQS record through the runtime and returns its outcome; never throws. Only
- * {@link RecordOutcome.Retry} and {@link RecordOutcome.Unreadable} leave the record on the queue.
+ * Takes one SQS record through the runtime and returns its outcome. Every outcome in
+ * `REDELIVERED_OUTCOMES` leaves the record on the queue. May throw only on a bug; the batch turns that into
+ * {@link RecordOutcome.Crashed}.
  */
 export async function processRecord(record: SQSRecord, deps: RecordDeps): Promise<RecordOutcome> {
-  const base = deps.log.child({ messageId: record.messageId, receiveCount: Number(record.attributes.ApproximateReceiveCount) });
-  let message: DecodedJobMessage;
+  const base = deps.log.child({ messageId: record.messageId, receiveCount: receiveCountOf(record) });
+  const admitted = await admitRecord(record, { ...deps, allowsCompletionById: (job) => deps.jobs.get(job)?.job.allowCompletionById === true }, base);
+  if (typeof admitted === 'string') return admitted;
+  const message = admitted;
+  const log = base.child(idsOf(message));
   try {
-    message = decodeJobMessage(record.body);
-  } catch (err) {
-    if (!(err instanceof JobMessageError)) throw err;
-    base.error('unreadable job message; left for redelivery and the dead-letter queue', { problem: err.problem, reason: err.message });
-    return RecordOutcome.Unreadable;
-  }
-  const log = base.child({ job: message.job, workflowId: message.workflowId, activityId: message.activityId, attempt: message.attempt });
-  if (message.namespace !== deps.namespace) {
-    log.error('job message is for another namespace; left for the dead-letter queue', { namespace: message.namespace });
-    return RecordOutcome.Unreadable;
-  }
-  try {
-    const client = await deps.getClient();
-    if (message.taskTokenBytes) {
-      const tokenNamespace = taskTokenNamespaceId(message.taskTokenBytes);
-      const ownNamespace = await namespaceIdOf(client, deps.callDeadline);
-      if (tokenNamespace && ownNamespace && tokenNamespace !== ownNamespace) {
-        log.error('task token belongs to another namespace; left for the dead-letter queue');
-        return RecordOutcome.Unreadable;
-      }
-    }
+    const client = await deps.getClient(deps.callDeadline);
+    const refused = await checkTokenNamespace(message, client, deps.callDeadline, log);
+    if (refused) return refused;
     const target = activityTargetOf(message);
     const registered = deps.jobs.get(message.job);
     if (!registered) {
       log.error('no handler for this job; failing the activity', { failureType: FailureType.UnknownJob });
-      const failure = ApplicationFailure.nonRetryable(`This function has no handler for job "${message.job}".`, FailureType.UnknownJob);
+      const failure = ApplicationFailure.nonRetryable(`This function has no handler for job ${describeForLog(message.job)}.`, FailureType.UnknownJob);
       return answerToOutcome(await callTemporal(client, target, deps.callDeadline, (calls) => calls.fail(failure)), RecordOutcome.UnknownJob, log);
     }
     if (message.deadline && Date.parse(message.deadline) <= Date.now()) {
@@ -145,14 +161,21 @@ export async function processRecord(record: SQSRecord, deps: RecordDeps): Promis
     try {
       input = await decodeJsonPayload(message.input, deps.dataConverter);
     } catch (err) {
-      log.error('job input could not be decoded; left for the dead-letter queue', { error: (err as Error).name, failureType: FailureType.UndecodableInput });
-      return RecordOutcome.Unreadable;
+      return await undecodableInput(record, message, err, client, target, deps, log);
     }
     log.info('job started');
     const result = await runHandler(registered, message, input, client, target, deps, log);
     switch (result.kind) {
       case 'returned': {
-        const answer = await callTemporal(client, target, deps.callDeadline, (calls) => calls.complete(result.value));
+        let answer: TemporalAnswer;
+        try {
+          answer = await callTemporal(client, target, deps.callDeadline, (calls) => calls.complete(result.value));
+        } catch (err) {
+          if (!(err instanceof TemporalRejectedError)) throw err;
+          const failure = resultRefusal(err);
+          log.error('Temporal refused the result; failing the activity', { failureType: failure.type, reason: err.details });
+          return answerToOutcome(await callTemporal(client, target, deps.callDeadline, (calls) => calls.fail(failure)), RecordOutcome.Failed, log);
+        }
         if (answer === TemporalAnswer.Ok) log.info('job completed');
         return answerToOutcome(answer, RecordOutcome.Completed, log);
       }
@@ -173,7 +196,37 @@ export async function processRecord(record: SQSRecord, deps: RecordDeps): Promis
       }
     }
   } catch (err) {
-    log.warn('could not reach Temporal in time; record left for redelivery', { error: (err as Error).name });
-    return RecordOutcome.Retry;
+    return outcomeOfCallError(err, log);
   }
+}
+
+/**
+ * An input this function cannot decode (wrong key, foreign codec) waits for redelivery — a key ring that
+ * lags behind the worker's catches up — unless its next delivery would come after the attempt's deadline:
+ * then the activity is failed with the reason now, instead of the message expiring unseen.
+ */
+async function undecodableInput(
+  record: SQSRecord,
+  message: DecodedJobMessage,
+  err: unknown,
+  client: Client,
+  target: ActivityTarget,
+  deps: RecordDeps,
+  log: Logger,
+): Promise<RecordOutcome> {
+  const nextDelivery = Date.now() + redeliveryDelaySeconds(receiveCountOf(record), JOB_QUEUE_REDELIVERY) * 1000;
+  if (!message.deadline || Date.parse(message.deadline) > nextDelivery) {
+    log.error('job input could not be decoded; left for the dead-letter queue', { error: (err as Error).name, failureType: FailureType.UndecodableInput });
+    return RecordOutcome.Unreadable;
+  }
+  log.error('job input could not be decoded and the attempt ends before its next delivery; failing the activity', {
+    error: (err as Error).name,
+    failureType: FailureType.UndecodableInput,
+  });
+  const failure = ApplicationFailure.create({
+    message: `The job input could not be decoded by this function (${(err as Error).name}); check that the worker and the functions share the data converter and key ring.`,
+    type: FailureType.UndecodableInput,
+    nonRetryable: true,
+  });
+  return answerToOutcome(await callTemporal(client, target, deps.callDeadline, (calls) => calls.fail(failure)), RecordOutcome.Failed, log);
 }

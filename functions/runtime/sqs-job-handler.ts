@@ -1,14 +1,16 @@
 import type { DataConverter } from '@temporalio/common';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { jobMessageSignerFromEnv } from '../../jobs/security/message-signing';
+import type { JobMessageSigner } from '../../jobs/security/message-signing';
+import { createBatchHandler } from './batch-handler';
 import { temporalConnectionConfig } from './config';
-import { REDELIVERED_OUTCOMES } from './errors';
 import type { RecordOutcome } from './errors';
 import type { RegisteredJob } from './job-handler';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
-import { mapConcurrent } from './map-concurrent';
 import { processRecord } from './process-record';
-import { getTemporalClient, prewarmTemporalClient, refreshTemporalCredentials, setClientDataConverter } from './temporal-client';
+import { JOB_QUEUE_REDELIVERY } from './redelivery';
+import { getTemporalClientBy, prewarmTemporalClient, setClientDataConverter } from './temporal-client';
 
 /** Options of {@link createSqsJobHandler}. */
 export interface SqsJobHandlerOptions {
@@ -36,6 +38,11 @@ export interface SqsJobHandlerOptions {
    * @default true
    */
   readonly prewarm?: boolean;
+  /**
+   * Verifies every record's `JobSignature` before its body is read; what fails is refused.
+   * @default {@link jobMessageSignerFromEnv} (`JOB_SIGNING_KEYS_SECRET_ARN`, `JOB_SIGNING_KEYS_PARAMETER` or `JOB_SIGNING_KEYS`)
+   */
+  readonly signer?: JobMessageSigner;
 }
 
 /** A Lambda handler for SQS events that also tells how each record ended (for tests and the local runner). */
@@ -48,7 +55,8 @@ export interface SqsJobHandler {
 /**
  * Turns typed job handlers into an SQS Lambda handler with partial batch responses: each record is
  * completed, failed or cancelled in Temporal and acknowledged, or reported in `batchItemFailures` for
- * redelivery (and, after `maxReceiveCount`, the dead-letter queue). Call at module scope.
+ * redelivery with a growing delay (and, after `maxReceiveCount`, the dead-letter queue). Records must carry
+ * a valid `JobSignature`. Call at module scope: a missing signing key or Temporal address fails the cold start.
  *
  * @example
  * ```ts
@@ -62,25 +70,22 @@ export function createSqsJobHandler(options: SqsJobHandlerOptions): SqsJobHandle
     jobs.set(registered.job.name, registered);
   }
   const { namespace } = temporalConnectionConfig();
+  const signer = options.signer ?? jobMessageSignerFromEnv();
   const log = options.logger ?? createLogger();
-  const concurrency = options.concurrency ?? 10;
-  const margin = options.safetyMarginMs ?? 1_000;
   setClientDataConverter(options.dataConverter);
   if (options.prewarm ?? true) prewarmTemporalClient();
 
   let lastOutcomes = new Map<string, RecordOutcome>();
-  const handler = async (event: SQSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse> => {
-    const callDeadline = Date.now() + Math.max(0, context.getRemainingTimeInMillis() - margin);
-    await refreshTemporalCredentials().catch((err: unknown) => log.warn('could not refresh the Temporal API key; using the last one', { error: (err as Error).name }));
-    const outcomes = await mapConcurrent(event.Records, concurrency, (record) =>
-      processRecord(record, { jobs, namespace, dataConverter: options.dataConverter, getClient: getTemporalClient, callDeadline, log }),
-    );
-    lastOutcomes = new Map(event.Records.map((r, i) => [r.messageId, outcomes[i] as RecordOutcome]));
-    return {
-      batchItemFailures: event.Records.filter((_, i) => REDELIVERED_OUTCOMES.has(outcomes[i] as RecordOutcome)).map((r) => ({
-        itemIdentifier: r.messageId,
-      })),
-    };
-  };
+  const handler = createBatchHandler({
+    log,
+    safetyMarginMs: options.safetyMarginMs ?? 1_000,
+    concurrency: options.concurrency ?? 10,
+    redelivery: () => JOB_QUEUE_REDELIVERY,
+    processRecord: (record, callDeadline) =>
+      processRecord(record, { jobs, namespace, dataConverter: options.dataConverter, signer, getClient: getTemporalClientBy, callDeadline, log }),
+    onOutcomes: (records, outcomes) => {
+      lastOutcomes = new Map(records.map((r, i) => [r.messageId, outcomes[i] as RecordOutcome]));
+    },
+  });
   return Object.defineProperty(handler, 'lastOutcomes', { get: () => lastOutcomes }) as SqsJobHandler;
 }

@@ -1,9 +1,10 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
 import { cachedSecret, secretRefFromEnv, secretRefreshMs } from '../../jobs/security/secret-source';
 import type { CachedSecret } from '../../jobs/security/secret-source';
 import { temporalConnectionConfig } from './config';
+import { recordGrpcStatus } from './grpc-status';
 
 /**
  * Idle time after which the cached connection is rebuilt before use: load balancers in front of Temporal
@@ -82,6 +83,8 @@ async function connect(): Promise<Client> {
     tls: tls ? tlsFromSecret(await tls.get()) : config.tls,
     metadata: config.metadata,
     connectTimeout: CONNECT_TIMEOUT_MS,
+    // Status first, so it sees each call's final status after the SDK's own retries.
+    interceptors: [recordGrpcStatus, makeGrpcRetryInterceptor(defaultGrpcRetryOptions())],
   });
   return new Client({ connection, namespace: config.namespace, dataConverter });
 }
@@ -136,24 +139,61 @@ export async function closeTemporalClient(): Promise<void> {
   if (entry) await entry.client.then((c) => c.connection.close()).catch(() => undefined);
 }
 
-const namespaceIds = new WeakMap<Client, Promise<string | undefined>>();
+/** Thrown when the client cannot be had by the deadline; carries the last connect error's name and message. */
+export class TemporalUnreachableError extends Error {
+  override readonly name = 'TemporalUnreachableError';
+}
+
+/** Thrown when the connection settings themselves are wrong (a malformed mTLS secret, an unreadable secret). */
+export class TemporalConfigurationError extends Error {
+  override readonly name = 'TemporalConfigurationError';
+}
+
+/** First pause between two connect attempts; doubles up to {@link MAX_CONNECT_BACKOFF_MS}. */
+export const FIRST_CONNECT_BACKOFF_MS = 200;
+/** Longest pause between two connect attempts. */
+export const MAX_CONNECT_BACKOFF_MS = 2_000;
 
 /**
- * The id of the client's namespace, looked up once per client (DescribeNamespace), so that tokens minted in
- * another namespace can be refused without calling Temporal with them. `undefined` when the lookup is not
- * allowed or fails: the check is then skipped, never the record.
+ * The cached client, connecting again with backoff until `deadlineMs` when a connect fails — a Temporal
+ * blip during a cold start costs the batch a few seconds, not a trip back to the queue for the whole
+ * visibility timeout. Errors in the settings (a malformed TLS secret, a secret that cannot be read) are not
+ * retried: they throw {@link TemporalConfigurationError} at once.
+ * @throws TemporalUnreachableError when no connect succeeded by the deadline
  */
-export function namespaceIdOf(client: Client, deadlineMs: number): Promise<string | undefined> {
-  let id = namespaceIds.get(client);
-  if (!id) {
-    id = client.connection
-      .withDeadline(deadlineMs, () => client.workflowService.describeNamespace({ namespace: client.options.namespace }))
-      .then((r) => r.namespaceInfo?.id ?? undefined)
-      .catch(() => {
-        namespaceIds.delete(client);
-        return undefined;
-      });
-    namespaceIds.set(client, id);
+export async function getTemporalClientBy(deadlineMs: number, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<Client> {
+  let backoff = FIRST_CONNECT_BACKOFF_MS;
+  for (;;) {
+    try {
+      return await getTemporalClient();
+    } catch (err) {
+      const { name, message } = err as Error;
+      if (err instanceof TypeError || name === 'SecretUnavailableError') {
+        throw new TemporalConfigurationError(`The Temporal connection settings are wrong (${name}): ${message}`);
+      }
+      if (Date.now() + backoff >= deadlineMs) throw new TemporalUnreachableError(`Could not connect to Temporal by the deadline (${name}: ${message}).`);
+      await sleep(backoff);
+      backoff = Math.min(backoff * 2, MAX_CONNECT_BACKOFF_MS);
+    }
   }
+}
+
+/** Namespace ids by namespace name: configured (`TEMPORAL_NAMESPACE_ID`) or learnt from Temporal once per container. */
+const namespaceIds = new Map<string, string>();
+
+/**
+ * The id of this function's namespace, for refusing tokens minted in another one. From
+ * `TEMPORAL_NAMESPACE_ID` when set (no call at all), else from the first successful DescribeNamespace, kept
+ * for the container's life (a namespace's id never changes).
+ * @throws whatever DescribeNamespace threw: the caller fails closed and leaves the record for later
+ */
+export async function namespaceIdOf(client: Client, deadlineMs: number, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const name = client.options.namespace;
+  const known = namespaceIds.get(name) ?? env.TEMPORAL_NAMESPACE_ID;
+  if (known) return known;
+  const response = await client.connection.withDeadline(deadlineMs, () => client.workflowService.describeNamespace({ namespace: name }));
+  const id = response.namespaceInfo?.id;
+  if (!id) throw new Error(`DescribeNamespace returned no id for namespace "${name}".`);
+  namespaceIds.set(name, id);
   return id;
 }

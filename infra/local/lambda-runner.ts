@@ -40,6 +40,21 @@ export interface LambdaRunner {
   stop(): Promise<void>;
 }
 
+/** A received message's attributes in the shape Lambda's SQS event gives them (`stringValue`, `dataType`). */
+export function lambdaMessageAttributes(message: Message): SQSRecord['messageAttributes'] {
+  const attributes: SQSRecord['messageAttributes'] = {};
+  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
+    attributes[name] = {
+      stringValue: value.StringValue,
+      binaryValue: value.BinaryValue ? Buffer.from(value.BinaryValue).toString('base64') : undefined,
+      stringListValues: [],
+      binaryListValues: [],
+      dataType: value.DataType ?? 'String',
+    };
+  }
+  return attributes;
+}
+
 function toRecord(message: Message, queueArn: string, region: string): SQSRecord {
   const a = message.Attributes ?? {};
   return {
@@ -52,7 +67,7 @@ function toRecord(message: Message, queueArn: string, region: string): SQSRecord
       SenderId: a.SenderId ?? 'local',
       ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
     },
-    messageAttributes: {},
+    messageAttributes: lambdaMessageAttributes(message),
     md5OfBody: message.MD5OfBody ?? '',
     eventSource: 'aws:sqs',
     eventSourceARN: queueArn,
@@ -121,6 +136,7 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
         MaxNumberOfMessages: Math.min(10, max),
         WaitTimeSeconds: waitSeconds,
         MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
       }),
     );
     return Messages ?? [];

@@ -3,6 +3,7 @@ import { createSqsClient } from '../../jobs/sqs-client';
 import { createJobQueues } from './create-queues';
 import type { CreatedQueue } from './create-queues';
 import { applyLocalAwsEnv, configuredSqsEndpoint } from './local-aws-env';
+import { applyLocalSigningKeys } from './local-signing-keys';
 import { startLocalSqsServer } from './sqs-server';
 import { startTemporalDevServer } from './temporal-dev-server';
 
@@ -34,7 +35,8 @@ export interface LocalStack {
 /**
  * Brings up what the functions and the worker need on this machine: a Temporal dev server (or the one in
  * `TEMPORAL_ADDRESS`), an SQS endpoint (fauxqs, or the one in `AWS_ENDPOINT_URL_SQS` / `AWS_ENDPOINT_URL`),
- * and the job queues. Sets `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE` and the SDK's SQS settings in `process.env`.
+ * and the job queues. Sets `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, the SDK's SQS settings and, unless configured,
+ * a generated job signing key ring (`JOB_SIGNING_KEYS`) in `process.env`.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const stops: (() => Promise<void>)[] = [];
@@ -63,6 +65,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       options.log?.(`Using SQS at ${sqsEndpoint}`);
     }
     applyLocalAwsEnv(sqsEndpoint);
+    applyLocalSigningKeys();
     process.env.TEMPORAL_ADDRESS = temporalAddress;
     process.env.TEMPORAL_NAMESPACE = namespace;
     const sqs = createSqsClient();

@@ -38,10 +38,11 @@ export interface BuiltFunction {
 // Some dependencies are CommonJS and call `require` for Node built-ins; in an ES module bundle esbuild's
 // shim needs a real `require` in scope to do that.
 /**
- * Packages left out of the bundles because the Lambda runtime ships them (AWS SDK v3 in nodejs22.x). Only the
- * secret readers, which load lazily: bundled they cost ~60 ms of init and ~250 KiB of zip (docs/benchmarks.md).
+ * Packages left out of the bundles because the Lambda runtime ships them (AWS SDK v3 in nodejs22.x). Only
+ * clients that load lazily: the secret readers (bundled they cost ~60 ms of init and ~250 KiB of zip,
+ * docs/benchmarks.md) and SQS, used only to set the redelivery delay of records left on the queue.
  */
-export const RUNTIME_PROVIDED = ['@aws-sdk/client-secrets-manager', '@aws-sdk/client-ssm'] as const;
+export const RUNTIME_PROVIDED = ['@aws-sdk/client-secrets-manager', '@aws-sdk/client-ssm', '@aws-sdk/client-sqs'] as const;
 
 /** Gives an ES module bundle a real `require` for CommonJS dependencies that load Node built-ins. */
 export const REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";

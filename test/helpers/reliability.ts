@@ -39,7 +39,7 @@ export async function drain(sqs: SQSClient, queueUrl: string, seconds: number, a
   const got = new Map<string, Message>();
   while (Date.now() < deadline && got.size < atLeast) {
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }),
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
     );
     for (const m of Messages) got.set(m.MessageId ?? '', m);
   }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { lambdaMessageAttributes } from '../../infra/local/lambda-runner';
+import { parseSigningKeyRing, SIGNATURE_ATTRIBUTE, signWithKeyRing } from '../../jobs/security/message-signing';
 
 /** A realistic SQS record for `body`, as Lambda's event source builds it. */
 export function sqsRecord(body: string, overrides: Partial<SQSRecord> = {}): SQSRecord {
@@ -19,17 +21,51 @@ export function sqsRecord(body: string, overrides: Partial<SQSRecord> = {}): SQS
   };
 }
 
-/** An SQS event from received messages (or bare bodies). */
-export function sqsEvent(messages: readonly (Message | string)[], queueArn = 'arn:aws:sqs:us-east-1:000000000000:test'): SQSEvent {
+/** The `JobSignature` attribute of `body` under this process's key ring (`JOB_SIGNING_KEYS`), in Lambda's shape. */
+export function signatureAttribute(body: string): SQSRecord['messageAttributes'] {
+  const ring = process.env.JOB_SIGNING_KEYS;
+  if (!ring) throw new Error('JOB_SIGNING_KEYS is not set: call useGlobalServers() (or applyLocalSigningKeys()) first.');
   return {
-    Records: messages.map((m) =>
-      typeof m === 'string'
-        ? sqsRecord(m, { eventSourceARN: queueArn })
-        : sqsRecord(m.Body ?? '', {
+    [SIGNATURE_ATTRIBUTE]: {
+      stringValue: signWithKeyRing(parseSigningKeyRing(ring), body),
+      stringListValues: [],
+      binaryListValues: [],
+      dataType: 'String',
+    },
+  };
+}
+
+/** Options of {@link sqsEvent}. */
+export interface SqsEventOptions {
+  /**
+   * Sign every body with this process's key ring, as a trusted producer would: tests that change a body to
+   * reach another row of the outcome table keep a valid signature. `false` keeps the attributes as received
+   * (none for bare bodies), to test what the functions do with unsigned or forged messages.
+   * @default true
+   */
+  readonly sign?: boolean;
+}
+
+/** An SQS event from received messages (or bare bodies). */
+export function sqsEvent(
+  messages: readonly (Message | string)[],
+  queueArn = 'arn:aws:sqs:us-east-1:000000000000:test',
+  options: SqsEventOptions = {},
+): SQSEvent {
+  const sign = options.sign ?? true;
+  return {
+    Records: messages.map((m) => {
+      const body = typeof m === 'string' ? m : (m.Body ?? '');
+      const messageAttributes = sign ? signatureAttribute(body) : typeof m === 'string' ? {} : lambdaMessageAttributes(m);
+      return typeof m === 'string'
+        ? sqsRecord(m, { eventSourceARN: queueArn, messageAttributes })
+        : sqsRecord(body, {
             messageId: m.MessageId ?? randomUUID(),
             receiptHandle: m.ReceiptHandle ?? '',
             eventSourceARN: queueArn,
-          }),
-    ),
+            messageAttributes,
+            attributes: { ...sqsRecord('').attributes, ...(m.Attributes as SQSRecord['attributes'] | undefined) },
+          });
+    }),
   };
 }

@@ -13,6 +13,7 @@ import type { CreatedQueue } from '../../infra/local/create-queues';
 import { startLambdaRunner } from '../../infra/local/lambda-runner';
 import type { LambdaRunner, SqsLambdaHandler } from '../../infra/local/lambda-runner';
 import { applyLocalAwsEnv } from '../../infra/local/local-aws-env';
+import { applyLocalSigningKeys } from '../../infra/local/local-signing-keys';
 import type { QueueDefinition } from '../../infra/queue-definitions';
 import { createSqsClient } from '../../jobs/sqs-client';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
@@ -79,6 +80,7 @@ export function useGlobalServers(): void {
   process.env.TEMPORAL_ADDRESS = inject('temporalAddress');
   process.env.TEMPORAL_NAMESPACE = 'default';
   applyLocalAwsEnv(inject('sqsEndpoint'));
+  applyLocalSigningKeys();
 }
 
 /** Builds an isolated environment on the global servers; independent of other test files. */
@@ -126,7 +128,7 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
       const got: Message[] = [];
       while (got.length < max && Date.now() < deadline) {
         const { Messages } = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: max - got.length, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }),
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: max - got.length, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
         );
         got.push(...(Messages ?? []));
       }

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordOutcome } from '../../functions/runtime/errors';
+import type { RegisteredJob } from '../../functions/runtime/job-handler';
+import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
+import { sqsEvent } from '../helpers/sqs-events';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
-import { observed } from '../helpers/test-jobs';
+import { echo, observed, TEST_HANDLERS } from '../helpers/test-jobs';
 
 /** At-least-once delivery: the function sees exactly what SQS hands it, duplicates and all. */
 describe('delivery edge cases on a real queue (no runner: the test plays the event source)', () => {
@@ -37,12 +40,27 @@ describe('delivery edge cases on a real queue (no runner: the test plays the eve
     await expect(handle.result()).resolves.toMatchObject({ echoed: 'TOGETHER' });
   });
 
-  it('completes by ids when the producer sends no task token', async () => {
-    const { handle, message } = await dispatchEcho('by ids');
+  it('refuses a token-less message for a job that does not allow completion by ids', async () => {
+    const { handle, message } = await dispatchEcho('not by ids');
+    const calls = observed.echoCalls;
     const { taskToken: _dropped, ...body } = JSON.parse(message.Body ?? '{}') as Record<string, unknown>;
     const response = await env.invoke([{ ...message, Body: JSON.stringify(body) }]);
+    expect(response.batchItemFailures).toHaveLength(1);
+    expect([...env.handler.lastOutcomes.values()]).toEqual([RecordOutcome.Refused]);
+    expect(observed.echoCalls).toBe(calls);
+    // The real message, with its token, still completes the activity.
+    expect((await env.invoke([message])).batchItemFailures).toEqual([]);
+    await expect(handle.result()).resolves.toMatchObject({ echoed: 'NOT BY IDS' });
+  });
+
+  it('completes by ids when the job allows it and the producer sends no task token', async () => {
+    const { handle, message } = await dispatchEcho('by ids');
+    const echoRegistration = TEST_HANDLERS.find((h) => h.job.name === echo.name) as RegisteredJob;
+    const byIds = createSqsJobHandler({ jobs: [{ ...echoRegistration, job: { ...echo, allowCompletionById: true } }], prewarm: false });
+    const { taskToken: _dropped, ...body } = JSON.parse(message.Body ?? '{}') as Record<string, unknown>;
+    const response = await byIds(sqsEvent([{ ...message, Body: JSON.stringify(body) }], env.queue.arn), { getRemainingTimeInMillis: () => 20_000 });
     expect(response.batchItemFailures).toEqual([]);
-    expect([...env.handler.lastOutcomes.values()]).toEqual([RecordOutcome.Completed]);
+    expect([...byIds.lastOutcomes.values()]).toEqual([RecordOutcome.Completed]);
     await expect(handle.result()).resolves.toMatchObject({ echoed: 'BY IDS' });
   });
 
@@ -65,12 +83,12 @@ describe('delivery edge cases on a real queue (no runner: the test plays the eve
       JSON.stringify({ ...good, v: 2 }),
       JSON.stringify({ ...good, workflowId: undefined }),
       JSON.stringify({ ...good, taskToken: '***not base64***' }),
-      JSON.stringify({ ...good, namespace: 'someone-else' }),
     ];
-    const response = await env.invoke([message, ...poison]);
+    const foreign = JSON.stringify({ ...good, namespace: 'someone-else' });
+    const response = await env.invoke([message, ...poison, foreign]);
     const outcomes = [...env.handler.lastOutcomes.values()];
-    expect(outcomes).toEqual([RecordOutcome.Completed, ...poison.map(() => RecordOutcome.Unreadable)]);
-    expect(response.batchItemFailures).toHaveLength(poison.length);
+    expect(outcomes).toEqual([RecordOutcome.Completed, ...poison.map(() => RecordOutcome.Unreadable), RecordOutcome.Refused]);
+    expect(response.batchItemFailures).toHaveLength(poison.length + 1);
     await expect(handle.result()).resolves.toMatchObject({ echoed: 'SURVIVOR' });
   });
 });

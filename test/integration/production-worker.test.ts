@@ -34,7 +34,7 @@ describe('npm run worker (pre-built workflow bundle, config from the environment
 
   it('fails at start with every missing setting named', async () => {
     const result = await run('node', ['.build/worker/main.mjs'], { env: { PATH: process.env.PATH } }).catch((e: { stderr: string }) => e);
-    expect((result as { stderr: string }).stderr).toMatch(/TEMPORAL_ADDRESS[\s\S]*JOB_QUEUE_URL_JOBS/);
+    expect((result as { stderr: string }).stderr).toMatch(/TEMPORAL_ADDRESS[\s\S]*JOB_QUEUE_URL_JOBS[\s\S]*JOB_SIGNING_KEYS_SECRET_ARN/);
   });
 
   it('serves the demo workflow and drains on SIGTERM', async () => {
