@@ -1,7 +1,14 @@
-import type { DataConverter } from '@temporalio/common';
+import { DefaultFailureConverter, defaultPayloadConverter } from '@temporalio/common';
+import type { DataConverter, LoadedDataConverter, PayloadCodec } from '@temporalio/common';
 import { createAesGcmCodec, parseKeyRing } from './aes-gcm-codec';
 import type { KeyRing } from './aes-gcm-codec';
 import { cachedSecret, describeSecretRef, secretRefFromEnv, secretRefreshMs } from './secret-source';
+
+/**
+ * A data converter that seals payloads and failures: usable wherever Temporal takes a `DataConverter`, and
+ * already loaded (payload converter, failure converter, codecs), which is how Temporal's clients take it.
+ */
+export type SealingDataConverter = DataConverter & LoadedDataConverter;
 
 /**
  * The data converter every side uses — worker, functions, clients — built from the environment:
@@ -10,32 +17,47 @@ import { cachedSecret, describeSecretRef, secretRefFromEnv, secretRefreshMs } fr
  * - `PAYLOAD_KEYS`: the key ring inline, for local development only;
  * - neither: Temporal's default converter, no encryption.
  * Key ring JSON: `{ "current": "<id>", "keys": { "<id>": "<base64 32 bytes>" } }`.
+ *
+ * With a key ring, failures are converted with `encodeCommonAttributes`: an error's message and stack trace
+ * travel in the failure's `encodedAttributes` payload, which the codec seals, and the history shows
+ * "Encoded failure" in their place. With a key ring the codec also refuses plaintext payloads, so every
+ * client that starts workflows must use this converter too.
  * @throws TypeError at start-up when `PAYLOAD_KEYS` is malformed
  */
-export function dataConverterFromEnv(env: NodeJS.ProcessEnv = process.env): DataConverter | undefined {
+export function dataConverterFromEnv(env: NodeJS.ProcessEnv = process.env): SealingDataConverter | undefined {
   const ref = secretRefFromEnv('PAYLOAD_KEYS', env);
   if (ref) {
     const secret = cachedSecret(ref, secretRefreshMs(env));
     let parsed: { json: string; ring: KeyRing } | undefined;
-    return {
-      payloadCodecs: [
-        createAesGcmCodec(async () => {
-          const json = await secret.get();
-          if (parsed?.json !== json) {
-            try {
-              parsed = { json, ring: parseKeyRing(json) };
-            } catch (err) {
-              throw new TypeError(`${describeSecretRef(ref)}: ${(err as Error).message}`);
-            }
+    return sealingDataConverter(
+      createAesGcmCodec(async () => {
+        const json = await secret.get();
+        if (parsed?.json !== json) {
+          try {
+            parsed = { json, ring: parseKeyRing(json) };
+          } catch (err) {
+            throw new TypeError(`${describeSecretRef(ref)}: ${(err as Error).message}`);
           }
-          return parsed.ring;
-        }),
-      ],
-    };
+        }
+        return parsed.ring;
+      }),
+    );
   }
   if (env.PAYLOAD_KEYS) {
     const ring = parseKeyRing(env.PAYLOAD_KEYS);
-    return { payloadCodecs: [createAesGcmCodec(() => ring)] };
+    return sealingDataConverter(createAesGcmCodec(() => ring));
   }
   return undefined;
+}
+
+// Temporal's DataConverter names a failure converter only by module path (`failureConverterPath`), which a
+// bundled Lambda cannot require. Its clients accept a converter that is already loaded (they recognise one by
+// its `payloadConverter`), so this one is. The worker loads only `payloadCodecs` from it and keeps the default
+// failure converter, which still reads the sealed `encodedAttributes` back into message and stack trace.
+function sealingDataConverter(codec: PayloadCodec): SealingDataConverter {
+  return {
+    payloadConverter: defaultPayloadConverter,
+    failureConverter: new DefaultFailureConverter({ encodeCommonAttributes: true }),
+    payloadCodecs: [codec],
+  };
 }

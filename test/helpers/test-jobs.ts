@@ -43,8 +43,16 @@ export const orphan = defineJob<{ x: number }, { x: number }>({
   retry: { maximumAttempts: 3, initialInterval: '200 ms' },
 });
 
+/** Throws a plain Error whose message is its input; one attempt, so the first failure fails the activity. */
+export const fail = defineJob<{ message: string }, never>({
+  name: 'test.fail',
+  queue: 'jobs',
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 1 },
+});
+
 /** All test jobs, as the worker registers them. */
-export const TEST_JOBS = { echo, refuse, flaky, wait, orphan } as const;
+export const TEST_JOBS = { echo, refuse, flaky, wait, orphan, fail } as const;
 
 /** Set by the `wait` handler when its abort signal fires. */
 export const observed = { waitAborted: 0, echoCalls: 0 };
@@ -61,6 +69,9 @@ export const TEST_HANDLERS = [
   handleJob(flaky, async (_input, ctx) => {
     if (ctx.attempt === 1) throw new Error('first attempt always fails');
     return { attempt: ctx.attempt };
+  }),
+  handleJob(fail, async ({ message }) => {
+    throw new Error(message);
   }),
   handleJob(wait, async ({ ms }, ctx) => {
     const started = Date.now();

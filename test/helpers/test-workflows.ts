@@ -1,4 +1,5 @@
 import { CancellationScope, condition, defineSignal, proxyActivities, setHandler, ActivityCancellationType } from '@temporalio/workflow';
+import type { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { proxyJobs } from '../../jobs/proxy-jobs';
 import { RELIABILITY_JOBS, TEST_JOBS } from './test-jobs';
 
@@ -15,6 +16,15 @@ export async function flakyWorkflow() {
 }
 export async function orphanWorkflow() {
   return jobs.orphan({ x: 1 });
+}
+/** Runs a `fail` job and returns what the workflow sees of the error its handler threw. */
+export async function catchFailureWorkflow(message: string) {
+  try {
+    return await jobs.fail({ message });
+  } catch (err) {
+    const cause = (err as ActivityFailure).cause as ApplicationFailure;
+    return { message: cause.message, type: cause.type, stack: cause.stack ?? '' };
+  }
 }
 
 export const cancelSignal = defineSignal('cancel');

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { DefaultLogger } from '@temporalio/worker';
 import proto from '@temporalio/proto';
 import { RecordOutcome } from '../../functions/runtime/errors';
 import { createLogger } from '../../functions/runtime/logger';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
-import { createAesGcmCodec, parseKeyRing } from '../../jobs/security/aes-gcm-codec';
+import { AES_GCM_ENCODING, createAesGcmCodec, parseKeyRing } from '../../jobs/security/aes-gcm-codec';
+import { dataConverterFromEnv } from '../../jobs/security/data-converter';
 import { sqsEvent } from '../helpers/sqs-events';
 import { TEST_HANDLERS } from '../helpers/test-jobs';
 import { installRuntimeLogger, startTestEnv } from '../helpers/test-env';
@@ -14,7 +16,8 @@ import type { TestEnv } from '../helpers/test-env';
 const SECRET = `plaintext-${randomBytes(6).toString('hex')}`;
 const ringJson = (key: string) => JSON.stringify({ current: 'k1', keys: { k1: key } });
 const KEY = randomBytes(32).toString('base64');
-const converter = { payloadCodecs: [createAesGcmCodec(() => parseKeyRing(ringJson(KEY)))] };
+// The converter every side builds in production, from an inline key ring.
+const converter = dataConverterFromEnv({ PAYLOAD_KEYS: ringJson(KEY) });
 
 describe('end-to-end payload encryption, and no token or payload in any log', () => {
   const logLines: string[] = [];
@@ -32,8 +35,8 @@ describe('end-to-end payload encryption, and no token or payload in any log', ()
   });
   afterAll(() => env?.stop());
 
-  async function dispatch(text: string) {
-    const handle = await env.start('echoWorkflow', text);
+  async function dispatch(text: string, workflow = 'echoWorkflow') {
+    const handle = await env.start(workflow, text);
     const [message] = await env.receive(env.queue.url, 1, 10);
     if (!message?.Body) throw new Error('no job message');
     tokens.add(JSON.parse(message.Body).taskToken as string);
@@ -50,6 +53,37 @@ describe('end-to-end payload encryption, and no token or payload in any log', ()
     const bytes = Buffer.from(proto.temporal.api.history.v1.History.encode(history).finish()).toString('latin1');
     expect(bytes).not.toContain(SECRET);
     expect(bytes).not.toContain(SECRET.toUpperCase());
+  });
+
+  it("seals a handler error's message and stack trace in the history, and the workflow still reads them", async () => {
+    const text = `${SECRET}-failure`;
+    const { handle, message } = await dispatch(text, 'catchFailureWorkflow');
+    expect((await env.invoke([message])).batchItemFailures).toEqual([]);
+    const seen = (await handle.result()) as { message: string; type: string; stack: string };
+    expect(seen).toMatchObject({ message: text, type: 'Error' });
+    expect(seen.stack).toContain(text);
+    const history = await env.client.workflow.getHandle(handle.workflowId).fetchHistory();
+    const failure = history.events?.find((e) => e.activityTaskFailedEventAttributes)?.activityTaskFailedEventAttributes?.failure;
+    expect(failure?.applicationFailureInfo?.type).toBe('Error');
+    expect(failure?.message).not.toContain(SECRET);
+    expect(failure?.stackTrace ?? '').not.toContain(SECRET);
+    expect(new TextDecoder().decode(failure?.encodedAttributes?.metadata?.encoding)).toBe(AES_GCM_ENCODING);
+    const bytes = Buffer.from(proto.temporal.api.history.v1.History.encode(history).finish()).toString('latin1');
+    expect(bytes).not.toContain(SECRET);
+  });
+
+  it('keeps a failure the workflow does not catch sealed in the workflow failure too; the client reads it', async () => {
+    const reason = `${SECRET}-refused`;
+    const { handle, message } = await dispatch(reason, 'refuseWorkflow');
+    expect((await env.invoke([message])).batchItemFailures).toEqual([]);
+    const err = await handle.result().then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const failure = ((err as WorkflowFailedError).cause as ActivityFailure).cause as ApplicationFailure;
+    expect(failure).toMatchObject({ message: reason, type: 'Refused', nonRetryable: true, details: [{ code: 42 }] });
+    const history = await env.client.workflow.getHandle(handle.workflowId).fetchHistory();
+    expect(history.events?.some((e) => e.workflowExecutionFailedEventAttributes)).toBe(true);
+    const bytes = Buffer.from(proto.temporal.api.history.v1.History.encode(history).finish()).toString('latin1');
+    expect(bytes).not.toContain(SECRET);
   });
 
   it('fails clearly with a wrong key and loses nothing: the record stays and completes once the key is right', async () => {
