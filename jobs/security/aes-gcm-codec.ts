@@ -9,6 +9,7 @@ const { temporal } = proto;
 export const AES_GCM_ENCODING = 'binary/encrypted-aes-256-gcm';
 const KEY_ID = 'encryption-key-id';
 const IV_BYTES = 12;
+// Fixed so a shorter tag (GCM allows 4 to 16 bytes) can never be accepted: a 4-byte tag is forged in 2^32 tries.
 const TAG_BYTES = 16;
 
 /** Encryption keys by id and the id new payloads are encrypted with. */
@@ -19,9 +20,32 @@ export interface KeyRing {
   readonly keys: ReadonlyMap<string, Buffer>;
 }
 
-/** Thrown when a payload cannot be decrypted: unknown key id or a wrong key. Never carries payload data. */
+/**
+ * Thrown when a payload cannot be decrypted: unknown key id, wrong key material, data too short or tampered
+ * with, or not encrypted at all ({@link PlaintextPayloadError}). Never carries payload data.
+ */
 export class PayloadDecryptionError extends Error {
-  override readonly name = 'PayloadDecryptionError';
+  override readonly name: string = 'PayloadDecryptionError';
+}
+
+/**
+ * Thrown when a key ring is configured and a payload arrives unencrypted: some side (a client, the `temporal`
+ * CLI, a producer writing job messages) does not use the key ring. Refused rather than passed through, so
+ * whoever can write to Temporal or SQS cannot slip in input the codec never authenticated.
+ */
+export class PlaintextPayloadError extends PayloadDecryptionError {
+  override readonly name: string = 'PlaintextPayloadError';
+  /** The payload's `encoding` metadata (e.g. `json/plain`); `undefined` when it has none. */
+  readonly encoding: string | undefined;
+
+  constructor(encoding: string | undefined) {
+    super(
+      `Payload is not encrypted (${encoding === undefined ? 'no encoding' : `encoding "${encoding}"`}), and a payload key ring is configured: ` +
+        'every side — worker, functions and every client that starts workflows or sends signals, queries or updates — must share the same key ring ' +
+        '(build the data converter with dataConverterFromEnv).',
+    );
+    this.encoding = encoding;
+  }
 }
 
 /**
@@ -51,7 +75,10 @@ export function parseKeyRing(json: string): KeyRing {
 /**
  * AES-256-GCM payload codec. Each payload is serialised whole (metadata and data), encrypted with a fresh
  * 96-bit IV under the ring's current key, and tagged with the key id, so keys rotate by adding a new
- * current key while old ones still decrypt. `keyRing` is called per batch, so a cached secret can rotate.
+ * current key while old ones still decrypt. The key id is also the GCM additional authenticated data, so a
+ * sealed payload moved under another key id does not decrypt. `decode` refuses what it cannot authenticate:
+ * plaintext payloads ({@link PlaintextPayloadError}), data shorter than IV + 16-byte tag, any other tag.
+ * `keyRing` is called per batch, so a cached secret can rotate.
  *
  * @example
  * ```ts
@@ -64,9 +91,11 @@ export function createAesGcmCodec(keyRing: () => KeyRing | Promise<KeyRing>): Pa
     async encode(payloads: Payload[]): Promise<Payload[]> {
       const ring = await keyRing();
       const key = ring.keys.get(ring.current) as Buffer;
+      const aad = encoder.encode(ring.current);
       return payloads.map((payload) => {
         const iv = randomBytes(IV_BYTES);
-        const cipher = createCipheriv('aes-256-gcm', key, iv);
+        const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+        cipher.setAAD(aad);
         const plain = temporal.api.common.v1.Payload.encode(payload).finish();
         const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
         return {
@@ -79,13 +108,23 @@ export function createAesGcmCodec(keyRing: () => KeyRing | Promise<KeyRing>): Pa
       const ring = await keyRing();
       const decoder = new TextDecoder();
       return payloads.map((payload) => {
-        if (decoder.decode(payload.metadata?.encoding) !== AES_GCM_ENCODING) return payload;
-        const keyId = decoder.decode(payload.metadata?.[KEY_ID]);
+        const encoding = payload.metadata?.encoding;
+        if (!encoding || decoder.decode(encoding) !== AES_GCM_ENCODING) {
+          throw new PlaintextPayloadError(encoding ? decoder.decode(encoding) : undefined);
+        }
+        const keyIdBytes = payload.metadata?.[KEY_ID] ?? new Uint8Array();
+        const keyId = decoder.decode(keyIdBytes);
         const key = ring.keys.get(keyId);
         if (!key) throw new PayloadDecryptionError(`Payload was encrypted with key "${keyId}", which this key ring does not have.`);
         const sealed = Buffer.from(payload.data ?? []);
+        if (sealed.length < IV_BYTES + TAG_BYTES) {
+          throw new PayloadDecryptionError(
+            `Payload sealed with key "${keyId}" is ${sealed.length} bytes, shorter than IV + tag (${IV_BYTES + TAG_BYTES}): truncated or not written by this codec.`,
+          );
+        }
         try {
-          const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES));
+          const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
+          decipher.setAAD(keyIdBytes);
           decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
           const plain = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
           return temporal.api.common.v1.Payload.decode(plain);

@@ -1,6 +1,10 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure, Client, WorkflowFailedError } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+import { dataConverterFromEnv } from '../../jobs/security/data-converter';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
 
@@ -54,3 +58,38 @@ describe('a payload codec shared by worker, SQS message and function', () => {
     expect(await env.receive(env.queue.url, 1, 1)).toEqual([]);
   });
 });
+
+/** Polls the history until a workflow task has failed; returns that failure. */
+async function firstWorkflowTaskFailure(handle: WorkflowHandle, seconds = 15): Promise<temporal.api.failure.v1.IFailure | undefined> {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    const { events } = await handle.fetchHistory();
+    const failed = events?.find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes?.failure;
+    if (failed) return failed;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return undefined;
+}
+
+describe('with a key ring, a workflow started by a client without it (as by the temporal CLI)', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    const ring = JSON.stringify({ current: 'k1', keys: { k1: randomBytes(32).toString('base64') } });
+    env = await startTestEnv({ runner: false, dataConverter: dataConverterFromEnv({ PAYLOAD_KEYS: ring }) });
+  });
+  afterAll(() => env?.stop());
+
+  it('is refused by the worker: its workflow task fails with PlaintextPayloadError and no job is sent', async () => {
+    const plainClient = new Client({ connection: env.client.connection });
+    const handle = await plainClient.workflow.start('echoWorkflow', { taskQueue: env.taskQueue, workflowId: `plain-${randomUUID()}`, args: [SECRET] });
+    try {
+      const failure = await firstWorkflowTaskFailure(handle);
+      expect(failure?.message).toMatch(/not encrypted.*json\/plain.*same key ring/s);
+      expect(failure?.message).not.toContain(SECRET);
+      expect(await env.receive(env.queue.url, 1, 1)).toEqual([]);
+    } finally {
+      await handle.terminate('plaintext input refused, as expected');
+    }
+  });
+});
+
