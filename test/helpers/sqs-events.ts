@@ -69,3 +69,9 @@ export function sqsEvent(
     }),
   };
 }
+
+/** `MessageAttributes` for SendMessage that sign `body` as the worker does, for tests that play a trusted producer. */
+export function signedMessageAttributes(body: string): Record<string, { DataType: string; StringValue: string }> {
+  const attribute = signatureAttribute(body)[SIGNATURE_ATTRIBUTE];
+  return { [SIGNATURE_ATTRIBUTE]: { DataType: 'String', StringValue: attribute?.stringValue as string } };
+}

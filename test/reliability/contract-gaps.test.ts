@@ -49,14 +49,14 @@ describe('reliability: contract gaps found and fixed', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: message.MessageId }]);
   });
 
-  // Contract: "another namespace … → log at error, left → DLQ after maxReceiveCount" (outcome unreadable).
+  // Contract: "another namespace … → refused, log at error, left → DLQ after maxReceiveCount".
   // It used to run the handler, meet INVALID_ARGUMENT on complete, and be classed `retry`.
-  it('classes a token from another namespace as unreadable, logged at error, without running the handler', async () => {
+  it('refuses a token from another namespace, logged at error, without running the handler', async () => {
     const { message, body } = await dispatchEcho('foreign token, classified');
     const forged = { ...message, Body: JSON.stringify({ ...body, taskToken: await tokenFromAnotherNamespace(body.taskToken) }) };
     const calls = observed.echoCalls;
     await env.invoke([forged]);
-    expect([...env.handler.lastOutcomes.values()]).toEqual([RecordOutcome.Unreadable]);
+    expect([...env.handler.lastOutcomes.values()]).toEqual([RecordOutcome.Refused]);
     expect(log.at('error').filter((l) => l.fields.messageId === message.MessageId)).toHaveLength(1);
     expect(observed.echoCalls).toBe(calls);
   });

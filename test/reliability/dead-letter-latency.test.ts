@@ -9,6 +9,7 @@ import type { LambdaRunner, SqsLambdaHandler } from '../../infra/local/lambda-ru
 import { createHandlerPool } from '../helpers/handler-pool';
 import { recordingLogger } from '../helpers/recording-logger';
 import { drain, eventTime, report, waitUntilEmpty } from '../helpers/reliability';
+import { signedMessageAttributes } from '../helpers/sqs-events';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
 
@@ -41,7 +42,7 @@ describe('reliability: the dead-letter path, timed', () => {
       // Same activity, but an input this function's data converter cannot decode: readable, yet unusable.
       const body = JSON.parse(message.Body ?? '{}') as { workflowId: string; input: { metadata: Record<string, string> } };
       body.input.metadata.encoding = Buffer.from('binary/no-such-codec').toString('base64');
-      const { MessageId } = await env.sqs.send(new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: JSON.stringify(body) }));
+      const { MessageId } = await env.sqs.send(new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: JSON.stringify(body), MessageAttributes: signedMessageAttributes(JSON.stringify(body)) }));
       await env.sqs.send(new DeleteMessageCommand({ QueueUrl: env.queue.url, ReceiptHandle: message.ReceiptHandle }));
       workflowOfMessage.set(MessageId!, body.workflowId);
     }

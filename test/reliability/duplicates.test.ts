@@ -110,7 +110,7 @@ describe('reliability: the same job message delivered twice', () => {
   it('drains a job the producer sent twice (two SQS messages) through concurrent runners, one completion', async () => {
     const { handle, message } = await dispatch(200);
     // The producer retried its SendMessage: a second message, new id, same body. The original becomes visible again too.
-    const { MessageId: copyId } = await env.sqs.send(new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: message.Body }));
+    const { MessageId: copyId } = await env.sqs.send(new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: message.Body, MessageAttributes: message.MessageAttributes }));
     const ids = [message.MessageId!, copyId!];
     const pool = createHandlerPool({ logger: log });
     const started = Date.now();

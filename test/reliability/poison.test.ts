@@ -8,7 +8,7 @@ import type { LambdaRunner } from '../../infra/local/lambda-runner';
 import { createHandlerPool } from '../helpers/handler-pool';
 import { recordingLogger } from '../helpers/recording-logger';
 import { drain, queueDepth, report, waitFor, waitUntilEmpty } from '../helpers/reliability';
-import { sqsEvent } from '../helpers/sqs-events';
+import { signedMessageAttributes, sqsEvent } from '../helpers/sqs-events';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
 
@@ -46,13 +46,33 @@ describe('reliability: poison messages', () => {
       'attempt 0': JSON.stringify({ ...good, attempt: 0 }),
       'wrong version': JSON.stringify({ ...good, v: 2 }),
       'token not base64': JSON.stringify({ ...good, taskToken: 'not*base64!' }),
-      'token from another namespace': JSON.stringify({ ...good, namespace: 'another-namespace' }),
       'input the converter cannot decode': JSON.stringify({ ...good, input: { ...good.input, metadata: { encoding: Buffer.from('binary/unknown-codec').toString('base64') } } }),
     };
+    // Refused before anything else: never parsed past the signature, never sent to Temporal.
+    const refused: Record<string, { body: string; signature?: string }> = {
+      'message for another namespace': { body: JSON.stringify({ ...good, namespace: 'another-namespace' }) },
+      'unsigned valid message': { body: message.Body, signature: '' },
+      'signature of another body': { body: JSON.stringify({ ...good, attempt: 2 }), signature: 'of-original' },
+      'signature by an unknown key': { body: message.Body, signature: 'hmac-sha256.stolen.AAAA' },
+    };
     const poisonIds = new Map<string, string>();
+    const refusedIds = new Map<string, string>();
     for (const [what, body] of Object.entries(poison)) {
-      const { MessageId } = await env.sqs.send(new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: body }));
+      const { MessageId } = await env.sqs.send(new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: body, MessageAttributes: signedMessageAttributes(body) }));
       poisonIds.set(MessageId!, what);
+    }
+    for (const [what, { body, signature }] of Object.entries(refused)) {
+      const attributes =
+        signature === undefined
+          ? signedMessageAttributes(body)
+          : signature === 'of-original'
+            ? signedMessageAttributes(message.Body)
+            : signature === ''
+              ? undefined
+              : { JobSignature: { DataType: 'String', StringValue: signature } };
+      const { MessageId } = await env.sqs.send(new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: body, MessageAttributes: attributes }));
+      refusedIds.set(MessageId!, what);
+      poison[what] = body;
     }
 
     // An oversize body: queues are created with MaximumMessageSize 262,144. fauxqs enforces it at SendMessage;
@@ -85,7 +105,7 @@ describe('reliability: poison messages', () => {
     expect(orphanFailure.nonRetryable).toBe(true);
 
     // Every unreadable message is delivered maxReceiveCount times, then SQS moves it to the dead-letter queue.
-    const expected = poisonIds.size;
+    const expected = poisonIds.size + refusedIds.size;
     await waitFor('the poison on the dead-letter queue', async () => (await queueDepth(env.sqs, env.queue.deadLetterUrl)).visible === expected, 30_000, 250);
     await waitUntilEmpty(env.sqs, env.queue.url);
     await runner.stop();
@@ -94,6 +114,10 @@ describe('reliability: poison messages', () => {
     for (const [id, what] of poisonIds) {
       const outcomes = pool.outcomesOf(id);
       expect({ what, outcomes }).toEqual({ what, outcomes: Array.from({ length: MAX_RECEIVE_COUNT }, () => RecordOutcome.Unreadable) });
+    }
+    for (const [id, what] of refusedIds) {
+      const outcomes = pool.outcomesOf(id);
+      expect({ what, outcomes }).toEqual({ what, outcomes: Array.from({ length: MAX_RECEIVE_COUNT }, () => RecordOutcome.Refused) });
     }
     expect(pool.counts()[RecordOutcome.UnknownJob]).toBe(1);
     expect(pool.counts()[RecordOutcome.Retry]).toBe(0);
@@ -105,11 +129,12 @@ describe('reliability: poison messages', () => {
     // The dead-letter function keeps what it cannot act on for an operator; none of it is deleted silently.
     const unreadableHere = deadLettered.filter((m) => m.Body !== poison['input the converter cannot decode']);
     const deadLetter = createDeadLetterHandler({ prewarm: false, logger: recordingLogger() });
-    const kept = await deadLetter(sqsEvent(unreadableHere, env.queue.deadLetterArn), { getRemainingTimeInMillis: () => 10_000 });
+    // As received: the poison keeps its valid signature, the refused ones their missing or forged one.
+    const kept = await deadLetter(sqsEvent(unreadableHere, env.queue.deadLetterArn, { sign: false }), { getRemainingTimeInMillis: () => 10_000 });
     expect(kept.batchItemFailures).toHaveLength(unreadableHere.length);
 
     // Logged at error, once per delivery, and never with the token or the input.
-    expect(log.at('error').filter((l) => l.fields.messageId !== undefined && poisonIds.has(l.fields.messageId as string))).toHaveLength(expected * MAX_RECEIVE_COUNT);
+    expect(log.at('error').filter((l) => l.fields.messageId !== undefined && (poisonIds.has(l.fields.messageId as string) || refusedIds.has(l.fields.messageId as string)))).toHaveLength(expected * MAX_RECEIVE_COUNT);
     expect(log.text()).not.toContain(good.taskToken);
     expect(log.text()).not.toContain(good.input.data);
     report('poison', { poisonMessages: expected, deliveriesEach: MAX_RECEIVE_COUNT, deadLettered: deadLettered.length, freshJobs: 10, freshAllDoneMs, unknownJob: 1 });
