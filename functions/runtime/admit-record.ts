@@ -9,7 +9,7 @@ import type { JobMessageSigner } from '../../jobs/security/message-signing';
 import { taskTokenNamespaceId } from '../../jobs/task-token';
 import { RecordOutcome } from './errors';
 import type { LogFields, Logger } from './logger';
-import { namespaceIdOf } from './temporal-client';
+import { namespaceIdOf, TemporalConfigurationError } from './temporal-client';
 
 /** What a record must satisfy before the runtime acts on it. */
 export interface AdmissionRules {
@@ -68,12 +68,12 @@ export function idsOf(message: DecodedJobMessage): LogFields {
 
 /**
  * Whether a token was minted in this function's namespace, decided from the token and the namespace id
- * (configured, or learnt once). Fails closed: a token without a namespace id is refused, and when the id
+ * (configured, or learnt once: then no network call at all, not even a connect). Fails closed: a token without a namespace id is refused, and when the id
  * cannot be learnt the record waits for redelivery rather than sending the token to Temporal unchecked.
  */
 export async function checkTokenNamespace(
   message: DecodedJobMessage,
-  client: Client,
+  getClient: () => Promise<Client>,
   callDeadline: number,
   log: Logger,
 ): Promise<typeof RecordOutcome.Refused | typeof RecordOutcome.Retry | undefined> {
@@ -85,8 +85,9 @@ export async function checkTokenNamespace(
   }
   let ownNamespace: string;
   try {
-    ownNamespace = await namespaceIdOf(client, callDeadline);
+    ownNamespace = await namespaceIdOf(message.namespace, getClient, callDeadline);
   } catch (err) {
+    if (err instanceof TemporalConfigurationError) throw err;
     log.warn('could not learn the namespace id to check the task token; left for redelivery', { error: (err as Error).name });
     return RecordOutcome.Retry;
   }

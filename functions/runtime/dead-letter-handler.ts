@@ -58,9 +58,9 @@ export function createDeadLetterHandler(options: DeadLetterHandlerOptions = {}) 
     const message = admitted;
     const ids = base.child(idsOf(message));
     try {
-      const client = await getTemporalClientBy(callDeadline);
-      const refused = await checkTokenNamespace(message, client, callDeadline, ids);
+      const refused = await checkTokenNamespace(message, () => getTemporalClientBy(callDeadline), callDeadline, ids);
       if (refused) return refused;
+      const client = await getTemporalClientBy(callDeadline);
       const failure = ApplicationFailure.create({
         message: `Job ${describeForLog(message.job)} was dead-lettered after ${receiveCount} deliveries.`,
         type: FailureType.DeadLettered,

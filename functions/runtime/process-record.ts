@@ -143,9 +143,9 @@ export async function processRecord(record: SQSRecord, deps: RecordDeps): Promis
   const message = admitted;
   const log = base.child(idsOf(message));
   try {
-    const client = await deps.getClient(deps.callDeadline);
-    const refused = await checkTokenNamespace(message, client, deps.callDeadline, log);
+    const refused = await checkTokenNamespace(message, () => deps.getClient(deps.callDeadline), deps.callDeadline, log);
     if (refused) return refused;
+    const client = await deps.getClient(deps.callDeadline);
     const target = activityTargetOf(message);
     const registered = deps.jobs.get(message.job);
     if (!registered) {

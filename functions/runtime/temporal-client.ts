@@ -164,9 +164,15 @@ export const MAX_CONNECT_BACKOFF_MS = 2_000;
 export async function getTemporalClientBy(deadlineMs: number, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<Client> {
   let backoff = FIRST_CONNECT_BACKOFF_MS;
   for (;;) {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return await getTemporalClient();
+      // A connect in flight may outlive the deadline (its own timeout is 5 s); it stays cached for the next caller.
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new TemporalUnreachableError('Could not connect to Temporal by the deadline.')), Math.max(0, deadlineMs - Date.now()));
+      });
+      return await Promise.race([getTemporalClient(), late]);
     } catch (err) {
+      if (err instanceof TemporalUnreachableError) throw err;
       const { name, message } = err as Error;
       if (err instanceof TypeError || name === 'SecretUnavailableError') {
         throw new TemporalConfigurationError(`The Temporal connection settings are wrong (${name}): ${message}`);
@@ -174,6 +180,8 @@ export async function getTemporalClientBy(deadlineMs: number, sleep = (ms: numbe
       if (Date.now() + backoff >= deadlineMs) throw new TemporalUnreachableError(`Could not connect to Temporal by the deadline (${name}: ${message}).`);
       await sleep(backoff);
       backoff = Math.min(backoff * 2, MAX_CONNECT_BACKOFF_MS);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
@@ -182,15 +190,20 @@ export async function getTemporalClientBy(deadlineMs: number, sleep = (ms: numbe
 const namespaceIds = new Map<string, string>();
 
 /**
- * The id of this function's namespace, for refusing tokens minted in another one. From
- * `TEMPORAL_NAMESPACE_ID` when set (no call at all), else from the first successful DescribeNamespace, kept
- * for the container's life (a namespace's id never changes).
+ * The id of namespace `name`, for refusing tokens minted in another one. From `TEMPORAL_NAMESPACE_ID` when set
+ * (no call at all), else from the first successful DescribeNamespace, kept for the container's life (a
+ * namespace's id never changes); `getClient` is called only then.
  * @throws whatever DescribeNamespace threw: the caller fails closed and leaves the record for later
  */
-export async function namespaceIdOf(client: Client, deadlineMs: number, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const name = client.options.namespace;
+export async function namespaceIdOf(
+  name: string,
+  getClient: () => Promise<Client>,
+  deadlineMs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   const known = namespaceIds.get(name) ?? env.TEMPORAL_NAMESPACE_ID;
   if (known) return known;
+  const client = await getClient();
   const response = await client.connection.withDeadline(deadlineMs, () => client.workflowService.describeNamespace({ namespace: name }));
   const id = response.namespaceInfo?.id;
   if (!id) throw new Error(`DescribeNamespace returned no id for namespace "${name}".`);

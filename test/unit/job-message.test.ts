@@ -83,3 +83,34 @@ describe('task token shape check', () => {
     expect(isWellFormedTaskToken(new Uint8Array())).toBe(false);
   });
 });
+
+describe('job message bounds (hostile numbers, keys and sizes)', () => {
+  it.each([
+    ['attempt 1e308', { attempt: 1e308 }],
+    ['attempt past int32', { attempt: 2 ** 31 }],
+    ['heartbeatTimeoutMs 1e10', { heartbeatTimeoutMs: 1e10 }],
+    ['heartbeatTimeoutMs NaN-ish (a string)', { heartbeatTimeoutMs: '5' }],
+    ['a 100 KiB job name', { job: 'j'.repeat(100 * 1024) }],
+  ])('refuses %s', async (_what, overrides) => {
+    expect(problemOf(JSON.stringify({ ...(await aMessage()), ...overrides }))).toBe(JobMessageProblem.MissingField);
+  });
+
+  it('describes an unsupported version without serialising it (deep or huge values)', async () => {
+    const deep = `{"v":${'['.repeat(6_000)}${']'.repeat(6_000)}}`;
+    expect(problemOf(deep)).toBe(JobMessageProblem.UnsupportedVersion);
+    try {
+      decodeJobMessage(JSON.stringify({ ...(await aMessage()), v: 'x'.repeat(200_000) }));
+    } catch (err) {
+      expect((err as Error).message.length).toBeLessThan(300);
+    }
+  });
+
+  it('keeps "__proto__" and "constructor" metadata keys as plain entries', async () => {
+    const message = await aMessage();
+    const body = JSON.stringify(message).replace('"metadata":{', '"metadata":{"__proto__":"eA==","constructor":"eQ==",');
+    const decoded = decodeJobMessage(body);
+    expect(Object.getPrototypeOf(decoded.input.metadata)).toBeNull();
+    expect(decoded.input.metadata['__proto__']).toBe('eA==');
+    expect(decoded.input.metadata.constructor).toBe('eQ==');
+  });
+});
