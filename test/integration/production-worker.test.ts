@@ -41,7 +41,7 @@ describe('npm run worker (pre-built workflow bundle, config from the environment
     const queues = await createJobQueues(sqs, `prod-${randomUUID().slice(0, 6)}`);
     const taskQueue = `prod-${randomUUID()}`;
     const worker = spawn('node', ['.build/worker/main.mjs'], {
-      env: { ...process.env, TEMPORAL_TASK_QUEUE: taskQueue, JOB_QUEUE_URL_JOBS: queues.jobs.url },
+      env: { ...process.env, LOG_LEVEL: 'INFO', TEMPORAL_TASK_QUEUE: taskQueue, JOB_QUEUE_URL_JOBS: queues.jobs.url },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';
@@ -55,5 +55,10 @@ describe('npm run worker (pre-built workflow bundle, config from the environment
     await exited(worker);
     expect(worker.exitCode).toBe(0);
     expect(output).toContain('worker drained and stopped');
+    // One line per job step, with the ids and never the token (issue 11, 13: it used to be a 14-line object).
+    const dispatched = output.split('\n').filter((line) => line.includes('job dispatched'));
+    expect(dispatched).toHaveLength(1);
+    expect(JSON.parse(dispatched[0] as string)).toMatchObject({ level: 'INFO', message: 'job dispatched', job: 'greet', activityId: '1', attempt: 1 });
+    expect(dispatched[0]).not.toMatch(/taskToken/);
   });
 });
