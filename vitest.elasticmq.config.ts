@@ -14,6 +14,7 @@ export const SQS_FACING_TESTS = [
   'test/reliability/dead-letter-latency.test.ts',
   'test/integration/delivery.test.ts',
   'test/integration/dead-letter.test.ts',
+  'test/integration/redelivery.test.ts',
 ];
 
 process.env.SQS_IMPL ??= 'elasticmq';

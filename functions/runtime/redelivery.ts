@@ -38,13 +38,11 @@ export function redeliveryDelaySeconds(receiveCount: number, schedule: Redeliver
   return Math.min(schedule.maxSeconds, schedule.firstSeconds * 2 ** doublings);
 }
 
-/** The queue URL of an SQS queue ARN (`arn:aws:sqs:<region>:<account>:<name>`), as SQS builds it. */
-export function queueUrlOfArn(arn: string): string | undefined {
+/** Name and owner account of an SQS queue ARN (`arn:<partition>:sqs:<region>:<account>:<name>`). */
+export function queueOfArn(arn: string): { name: string; account: string } | undefined {
   const parts = arn.split(':');
-  if (parts.length !== 6 || parts[2] !== 'sqs') return undefined;
-  const [, partition, , region, account, name] = parts;
-  const domain = partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return `https://sqs.${region}.${domain}/${account}/${name}`;
+  if (parts.length !== 6 || parts[2] !== 'sqs' || !parts[5] || !parts[4]) return undefined;
+  return { account: parts[4], name: parts[5] };
 }
 
 let sqs: Promise<{ client: SQSClient; module: typeof import('@aws-sdk/client-sqs') }> | undefined;
@@ -53,6 +51,24 @@ function sqsClient() {
   // useQueueUrlAsEndpoint off: AWS_ENDPOINT_URL_SQS must win over the host in the URL (see jobs/sqs-client.ts).
   sqs ??= import('@aws-sdk/client-sqs').then((module) => ({ module, client: new module.SQSClient({ useQueueUrlAsEndpoint: false }) }));
   return sqs;
+}
+
+/** Queue URLs by ARN, looked up once per container (GetQueueUrl works the same on AWS and on emulators). */
+const queueUrls = new Map<string, Promise<string | undefined>>();
+
+function queueUrlOf(arn: string): Promise<string | undefined> {
+  let url = queueUrls.get(arn);
+  if (!url) {
+    const queue = queueOfArn(arn);
+    url = queue
+      ? sqsClient()
+          .then(({ client, module }) => client.send(new module.GetQueueUrlCommand({ QueueName: queue.name, QueueOwnerAWSAccountId: queue.account })))
+          .then((r) => r.QueueUrl)
+      : Promise.resolve(undefined);
+    url.catch(() => queueUrls.delete(arn));
+    queueUrls.set(arn, url);
+  }
+  return url;
 }
 
 /**
@@ -66,16 +82,14 @@ export async function scheduleRedelivery(
 ): Promise<void> {
   if (entries.length === 0) return;
   const byQueue = new Map<string, { record: SQSRecord; delaySeconds: number }[]>();
-  for (const entry of entries) {
-    const url = queueUrlOfArn(entry.record.eventSourceARN);
-    if (!url) continue;
-    byQueue.set(url, [...(byQueue.get(url) ?? []), entry]);
-  }
+  for (const entry of entries) byQueue.set(entry.record.eventSourceARN, [...(byQueue.get(entry.record.eventSourceARN) ?? []), entry]);
   try {
     const { client, module } = await sqsClient();
     await Promise.all(
-      [...byQueue].flatMap(([url, queued]) =>
+      [...byQueue].flatMap(([arn, queued]) =>
         Array.from({ length: Math.ceil(queued.length / 10) }, async (_, page) => {
+          const url = await queueUrlOf(arn);
+          if (!url) return;
           const slice = queued.slice(page * 10, page * 10 + 10);
           const { Failed } = await client.send(
             new module.ChangeMessageVisibilityBatchCommand({

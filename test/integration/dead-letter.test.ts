@@ -4,6 +4,7 @@ import { DeleteMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createDeadLetterHandler } from '../../functions/runtime/dead-letter-handler';
 import { startLambdaRunner } from '../../infra/local/lambda-runner';
 import type { LambdaRunner, SqsLambdaHandler } from '../../infra/local/lambda-runner';
+import { signedMessageAttributes } from '../helpers/sqs-events';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
 
@@ -25,7 +26,7 @@ describe('the dead-letter path on a real queue with redrive', () => {
     if (!message?.Body) throw new Error('the worker sent no job message');
     const body = JSON.parse(message.Body) as { input: { metadata: Record<string, string> } };
     body.input.metadata.encoding = Buffer.from('binary/no-such-codec').toString('base64');
-    await env.sqs.send(new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: JSON.stringify(body) }));
+    await env.sqs.send(new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: JSON.stringify(body), MessageAttributes: signedMessageAttributes(JSON.stringify(body)) }));
     await env.sqs.send(new DeleteMessageCommand({ QueueUrl: env.queue.url, ReceiptHandle: message.ReceiptHandle }));
 
     let jobInvocations = 0;
