@@ -1,7 +1,8 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Message } from '@aws-sdk/client-sqs';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { createContainerPool } from '../infra/local/container-pool';
+import { sqsRecordOf } from '../infra/local/lambda-runner';
 import { decodeJobMessage } from '../jobs/job-message';
 import { PRODUCED_BY_FUNCTION } from './bench-jobs';
 import type { BenchEnvironment } from './environment';
@@ -10,25 +11,6 @@ import { median, summarize } from './stats';
 import type { WarmOverheadResult } from './results';
 import { runWorkload } from './workload';
 import type { WorkloadResult } from './workload';
-
-function toRecord(message: Message, queueArn: string): SQSRecord {
-  return {
-    messageId: message.MessageId ?? '',
-    receiptHandle: message.ReceiptHandle ?? '',
-    body: message.Body ?? '',
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: String(Date.now()),
-      SenderId: 'bench',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: message.MD5OfBody ?? '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: queueArn,
-    awsRegion: process.env.AWS_REGION ?? 'us-east-1',
-  };
-}
 
 /** Takes `count` job messages off the job queue (and deletes them, so no runner ever sees them again). */
 async function takeMessages(env: BenchEnvironment, count: number): Promise<Message[]> {
@@ -78,7 +60,7 @@ export async function measureWarmOverhead(
     const messages = await takeMessages(env, total);
     const arn = env.stack.queues.jobs.arn;
     const invokeOne = async (message: Message): Promise<BenchInvocation> => {
-      const event: SQSEvent = { Records: [toRecord(message, arn)] };
+      const event: SQSEvent = { Records: [sqsRecordOf(message, arn)] };
       const { bench } = (await pool.invoke(event)) as { bench: BenchInvocation };
       if (bench.outcomes.completed !== 1) throw new Error(`warm-overhead invocation ended ${JSON.stringify(bench.outcomes)}`);
       return bench;

@@ -55,7 +55,8 @@ export function lambdaMessageAttributes(message: Message): SQSRecord['messageAtt
   return attributes;
 }
 
-function toRecord(message: Message, queueArn: string, region: string): SQSRecord {
+/** The `SQSRecord` Lambda's event source makes of a received message: system attributes, message attributes. */
+export function sqsRecordOf(message: Message, queueArn: string, region = process.env.AWS_REGION ?? 'us-east-1'): SQSRecord {
   const a = message.Attributes ?? {};
   return {
     messageId: message.MessageId ?? '',
@@ -108,7 +109,7 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
   let invocations = 0;
 
   const invoke = async (messages: Message[]): Promise<void> => {
-    const records = messages.map((m) => toRecord(m, queueArn, region));
+    const records = messages.map((m) => sqsRecordOf(m, queueArn, region));
     let failed: Set<string>;
     try {
       invocations += 1;
