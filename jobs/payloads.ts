@@ -50,7 +50,7 @@ export async function encodeJsonPayload(value: unknown, dataConverter?: DataConv
   for (const codec of payloadCodecs) payloads = await codec.encode(payloads);
   const [payload] = payloads;
   if (!payload) throw new TypeError('A payload codec returned no payload for the job input.');
-  const metadata: Record<string, string> = {};
+  const metadata = Object.create(null) as Record<string, string>;
   for (const [key, bytes] of Object.entries(payload.metadata ?? {})) metadata[key] = toBase64(bytes);
   return { metadata, data: toBase64(payload.data ?? new Uint8Array()) };
 }
@@ -58,7 +58,8 @@ export async function encodeJsonPayload(value: unknown, dataConverter?: DataConv
 /** Reverses {@link encodeJsonPayload}: codecs in reverse order, then the payload converter. */
 export async function decodeJsonPayload<T>(payload: JsonPayload, dataConverter?: DataConverter): Promise<T> {
   const { payloadConverter, payloadCodecs } = await resolve(dataConverter);
-  const metadata: Record<string, Uint8Array> = {};
+  // Null prototype: a "__proto__" key from the wire is an entry, not the object's prototype.
+  const metadata = Object.create(null) as Record<string, Uint8Array>;
   for (const [key, text] of Object.entries(payload.metadata)) metadata[key] = fromBase64(text);
   let payloads: Payload[] = [{ metadata, data: fromBase64(payload.data) }];
   for (const codec of [...payloadCodecs].reverse()) payloads = await codec.decode(payloads);

@@ -1,3 +1,5 @@
+import { capForLog } from '../../jobs/log-safe';
+
 /** Log levels in increasing severity. */
 export const LogLevel = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 /** One of {@link LogLevel}'s keys. */
@@ -40,9 +42,22 @@ function prettyLine(level: LogLevelName, message: string, fields: Record<string,
   const time = new Date().toISOString().slice(11, 23);
   const pairs = Object.entries(fields)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${SHORT_KEYS[k] ?? k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    // Strings with spaces, quotes or control characters are quoted and escaped, so one entry stays one line.
+    .map(([k, v]) => `${SHORT_KEYS[k] ?? k}=${typeof v === 'string' && /^[\x21-\x7e]*$/.test(v) && !v.includes('"') ? v : JSON.stringify(v)}`)
     .join(' ');
   return `${time} ${level.toUpperCase().padEnd(5)} ${message}${pairs ? `  ${pairs}` : ''}`;
+}
+
+/**
+ * Longest string field a log line carries, in characters. Ids may legitimately be 1,000 characters (Temporal's limit) and
+ * come from the message: capped, a line stays a line, whatever a producer sends.
+ */
+export const MAX_LOG_FIELD_CHARS = 128;
+
+function capStrings(fields: Record<string, unknown>): Record<string, unknown> {
+  const capped: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) capped[key] = typeof value === 'string' ? capForLog(value, MAX_LOG_FIELD_CHARS) : value;
+  return capped;
 }
 
 /**
@@ -54,8 +69,9 @@ export function createLogger(base: LogFields = {}, write: (line: string) => void
   const format = formatFromEnv();
   const emit = (level: LogLevelName, message: string, fields?: LogFields): void => {
     if (LogLevel[level] < threshold) return;
-    if (format === 'pretty') write(prettyLine(level, message, { ...base, ...fields }));
-    else write(JSON.stringify({ level: level.toUpperCase(), message, timestamp: new Date().toISOString(), ...base, ...fields }));
+    const all = capStrings({ ...base, ...fields });
+    if (format === 'pretty') write(prettyLine(level, message, all));
+    else write(JSON.stringify({ level: level.toUpperCase(), message, timestamp: new Date().toISOString(), ...all }));
   };
   return {
     debug: (m, f) => emit('debug', m, f),

@@ -14,6 +14,8 @@ const SCHEME = 'hmac-sha256';
 export const MIN_SIGNING_KEY_CHARS = 32;
 
 const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** A SHA-256 MAC in unpadded base64url: exactly 43 characters (Node's decoder would skip stray ones). */
+const MAC_TEXT = /^[A-Za-z0-9_-]{43}$/;
 
 /** Signing keys by id and the id new messages are signed with. */
 export interface SigningKeyRing {
@@ -109,7 +111,7 @@ export function createJobMessageSigner(keyRing: () => SigningKeyRing | Promise<S
     async verify(body, signature) {
       if (signature === undefined || signature === '') return { ok: false, problem: SignatureProblem.Missing };
       const parts = signature.length <= 200 ? signature.split('.') : [];
-      if (parts.length !== 3 || parts[0] !== SCHEME || !KEY_ID.test(parts[1] as string)) {
+      if (parts.length !== 3 || parts[0] !== SCHEME || !KEY_ID.test(parts[1] as string) || !MAC_TEXT.test(parts[2] as string)) {
         return { ok: false, problem: SignatureProblem.Malformed };
       }
       const keyId = parts[1] as string;

@@ -40,3 +40,21 @@ describe('job payloads', () => {
     await expect(decodeJsonPayload(payload, { payloadCodecs: [taggingCodec('b')] })).rejects.toThrow(/codec b got a payload of a/);
   });
 });
+
+describe('payload metadata keys from the wire', () => {
+  it('keeps a "__proto__" entry an entry: it cannot replace the metadata object’s prototype', async () => {
+    const payload = await encodeJsonPayload({ a: 1 });
+    const hostile = JSON.parse(JSON.stringify(payload).replace('"metadata":{', '"metadata":{"__proto__":"eA==",')) as typeof payload;
+    let seen: Record<string, Uint8Array> | undefined;
+    const observing: PayloadCodec = {
+      encode: async (p) => p,
+      decode: async (p) => {
+        seen = p[0]?.metadata ?? undefined;
+        return p;
+      },
+    };
+    await expect(decodeJsonPayload(hostile, { payloadCodecs: [observing] })).resolves.toEqual({ a: 1 });
+    expect(Object.keys(seen ?? {})).toContain('__proto__');
+    expect(Object.getPrototypeOf(seen)).toBeNull();
+  });
+});
