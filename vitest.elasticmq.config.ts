@@ -15,6 +15,7 @@ export const SQS_FACING_TESTS = [
   'test/integration/delivery.test.ts',
   'test/integration/dead-letter.test.ts',
   'test/integration/redelivery.test.ts',
+  'test/integration/hardening-queues.test.ts',
 ];
 
 process.env.SQS_IMPL ??= 'elasticmq';
