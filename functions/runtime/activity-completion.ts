@@ -7,7 +7,7 @@ import {
 import type { Client, FullActivityId } from '@temporalio/client';
 import type { DecodedJobMessage } from '../../jobs/job-message';
 import { capForLog } from '../../jobs/log-safe';
-import { GrpcCode, withGrpcStatus } from './grpc-status';
+import { GrpcCode, isOverSizeLimit, withGrpcStatus } from './grpc-status';
 import type { GrpcStatus } from './grpc-status';
 
 /** How Temporal answered a completion, failure, cancellation report or heartbeat. */
@@ -62,8 +62,8 @@ function bindCalls(client: Client, target: ActivityTarget): ActivityCalls {
 }
 
 /**
- * Temporal refused a call for good: the request itself is wrong (INVALID_ARGUMENT, FAILED_PRECONDITION — a
- * result over the blob size limit, a task token it cannot parse). Sending it again cannot help.
+ * Temporal refused a call for good: the request itself is wrong (INVALID_ARGUMENT, FAILED_PRECONDITION — a task
+ * token it cannot parse; RESOURCE_EXHAUSTED for a message over the gRPC size limit). Sending it again cannot help.
  */
 export class TemporalRejectedError extends Error {
   override readonly name = 'TemporalRejectedError';
@@ -99,6 +99,7 @@ export function isTransient(err: unknown): boolean {
 function classify(status: GrpcStatus | undefined, err: unknown): unknown {
   if (!status) return err;
   const details = capForLog(status.details ?? '');
+  if (isOverSizeLimit(status)) return new TemporalRejectedError(status.code, details);
   switch (status.code) {
     case GrpcCode.InvalidArgument:
     case GrpcCode.FailedPrecondition:

@@ -6,10 +6,8 @@ export const FailureType = {
   DeadLettered: 'DeadLettered',
   /** The job input in the message could not be decoded with this function's data converter. */
   UndecodableInput: 'UndecodableInput',
-  /** Temporal refused the job's result as too large for a payload (its blob size limit). */
+  /** Temporal refused the job's result as too large (over the gRPC message size limit). */
   ResultTooLarge: 'ResultTooLarge',
-  /** Temporal refused the job's result for another reason, named in the failure's message. */
-  ResultRejected: 'ResultRejected',
 } as const;
 
 /** How a record left the runtime; one per SQS record. */

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { InterceptingCall } from '@grpc/grpc-js';
-import type { Interceptor } from '@grpc/grpc-js';
+import type { Interceptor, StatusObject } from '@grpc/grpc-js';
+import { defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 
 /** The gRPC status codes this runtime tells apart (the numbers are gRPC's). */
 export const GrpcCode = {
@@ -57,3 +58,39 @@ export async function withGrpcStatus<T>(fn: () => Promise<T>): Promise<{ value?:
     return { error, status: slot.status };
   }
 }
+
+/**
+ * A message over the server's (or client's) gRPC size limit: RESOURCE_EXHAUSTED, but no retry can make it
+ * fit. The SDK's retry interceptor would retry it like a rate limit.
+ */
+export function isOverSizeLimit(status: Pick<StatusObject, 'code' | 'details'>): boolean {
+  return status.code === GrpcCode.ResourceExhausted && /larger than max|message size|exceeds.*limit/i.test(status.details ?? '');
+}
+
+/** Time kept back from a call's deadline: a retry that would start later than this is not started. */
+const RETRY_HEADROOM_MS = 100;
+
+function deadlineMsOf(deadline: unknown): number {
+  if (deadline instanceof Date) return deadline.getTime();
+  return typeof deadline === 'number' && Number.isFinite(deadline) ? deadline : Infinity;
+}
+
+/**
+ * The SDK's gRPC retries (its codes, its backoff), bounded by each call's deadline: a retry whose backoff
+ * would end past the deadline is not made, so a call answers by its deadline instead of sleeping through it
+ * (the SDK's interceptor waits up to 5 s between tries without looking at the deadline, which let an
+ * invocation overrun its remaining time). Message-size refusals are not retried at all.
+ */
+export const deadlineBoundRetry: Interceptor = (options, nextCall) => {
+  const defaults = defaultGrpcRetryOptions();
+  const deadline = deadlineMsOf(options.deadline);
+  let delay = 0;
+  return makeGrpcRetryInterceptor({
+    retryableDecider: (attempt, status) => {
+      if (isOverSizeLimit(status) || !defaults.retryableDecider(attempt, status)) return false;
+      delay = defaults.delayFunction(attempt, status);
+      return Date.now() + delay + RETRY_HEADROOM_MS < deadline;
+    },
+    delayFunction: () => delay,
+  })(options, nextCall);
+};

@@ -48,14 +48,16 @@ function answerToOutcome(answer: TemporalAnswer, done: RecordOutcome, log: Logge
   return RecordOutcome.NotFound;
 }
 
-/** What a result Temporal refused turns into: a non-retryable failure that says why. */
-function resultRefusal(err: TemporalRejectedError): ApplicationFailure {
-  const tooLarge = /size|limit|large/i.test(err.details);
+/** Whether Temporal's refusal of a completion is about the result's size (its blob limit or the gRPC message limit). */
+function refusesResultSize(err: TemporalRejectedError): boolean {
+  return /size|limit|larger than max|too large/i.test(err.details);
+}
+
+/** The failure that replaces a result Temporal refused as too large: non-retryable, saying what to do. */
+function resultTooLarge(err: TemporalRejectedError): ApplicationFailure {
   return ApplicationFailure.create({
-    message: tooLarge
-      ? `The job's result is larger than Temporal accepts (${err.details}). Return a reference (an S3 key) instead of the data.`
-      : `Temporal refused the job's result: ${err.details}`,
-    type: tooLarge ? FailureType.ResultTooLarge : FailureType.ResultRejected,
+    message: `The job's result is larger than Temporal accepts (${err.details}). Return a reference (an S3 key) instead of the data.`,
+    type: FailureType.ResultTooLarge,
     nonRetryable: true,
   });
 }
@@ -171,9 +173,10 @@ export async function processRecord(record: SQSRecord, deps: RecordDeps): Promis
         try {
           answer = await callTemporal(client, target, deps.callDeadline, (calls) => calls.complete(result.value));
         } catch (err) {
-          if (!(err instanceof TemporalRejectedError)) throw err;
-          const failure = resultRefusal(err);
-          log.error('Temporal refused the result; failing the activity', { failureType: failure.type, reason: err.details });
+          // Any other refusal is the message's (its token, its ids), not the result's: the outer catch says so.
+          if (!(err instanceof TemporalRejectedError) || !refusesResultSize(err)) throw err;
+          const failure = resultTooLarge(err);
+          log.error('Temporal refused the result as too large; failing the activity', { failureType: failure.type, reason: err.details });
           return answerToOutcome(await callTemporal(client, target, deps.callDeadline, (calls) => calls.fail(failure)), RecordOutcome.Failed, log);
         }
         if (answer === TemporalAnswer.Ok) log.info('job completed');

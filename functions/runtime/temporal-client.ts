@@ -1,10 +1,10 @@
-import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
 import { cachedSecret, secretRefFromEnv, secretRefreshMs } from '../../jobs/security/secret-source';
 import type { CachedSecret } from '../../jobs/security/secret-source';
 import { temporalConnectionConfig } from './config';
-import { recordGrpcStatus } from './grpc-status';
+import { deadlineBoundRetry, recordGrpcStatus } from './grpc-status';
 
 /**
  * Idle time after which the cached connection is rebuilt before use: load balancers in front of Temporal
@@ -83,8 +83,8 @@ async function connect(): Promise<Client> {
     tls: tls ? tlsFromSecret(await tls.get()) : config.tls,
     metadata: config.metadata,
     connectTimeout: CONNECT_TIMEOUT_MS,
-    // Status first, so it sees each call's final status after the SDK's own retries.
-    interceptors: [recordGrpcStatus, makeGrpcRetryInterceptor(defaultGrpcRetryOptions())],
+    // Status first, so it sees each call's final status after the retries.
+    interceptors: [recordGrpcStatus, deadlineBoundRetry],
   });
   return new Client({ connection, namespace: config.namespace, dataConverter });
 }

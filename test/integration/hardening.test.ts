@@ -158,11 +158,10 @@ describe('hardening: Temporal’s answers and late connects (issue 11)', () => {
   });
 
   // Defect 7 above the gRPC limit: the server refuses the request with RESOURCE_EXHAUSTED ("grpc: received
-  // message larger than max (… vs. 4194304)"), which the SDK's retry interceptor retries (sleeping 1.7 s, 2.9 s,
-  // 4.9 s… whatever the deadline) and the runtime then classes `retry`: the job would run again on every delivery
-  // and reach the workflow as DeadLettered, not ResultTooLarge, and the invocation can outlive its remaining time.
-  // A runtime bug, reported and not fixed here: `it.fails` until it is, then `it`.
-  it.fails('a result over the gRPC receive limit fails the workflow as ResultTooLarge, acknowledged', async () => {
+  // message larger than max (… vs. 4194304)"). The SDK's retry interceptor used to retry it (sleeping 1.7 s,
+  // 2.9 s, 4.9 s… whatever the deadline) and the runtime then classed it `retry`: the job ran again on every
+  // delivery, reached the workflow as DeadLettered, and the invocation outlived its remaining time.
+  it('a result over the gRPC receive limit fails the workflow as ResultTooLarge, acknowledged', async () => {
     const size = Math.round(GRPC_MAX_RECEIVE * 1.1);
     const { handles, messages } = await dispatchEchoes(['bigger result']);
     const [handle] = handles as [WorkflowHandle];
