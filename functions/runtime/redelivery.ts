@@ -13,9 +13,13 @@ export interface RedeliverySchedule {
 }
 
 /**
- * The job queues' schedule: 2, 4, 8, 16 s… With the shipped `maxReceiveCount` of 5 a record that keeps
- * failing reaches the dead-letter queue about 30 s after it was first received — well inside a job's attempt
- * (the queue's own visibility timeout, 180 s, is sized for the function timeout and would outlast it).
+ * The job queues' schedule: 2, 4, 8, 16, 32 s… With the shipped `maxReceiveCount` of 5, a record that keeps
+ * failing fast is delivered at 0, 2, 6, 14 and 30 s and moves to the dead-letter queue when its fifth delay
+ * ends, about 62 s after it was first received (measured: 62.1 s on fauxqs, 62.4 s on ElasticMQ) — inside a
+ * 120 s attempt, which the queue's own visibility timeout (180 s, sized for the function timeout) would outlast.
+ * A record left because Temporal was unreachable has spent its invocation retrying first (up to the function
+ * timeout each time), so during an outage its attempt usually expires before the dead-letter queue is reached,
+ * and Temporal retries the activity as it would have anyway.
  */
 export const JOB_QUEUE_REDELIVERY: RedeliverySchedule = { firstSeconds: 2, maxSeconds: 120 };
 
