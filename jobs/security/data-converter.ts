@@ -1,8 +1,7 @@
 import { DefaultFailureConverter, defaultPayloadConverter } from '@temporalio/common';
 import type { DataConverter, LoadedDataConverter, PayloadCodec } from '@temporalio/common';
 import { createAesGcmCodec, parseKeyRing } from './aes-gcm-codec';
-import type { KeyRing } from './aes-gcm-codec';
-import { cachedSecret, describeSecretRef, secretRefFromEnv, secretRefreshMs } from './secret-source';
+import { parsedSecretFromEnv } from './secret-source';
 
 /**
  * A data converter that seals payloads and failures: usable wherever Temporal takes a `DataConverter`, and
@@ -25,29 +24,8 @@ export type SealingDataConverter = DataConverter & LoadedDataConverter;
  * @throws TypeError at start-up when `PAYLOAD_KEYS` is malformed
  */
 export function dataConverterFromEnv(env: NodeJS.ProcessEnv = process.env): SealingDataConverter | undefined {
-  const ref = secretRefFromEnv('PAYLOAD_KEYS', env);
-  if (ref) {
-    const secret = cachedSecret(ref, secretRefreshMs(env));
-    let parsed: { json: string; ring: KeyRing } | undefined;
-    return sealingDataConverter(
-      createAesGcmCodec(async () => {
-        const json = await secret.get();
-        if (parsed?.json !== json) {
-          try {
-            parsed = { json, ring: parseKeyRing(json) };
-          } catch (err) {
-            throw new TypeError(`${describeSecretRef(ref)}: ${(err as Error).message}`);
-          }
-        }
-        return parsed.ring;
-      }),
-    );
-  }
-  if (env.PAYLOAD_KEYS) {
-    const ring = parseKeyRing(env.PAYLOAD_KEYS);
-    return sealingDataConverter(createAesGcmCodec(() => ring));
-  }
-  return undefined;
+  const ring = parsedSecretFromEnv('PAYLOAD_KEYS', parseKeyRing, env);
+  return ring && sealingDataConverter(createAesGcmCodec(ring));
 }
 
 // Temporal's DataConverter names a failure converter only by module path (`failureConverterPath`), which a

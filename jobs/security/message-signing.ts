@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { cachedSecret, describeSecretRef, secretRefFromEnv, secretRefreshMs } from './secret-source';
+import { parsedSecretFromEnv, secretRefFromEnv } from './secret-source';
 
 /**
  * SQS message attribute that carries a job message's signature. It travels beside the body, so a function
@@ -139,26 +139,8 @@ export function hasSigningKeysInEnv(env: NodeJS.ProcessEnv = process.env): boole
  * @throws SigningKeysMissingError when none is set: unsigned job messages are never sent nor accepted
  */
 export function jobMessageSignerFromEnv(env: NodeJS.ProcessEnv = process.env): JobMessageSigner {
-  const ref = secretRefFromEnv('JOB_SIGNING_KEYS', env);
-  if (ref) {
-    const secret = cachedSecret(ref, secretRefreshMs(env));
-    let parsed: { json: string; ring: SigningKeyRing } | undefined;
-    return createJobMessageSigner(async () => {
-      const json = await secret.get();
-      if (parsed?.json !== json) {
-        try {
-          parsed = { json, ring: parseSigningKeyRing(json) };
-        } catch (err) {
-          throw new TypeError(`${describeSecretRef(ref)}: ${(err as Error).message}`);
-        }
-      }
-      return parsed.ring;
-    });
-  }
-  if (env.JOB_SIGNING_KEYS) {
-    const ring = parseSigningKeyRing(env.JOB_SIGNING_KEYS);
-    return createJobMessageSigner(() => ring);
-  }
+  const ring = parsedSecretFromEnv('JOB_SIGNING_KEYS', parseSigningKeyRing, env);
+  if (ring) return createJobMessageSigner(ring);
   throw new SigningKeysMissingError(
     'No job signing keys: set JOB_SIGNING_KEYS_SECRET_ARN (Secrets Manager; the stack output JobSigningKeysSecretArn) or ' +
       'JOB_SIGNING_KEYS_PARAMETER (SSM) for the worker and the functions, or JOB_SIGNING_KEYS locally. ' +

@@ -96,3 +96,32 @@ export function secretRefreshMs(env: NodeJS.ProcessEnv = process.env): number {
   const seconds = Number(env.SECRET_REFRESH_SECONDS ?? 300);
   return (Number.isFinite(seconds) && seconds >= 0 ? seconds : 300) * 1000;
 }
+
+/**
+ * A parsed secret (a key ring) from the environment: `<PREFIX>_SECRET_ARN` / `<PREFIX>_PARAMETER`, read through
+ * {@link cachedSecret} and parsed again whenever its text changes; or `<PREFIX>` inline (local development),
+ * parsed once, now. `undefined` when none is set.
+ * @throws whatever `parse` throws for a malformed inline value; a malformed stored one throws on use, naming the secret
+ */
+export function parsedSecretFromEnv<T>(prefix: string, parse: (json: string) => T, env: NodeJS.ProcessEnv = process.env): (() => T | Promise<T>) | undefined {
+  const ref = secretRefFromEnv(prefix, env);
+  if (ref) {
+    const secret = cachedSecret(ref, secretRefreshMs(env));
+    let parsed: { json: string; value: T } | undefined;
+    return async () => {
+      const json = await secret.get();
+      if (parsed?.json !== json) {
+        try {
+          parsed = { json, value: parse(json) };
+        } catch (err) {
+          throw new TypeError(`${describeSecretRef(ref)}: ${(err as Error).message}`);
+        }
+      }
+      return parsed.value;
+    };
+  }
+  const inline = env[prefix];
+  if (!inline) return undefined;
+  const value = parse(inline);
+  return () => value;
+}
