@@ -10,6 +10,7 @@ import { closeTemporalClient, temporalConnectCount } from '../../functions/runti
 import { encodeJobMessage, JOB_MESSAGE_VERSION } from '../../jobs/job-message';
 import { encodeJsonPayload } from '../../jobs/payloads';
 import { dataConverterFromEnv } from '../../jobs/security/data-converter';
+import { jobMessageSignerFromEnv } from '../../jobs/security/message-signing';
 import { readSecret, SecretUnavailableError } from '../../jobs/security/secret-source';
 import { startMotoServer } from '../helpers/moto-server';
 import type { MotoServer } from '../helpers/moto-server';
@@ -90,6 +91,21 @@ describe('secrets from a real local AWS API (moto): Secrets Manager and SSM', ()
     expect(new TextDecoder().decode(second?.metadata?.['encryption-key-id'])).toBe('k2');
     const decoded = await codec.decode([first!, second!]);
     expect(decoded.map((p) => defaultPayloadConverter.fromPayload(p))).toEqual(['hello', 'again']);
+  });
+
+  it('verifies job signatures with the key ring CloudFormation generates in Secrets Manager, and follows its rotation', async () => {
+    // The stack's secret: GenerateSecretString with SecretStringTemplate {"current":"k1"} and GenerateStringKey k1.
+    const k1 = randomBytes(48).toString('base64url').slice(0, 64);
+    const k2 = randomBytes(48).toString('base64url').slice(0, 64);
+    const { ARN } = await secrets.send(new CreateSecretCommand({ Name: `job-signing-${randomUUID()}`, SecretString: JSON.stringify({ current: 'k1', k1 }) }));
+    const signer = jobMessageSignerFromEnv({ JOB_SIGNING_KEYS_SECRET_ARN: ARN, SECRET_REFRESH_SECONDS: '0' });
+    const before = await signer.sign('body');
+    await expect(signer.verify('body', before)).resolves.toEqual({ ok: true, keyId: 'k1' });
+    await secrets.send(new PutSecretValueCommand({ SecretId: ARN, SecretString: JSON.stringify({ current: 'k2', k1, k2 }) }));
+    expect(await signer.sign('body')).toMatch(/^hmac-sha256\.k2\./);
+    await expect(signer.verify('body', before)).resolves.toEqual({ ok: true, keyId: 'k1' });
+    await secrets.send(new PutSecretValueCommand({ SecretId: ARN, SecretString: JSON.stringify({ current: 'k2', k2 }) }));
+    await expect(signer.verify('body', before)).resolves.toEqual({ ok: false, problem: 'unknown-key' });
   });
 
   it('says which secret it could not read, and never its value', async () => {
