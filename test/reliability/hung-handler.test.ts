@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import type { Message } from '@aws-sdk/client-sqs';
 import { ActivityFailure, TimeoutFailure, WorkflowFailedError } from '@temporalio/client';
 import { TimeoutType } from '@temporalio/common';
@@ -40,22 +41,31 @@ describe('reliability: a handler that hangs without heartbeats', () => {
     stuck.push(pool.handler(sqsEvent([message], env.queue.arn), { getRemainingTimeInMillis: () => FUNCTION_TIMEOUT_MS } as never));
   }
 
-  async function nextMessage(): Promise<Message> {
-    const [message] = await env.receive(env.queue.url, 1, 30);
-    if (!message) throw new Error('no job message arrived');
-    return message;
+  /**
+   * The next job message of `workflowId`'s workflow. Another test's record may come back too (a record left on
+   * the queue returns after a few seconds): it is deleted, not taken for this workflow's.
+   */
+  async function nextMessage(workflowId: string): Promise<Message> {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      for (const message of await env.receive(env.queue.url, 1, 2)) {
+        if ((JSON.parse(message.Body ?? '{}') as { workflowId?: string }).workflowId === workflowId) return message;
+        await env.sqs.send(new DeleteMessageCommand({ QueueUrl: env.queue.url, ReceiptHandle: message.ReceiptHandle }));
+      }
+    }
+    throw new Error(`no job message of ${workflowId} arrived`);
   }
 
   it('times the hung attempt out by its heartbeat timeout and completes the retry', async () => {
     const handle = await env.start('hangWorkflow', 1);
-    const first = await nextMessage();
+    const first = await nextMessage(handle.workflowId);
     expect(attemptOf(first)).toBe(1);
     const hangsBefore = observedReliability.hangStarted;
     const hungAt = Date.now();
     invokeAndHang(first);
     await waitFor('the handler to hang', () => observedReliability.hangStarted > hangsBefore, 10_000, 20);
 
-    const second = await nextMessage();
+    const second = await nextMessage(handle.workflowId);
     const retriedAfterMs = Date.now() - hungAt;
     expect(attemptOf(second)).toBe(2);
     // Heartbeats kept attempt 1 alive while the invocation had time, so the retry came after it, not before.
@@ -90,7 +100,7 @@ describe('reliability: a handler that hangs without heartbeats', () => {
     const handle = await env.start('hangWorkflow', 99);
     const started = Date.now();
     for (const attempt of [1, 2]) {
-      const message = await nextMessage();
+      const message = await nextMessage(handle.workflowId);
       expect(attemptOf(message)).toBe(attempt);
       invokeAndHang(message);
     }
