@@ -78,7 +78,7 @@ describe('reliability: poison messages', () => {
     // An oversize body: queues are created with MaximumMessageSize 262,144. fauxqs enforces it at SendMessage;
     // ElasticMQ ignores the attribute and accepts the message, which then is unreadable like the rest.
     const oversize = `not json ${'x'.repeat(262_144)}`;
-    const sendOversize = env.sqs.send(new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: oversize }));
+    const sendOversize = env.sqs.send(new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: oversize, MessageAttributes: signedMessageAttributes(oversize) }));
     if (inject('sqsImpl') === 'fauxqs') {
       await expect(sendOversize).rejects.toThrow();
     } else {
