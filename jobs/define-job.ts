@@ -1,5 +1,5 @@
 import type { Duration, RetryPolicy } from '@temporalio/common';
-import type { QueueName } from '../infra/queue-definitions';
+import type { QueueName } from './queues';
 
 /**
  * Everything about a job that workflows, the worker and the functions must agree on.
@@ -8,7 +8,7 @@ import type { QueueName } from '../infra/queue-definitions';
 export interface JobDefinition<Input, Output> {
   /** Job name; also the Temporal activity type the workflow schedules. */
   readonly name: string;
-  /** Logical queue (a key of `infra/queues.json`) the job's messages go to. */
+  /** Logical queue (a key of `jobs/queues.json`) the job's messages go to. */
   readonly queue: QueueName;
   /** Longest a single attempt may take, from dispatch to completion by the function. */
   readonly startToCloseTimeout: Duration;

@@ -1,6 +1,6 @@
 /**
  * `npm run build` (second half): writes `.build/infra/stack.json`, the part of the deployed stack that
- * follows from `infra/queues.json`, for `serverless.yml` to read. Fails with the list of changes to make
+ * follows from `jobs/queues.json`, for `serverless.yml` to read. Fails with the list of changes to make
  * when a queue definition is unsafe to deploy.
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -18,7 +18,7 @@ try {
   // Written aside and renamed into place, so osls never reads a half-written file during a concurrent build.
   await writeFile(`${out}.${process.pid}`, `${JSON.stringify(stack, null, 2)}\n`);
   await rename(`${out}.${process.pid}`, out);
-  console.log(`stack: ${Object.keys(stack.resources.Resources).length} resources from infra/queues.json → ${path.relative(root, out)}`);
+  console.log(`stack: ${Object.keys(stack.resources.Resources).length} resources from jobs/queues.json → ${path.relative(root, out)}`);
 } catch (err) {
   if (!(err instanceof QueueDefinitionError)) throw err;
   console.error(err.message);

@@ -4,9 +4,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { DataConverter } from '@temporalio/common';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { QueueName } from '../infra/queue-definitions';
+import type { QueueName } from '../jobs/queues';
 import type { AnyJob } from '../jobs/define-job';
 import { JobMessageError } from '../jobs/errors';
+import { FailureType } from '../jobs/failure-types';
 import { encodeJobMessage, idempotencyKeyOf, JOB_MESSAGE_VERSION } from '../jobs/job-message';
 import type { JobMessage } from '../jobs/job-message';
 import { encodeJsonPayload } from '../jobs/payloads';
@@ -68,7 +69,7 @@ export function createJobActivities(options: JobActivitiesOptions): Record<strin
     activities[job.name] = async (input: unknown): Promise<never> => {
       const { info } = Context.current();
       const workflow = info.workflowExecution;
-      if (!workflow) throw ApplicationFailure.nonRetryable(`Job "${job.name}" must be called from a workflow.`, 'NotInWorkflow');
+      if (!workflow) throw ApplicationFailure.nonRetryable(`Job "${job.name}" must be called from a workflow.`, FailureType.NotInWorkflow);
       const message: JobMessage = {
         v: JOB_MESSAGE_VERSION,
         job: job.name,
@@ -88,7 +89,7 @@ export function createJobActivities(options: JobActivitiesOptions): Record<strin
       try {
         body = encodeJobMessage(message);
       } catch (err) {
-        if (err instanceof JobMessageError) throw ApplicationFailure.nonRetryable(err.message, 'JobInputTooLarge');
+        if (err instanceof JobMessageError) throw ApplicationFailure.nonRetryable(err.message, FailureType.JobInputTooLarge);
         throw err;
       }
       const signature = await signer.sign(body);

@@ -1,7 +1,7 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
-import type { QueueName } from '../infra/queue-definitions';
-import { QUEUES } from '../infra/queue-definitions';
+import type { QueueName } from '../jobs/queues';
+import { QUEUES } from '../jobs/queues';
 import { hasSigningKeysInEnv } from '../jobs/security/message-signing';
 
 /** Where the production worker finds Temporal and the job queues. */

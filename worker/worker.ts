@@ -3,7 +3,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { QueueName } from '../infra/queue-definitions';
+import type { QueueName } from '../jobs/queues';
 import { JOBS } from '../jobs/catalog';
 import type { AnyJob } from '../jobs/define-job';
 import { createJobActivities } from './activities';

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { JOBS } from '../jobs/catalog';
 import type { GreetInput, GreetOutput } from '../jobs/catalog';
+import { FailureType } from '../jobs/failure-types';
 import { proxyJobs } from '../jobs/proxy-jobs';
 
 const jobs = proxyJobs(JOBS);
@@ -14,7 +15,7 @@ export async function greetingWorkflow(input: GreetInput): Promise<GreetOutput> 
 export async function runJobWorkflow(job: string, input: unknown): Promise<unknown> {
   const call = (jobs as Record<string, ((input: unknown) => Promise<unknown>) | undefined>)[job];
   if (!call) {
-    throw ApplicationFailure.nonRetryable(`Unknown job "${job}"; known jobs: ${Object.keys(JOBS).join(', ')}.`, 'UnknownJob');
+    throw ApplicationFailure.nonRetryable(`Unknown job "${job}"; known jobs: ${Object.keys(JOBS).join(', ')}.`, FailureType.UnknownJob);
   }
   return call(input);
 }

@@ -7,7 +7,7 @@ import { describeForLog } from '../../jobs/log-safe';
 import { SIGNATURE_ATTRIBUTE } from '../../jobs/security/message-signing';
 import type { JobMessageSigner } from '../../jobs/security/message-signing';
 import { taskTokenNamespaceId } from '../../jobs/task-token';
-import { RecordOutcome } from './errors';
+import { RecordOutcome } from './outcomes';
 import type { LogFields, Logger } from './logger';
 import { namespaceIdOf, TemporalConfigurationError } from './temporal-client';
 

@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { RecordOutcome, REDELIVERED_OUTCOMES } from './errors';
+import { RecordOutcome, REDELIVERED_OUTCOMES } from './outcomes';
 import type { Logger } from './logger';
 import { batchItemFailuresOf, processBatch } from './record-batch';
 import { receiveCountOf, redeliveryDelaySeconds, scheduleRedelivery } from './redelivery';

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataConverter } from '@temporalio/common';
 import type { SQSRecord } from 'aws-lambda';
+import { FailureType } from '../../jobs/failure-types';
 import { describeForLog } from '../../jobs/log-safe';
 import { jobMessageSignerFromEnv } from '../../jobs/security/message-signing';
 import type { JobMessageSigner } from '../../jobs/security/message-signing';
@@ -8,7 +9,7 @@ import { activityTargetOf, callTemporal, TemporalAccessError, TemporalAnswer, Te
 import { admitRecord, checkTokenNamespace, idsOf } from './admit-record';
 import { createBatchHandler } from './batch-handler';
 import { temporalConnectionConfig } from './config';
-import { FailureType, RecordOutcome } from './errors';
+import { RecordOutcome } from './outcomes';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
 import { DEAD_LETTER_REDELIVERY, JOB_QUEUE_REDELIVERY, receiveCountOf } from './redelivery';

@@ -4,7 +4,7 @@ import { jobMessageSignerFromEnv } from '../../jobs/security/message-signing';
 import type { JobMessageSigner } from '../../jobs/security/message-signing';
 import { createBatchHandler } from './batch-handler';
 import { temporalConnectionConfig } from './config';
-import type { RecordOutcome } from './errors';
+import type { RecordOutcome } from './outcomes';
 import type { RegisteredJob } from './job-handler';
 import { createLogger } from './logger';
 import type { Logger } from './logger';

@@ -1,5 +1,5 @@
-import { DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS } from '../queue-definitions';
-import type { ConsumerName, QueueDefinition } from '../queue-definitions';
+import { DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS } from '../../jobs/queues';
+import type { ConsumerName, QueueDefinition } from '../../jobs/queues';
 import { getAtt, ref } from './intrinsics';
 import type { CfnResource, CfnValue } from './intrinsics';
 import { functionLogicalIds, PARAMETERS_YML, queueLogicalIds } from './logical-ids';
@@ -97,7 +97,7 @@ export function queueAlarms(queue: string, definition: QueueDefinition): Record<
     [`${ids.queue}OldestMessageAlarm`]: alarm({
       description:
         `The oldest job on the "${queue}" queue has waited over ${ageLimit} s: processJobs is not keeping up or not running. ` +
-        'Check its errors and throttles, the event source mapping, and its maximumConcurrency in infra/queues.json.',
+        'Check its errors and throttles, the event source mapping, and its maximumConcurrency in jobs/queues.json.',
       namespace: 'AWS/SQS',
       metric: 'ApproximateAgeOfOldestMessage',
       dimension: { Name: 'QueueName', Value: getAtt(ids.queue, 'QueueName') },
@@ -127,7 +127,7 @@ export function functionAlarms(fn: ConsumerName): Record<string, CfnResource> {
     [`${ids.function}ThrottlesAlarm`]: alarm({
       description:
         `The ${fn} function was throttled: the account's concurrency is exhausted. ` +
-        "Raise the account quota or lower the event sources' maximumConcurrency in infra/queues.json.",
+        "Raise the account quota or lower the event sources' maximumConcurrency in jobs/queues.json.",
       namespace: 'AWS/Lambda',
       metric: 'Throttles',
       dimension,

@@ -1,5 +1,5 @@
 // Read by serverless.yml as ${file(./infra/cloudformation/built-stack.cjs):<path>}: the stack resources that
-// `npm run build` generated from infra/queues.json (scripts/build-stack.ts). CommonJS because that is what
+// `npm run build` generated from jobs/queues.json (scripts/build-stack.ts). CommonJS because that is what
 // osls's file variable source loads; it only reads JSON, so it needs no TypeScript.
 'use strict';
 

@@ -1,5 +1,5 @@
-import { minimumVisibilityTimeout } from '../queue-definitions';
-import type { ConsumerName, QueueConsumer, QueueDefinition } from '../queue-definitions';
+import { minimumVisibilityTimeout } from '../queue-attributes';
+import type { ConsumerName, QueueConsumer, QueueDefinition } from '../../jobs/queues';
 import { QueueDefinitionError } from './errors';
 import { queueLogicalIds } from './logical-ids';
 

@@ -1,8 +1,8 @@
-/** `infra/queues.json` describes queues the deployed stack cannot safely have; `problems` says what to change. */
+/** `jobs/queues.json` describes queues the deployed stack cannot safely have; `problems` says what to change. */
 export class QueueDefinitionError extends Error {
   override readonly name = 'QueueDefinitionError';
 
   constructor(readonly problems: readonly string[]) {
-    super(`infra/queues.json needs changes before it can be deployed:\n- ${problems.join('\n- ')}`);
+    super(`jobs/queues.json needs changes before it can be deployed:\n- ${problems.join('\n- ')}`);
   }
 }

@@ -1,4 +1,4 @@
-import type { ConsumerName } from '../queue-definitions';
+import type { ConsumerName } from '../../jobs/queues';
 import { fnIf, getAtt, ref, STACK_NAME, sub } from './intrinsics';
 import type { CfnOutput, CfnResource, CfnValue } from './intrinsics';
 import { functionLogicalIds, PARAMETERS_YML } from './logical-ids';

@@ -1,4 +1,4 @@
-import type { ConsumerName } from '../queue-definitions';
+import type { ConsumerName } from '../../jobs/queues';
 
 /**
  * Logical ids shared with `infra/cloudformation/parameters.yml` (hand-written) and with what osls generates

@@ -1,5 +1,6 @@
-import { deadLetterQueueAttributeValues, jobQueueAttributeValues, physicalQueueNames } from '../queue-definitions';
-import type { QueueDefinition } from '../queue-definitions';
+import { deadLetterQueueAttributeValues, jobQueueAttributeValues } from '../queue-attributes';
+import { physicalQueueNames } from '../../jobs/queues';
+import type { QueueDefinition } from '../../jobs/queues';
 import { getAtt, queueArnTemplate, ref, RETAIN, STACK_NAME, sub } from './intrinsics';
 import type { CfnOutput, CfnResource, CfnValue } from './intrinsics';
 import { queueLogicalIds } from './logical-ids';

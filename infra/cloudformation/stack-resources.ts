@@ -1,5 +1,5 @@
-import { CONSUMERS, QUEUES } from '../queue-definitions';
-import type { ConsumerName, QueueConsumer, QueueDefinition } from '../queue-definitions';
+import { CONSUMERS, QUEUES } from '../../jobs/queues';
+import type { ConsumerName, QueueConsumer, QueueDefinition } from '../../jobs/queues';
 import { functionAlarms, queueAlarms } from './alarm-resources';
 import { checkQueueDefinitions } from './check-definitions';
 import { functionRole, workerOutputs, workerPolicy } from './iam-resources';
@@ -47,7 +47,7 @@ function eventSource(queueArn: CfnValue, consumer: QueueConsumer, fifo: boolean)
 }
 
 /**
- * Everything of the deployed stack that follows from `infra/queues.json`: per job queue its queue,
+ * Everything of the deployed stack that follows from `jobs/queues.json`: per job queue its queue,
  * dead-letter queue, their queue policies, alarms, outputs and the two functions' SQS events; the functions'
  * roles; the worker's managed policy and outputs; `Retain` on the log groups osls creates. The parameters,
  * the Temporal connection policy, the signing secret and the alarm topic are in `parameters.yml`.

@@ -1,13 +1,8 @@
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import {
-  deadLetterQueueAttributeValues,
-  jobQueueAttributeValues,
-  physicalQueueNames,
-  QUEUES,
-  toSqsAttributes,
-} from '../queue-definitions';
-import type { QueueDefinition, QueueName } from '../queue-definitions';
+import { deadLetterQueueAttributeValues, jobQueueAttributeValues, toSqsAttributes } from '../queue-attributes';
+import { physicalQueueNames, QUEUES } from '../../jobs/queues';
+import type { QueueDefinition, QueueName } from '../../jobs/queues';
 
 /** URLs and ARNs of one job queue and its dead-letter queue. */
 export interface CreatedQueue {
@@ -37,7 +32,7 @@ export function deadLetterQueueAttributes(definition: QueueDefinition): Record<s
 }
 
 /**
- * Creates every queue of `infra/queues.json` (and its dead-letter queue with a redrive policy) on the SQS
+ * Creates every queue of `jobs/queues.json` (and its dead-letter queue with a redrive policy) on the SQS
  * endpoint the client points at. Idempotent: existing queues with the same attributes are reused.
  * `overrides` exist for tests that need, say, a one-second visibility timeout; the stacks pass none.
  */

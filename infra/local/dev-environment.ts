@@ -1,5 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { QueueName } from '../queue-definitions';
+import type { QueueName } from '../../jobs/queues';
 import type { CreatedQueue } from './create-queues';
 import { createSqsClient } from '../../jobs/sqs-client';
 import { createContainerPool } from './container-pool';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { QueueName } from '../queue-definitions';
+import type { QueueName } from '../../jobs/queues';
 import type { CreatedQueue } from './create-queues';
 
 /** File where a running `npm run dev` says where its servers are, for `npm run job` and `npm run dlq`. */

@@ -6,15 +6,15 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import type { Tags } from 'yaml';
-import { QUEUES } from '../queue-definitions';
-import type { QueueName } from '../queue-definitions';
+import { QUEUES } from '../../jobs/queues';
+import type { QueueName } from '../../jobs/queues';
 
 const run = promisify(execFile);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** One SQS event source of a function, as `serverless.yml` declares it. */
 export interface LocalEventSource {
-  /** Logical queue (a key of `infra/queues.json`). */
+  /** Logical queue (a key of `jobs/queues.json`). */
   readonly queue: QueueName;
   /** The source is the queue's dead-letter queue. */
   readonly deadLetter: boolean;
@@ -100,7 +100,7 @@ function queueOfArn(arn: Json | undefined): { queue: QueueName; deadLetter: bool
     if (text.includes(`"${base}DeadLetterQueue"`)) return { queue, deadLetter: true };
     if (text.includes(`"${base}Queue"`)) return { queue, deadLetter: false };
   }
-  throw new Error(`serverless.yml has an SQS event on ${text}, which is none of the queues in infra/queues.json.`);
+  throw new Error(`serverless.yml has an SQS event on ${text}, which is none of the queues in jobs/queues.json.`);
 }
 
 function stringEnvironment(...sources: (Json | undefined)[]): Record<string, string> {

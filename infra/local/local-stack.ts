@@ -1,4 +1,4 @@
-import type { QueueName } from '../queue-definitions';
+import type { QueueName } from '../../jobs/queues';
 import { createSqsClient } from '../../jobs/sqs-client';
 import { createJobQueues } from './create-queues';
 import type { CreatedQueue } from './create-queues';
@@ -26,7 +26,7 @@ export interface LocalStack {
   readonly temporalUiUrl?: string;
   /** SQS endpoint URL. */
   readonly sqsEndpoint: string;
-  /** Every job queue of `infra/queues.json`, created on the endpoint. */
+  /** Every job queue of `jobs/queues.json`, created on the endpoint. */
   readonly queues: Record<QueueName, CreatedQueue>;
   /** Stops the servers this stack started (not the ones it found through the environment). */
   stop(): Promise<void>;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import type { QueueName } from '../queue-definitions';
+import type { QueueName } from '../../jobs/queues';
 import { buildWorker, WORKER_BUILD } from '../../worker/build';
 import { queueUrlVariable } from '../../worker/config';
 import { exited, stopChild } from './child-process';

@@ -1,5 +1,5 @@
 import type { SqsLambdaHandler } from '../../infra/local/lambda-runner';
-import { RecordOutcome } from '../../functions/runtime/errors';
+import { RecordOutcome } from '../../functions/runtime/outcomes';
 import type { RegisteredJob } from '../../functions/runtime/job-handler';
 import type { Logger } from '../../functions/runtime/logger';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';

@@ -4,7 +4,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { greetHandler } from '../../functions/jobs/greet';
 import { createDeadLetterHandler } from '../../functions/runtime/dead-letter-handler';
-import { RecordOutcome, REDELIVERED_OUTCOMES } from '../../functions/runtime/errors';
+import { RecordOutcome, REDELIVERED_OUTCOMES } from '../../functions/runtime/outcomes';
 import { createLogger } from '../../functions/runtime/logger';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { encodeJsonPayload } from '../../jobs/payloads';

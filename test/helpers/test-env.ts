@@ -14,7 +14,7 @@ import { startLambdaRunner } from '../../infra/local/lambda-runner';
 import type { LambdaRunner, SqsLambdaHandler } from '../../infra/local/lambda-runner';
 import { applyLocalAwsEnv } from '../../infra/local/local-aws-env';
 import { applyLocalSigningKeys } from '../../infra/local/local-signing-keys';
-import type { QueueDefinition } from '../../infra/queue-definitions';
+import type { QueueDefinition } from '../../jobs/queues';
 import { createSqsClient } from '../../jobs/sqs-client';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import type { SqsJobHandler } from '../../functions/runtime/sqs-job-handler';

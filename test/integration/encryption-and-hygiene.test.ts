@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { DefaultLogger } from '@temporalio/worker';
 import proto from '@temporalio/proto';
-import { RecordOutcome } from '../../functions/runtime/errors';
+import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { createLogger } from '../../functions/runtime/logger';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { AES_GCM_ENCODING, createAesGcmCodec, parseKeyRing } from '../../jobs/security/aes-gcm-codec';

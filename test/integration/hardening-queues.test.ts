@@ -5,13 +5,13 @@ import type { Message } from '@aws-sdk/client-sqs';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import { createDeadLetterHandler } from '../../functions/runtime/dead-letter-handler';
-import { RecordOutcome } from '../../functions/runtime/errors';
+import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { handleJob } from '../../functions/runtime/job-handler';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { createJobQueues } from '../../infra/local/create-queues';
 import type { CreatedQueue } from '../../infra/local/create-queues';
 import { startLambdaRunner } from '../../infra/local/lambda-runner';
-import { QUEUES } from '../../infra/queue-definitions';
+import { QUEUES } from '../../jobs/queues';
 import { createHandlerPool } from '../helpers/handler-pool';
 import { recordingLogger } from '../helpers/recording-logger';
 import { eventTime, queueDepth, report, sleep, waitFor, waitUntilEmpty } from '../helpers/reliability';
@@ -32,7 +32,7 @@ describe('hardening: FIFO groups and redelivery on real queues (issue 11)', () =
   let env: TestEnv;
   const log = recordingLogger();
   beforeAll(async () => {
-    // No queue overrides: the shipped settings of infra/queues.json (180 s visibility, maxReceiveCount 5).
+    // No queue overrides: the shipped settings of jobs/queues.json (180 s visibility, maxReceiveCount 5).
     env = await startTestEnv({ runner: false, logger: log });
   });
   afterAll(async () => {

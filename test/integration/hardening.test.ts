@@ -5,7 +5,7 @@ import { ChangeMessageVisibilityCommand, DeleteMessageCommand } from '@aws-sdk/c
 import type { Message } from '@aws-sdk/client-sqs';
 import { ActivityFailure, ServerFailure, WorkflowFailedError } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
-import { RecordOutcome } from '../../functions/runtime/errors';
+import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { handleJob } from '../../functions/runtime/job-handler';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { closeTemporalClient, temporalConnectCount } from '../../functions/runtime/temporal-client';

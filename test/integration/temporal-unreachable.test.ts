@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecordOutcome } from '../../functions/runtime/errors';
+import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { freePort } from '../../infra/local/free-port';
 import { encodeJobMessage, JOB_MESSAGE_VERSION } from '../../jobs/job-message';

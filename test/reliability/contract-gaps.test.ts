@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '@aws-sdk/client-sqs';
-import { RecordOutcome } from '../../functions/runtime/errors';
+import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { handleJob } from '../../functions/runtime/job-handler';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { recordingLogger } from '../helpers/recording-logger';

@@ -3,7 +3,7 @@ import { DeleteMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import { createDeadLetterHandler } from '../../functions/runtime/dead-letter-handler';
-import { RecordOutcome } from '../../functions/runtime/errors';
+import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { startLambdaRunner } from '../../infra/local/lambda-runner';
 import type { LambdaRunner, SqsLambdaHandler } from '../../infra/local/lambda-runner';
 import { createHandlerPool } from '../helpers/handler-pool';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Message } from '@aws-sdk/client-sqs';
-import { RecordOutcome } from '../../functions/runtime/errors';
+import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { handleJob } from '../../functions/runtime/job-handler';
 import { startLambdaRunner } from '../../infra/local/lambda-runner';
 import { createHandlerPool } from '../helpers/handler-pool';

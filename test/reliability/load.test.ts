@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RecordOutcome } from '../../functions/runtime/errors';
+import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { mapConcurrent } from '../../functions/runtime/map-concurrent';
 import { startLambdaRunner } from '../../infra/local/lambda-runner';
 import type { LambdaRunner } from '../../infra/local/lambda-runner';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { createDeadLetterHandler } from '../../functions/runtime/dead-letter-handler';
-import { RecordOutcome } from '../../functions/runtime/errors';
+import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { startLambdaRunner } from '../../infra/local/lambda-runner';
 import type { LambdaRunner } from '../../infra/local/lambda-runner';
 import { createHandlerPool } from '../helpers/handler-pool';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '@aws-sdk/client-sqs';
-import { RecordOutcome } from '../../functions/runtime/errors';
+import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { recordingLogger } from '../helpers/recording-logger';
 import { activityEvents, report } from '../helpers/reliability';
 import { startTestEnv } from '../helpers/test-env';

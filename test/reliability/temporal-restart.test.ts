@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RecordOutcome } from '../../functions/runtime/errors';
+import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { temporalConnectCount } from '../../functions/runtime/temporal-client';
 import { freePort } from '../../infra/local/free-port';
 import { startLambdaRunner } from '../../infra/local/lambda-runner';

@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { NativeConnection } from '@temporalio/worker';
-import { RecordOutcome } from '../../functions/runtime/errors';
+import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { exited, stopChild } from '../../infra/local/child-process';
 import { createJobWorker } from '../../worker/worker';
 import { recordingLogger } from '../helpers/recording-logger';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDeadLetterHandler } from '../../functions/runtime/dead-letter-handler';
-import { RecordOutcome } from '../../functions/runtime/errors';
+import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { temporalConnectCount } from '../../functions/runtime/temporal-client';
 import { greetHandler } from '../../functions/jobs/greet';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { QueueDefinitionError } from '../../infra/cloudformation/errors';
 import { buildStackResources } from '../../infra/cloudformation/stack-resources';
-import { CONSUMERS, physicalQueueNames, QUEUES } from '../../infra/queue-definitions';
-import type { QueueDefinition } from '../../infra/queue-definitions';
+import { CONSUMERS, physicalQueueNames, QUEUES } from '../../jobs/queues';
+import type { QueueDefinition } from '../../jobs/queues';
 
 const jobs: QueueDefinition = QUEUES.jobs;
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { queueLogicalIds } from '../../infra/cloudformation/logical-ids';
 import { buildStackResources } from '../../infra/cloudformation/stack-resources';
-import { QUEUES } from '../../infra/queue-definitions';
+import { QUEUES } from '../../jobs/queues';
 import { BUILD_DIR, BUNDLE_TARGET, FUNCTION_ENTRIES } from '../../scripts/build/bundle-function';
 
 /**
@@ -145,7 +145,7 @@ describe('the packaged CloudFormation template', () => {
     }
   });
 
-  it('gives every job queue of infra/queues.json an encrypted dead-letter queue with redrive', () => {
+  it('gives every job queue of jobs/queues.json an encrypted dead-letter queue with redrive', () => {
     for (const queue of Object.keys(QUEUES)) {
       const ids = queueLogicalIds(queue);
       const jobQueue = template.Resources[ids.queue];

@@ -1,15 +1,3 @@
-/** Failure types this runtime reports to Temporal; a workflow can match on them. */
-export const FailureType = {
-  /** The message names a job this function has no handler for. */
-  UnknownJob: 'UnknownJob',
-  /** The message exhausted its deliveries and reached the dead-letter queue. */
-  DeadLettered: 'DeadLettered',
-  /** The job input in the message could not be decoded with this function's data converter. */
-  UndecodableInput: 'UndecodableInput',
-  /** Temporal refused the job's result as too large (over the gRPC message size limit). */
-  ResultTooLarge: 'ResultTooLarge',
-} as const;
-
 /** How a record left the runtime; one per SQS record. */
 export const RecordOutcome = {
   Completed: 'completed',

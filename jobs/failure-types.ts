@@ -1,0 +1,21 @@
+/**
+ * Failure types a job can end with besides its handler's own: what the worker, the workflows and the
+ * functions report to Temporal, all non-retryable. A workflow can match on them (`failure.type`).
+ */
+export const FailureType = {
+  /** The job's input does not fit in a job message (SQS's 256 KiB); the worker refuses to send it. */
+  JobInputTooLarge: 'JobInputTooLarge',
+  /** A job's dispatching activity was called outside a workflow. */
+  NotInWorkflow: 'NotInWorkflow',
+  /** No job of that name: the workflow's catalog, or the function's handlers, have none. */
+  UnknownJob: 'UnknownJob',
+  /** The message exhausted its deliveries and reached the dead-letter queue. */
+  DeadLettered: 'DeadLettered',
+  /** The job input in the message could not be decoded with the function's data converter. */
+  UndecodableInput: 'UndecodableInput',
+  /** Temporal refused the job's result as too large (over the gRPC message size limit). */
+  ResultTooLarge: 'ResultTooLarge',
+} as const;
+
+/** One of {@link FailureType}'s values. */
+export type FailureType = (typeof FailureType)[keyof typeof FailureType];

@@ -1,0 +1,72 @@
+import definitions from './queues.json' with { type: 'json' };
+
+/** Settings of one job queue and its dead-letter queue, as written in `jobs/queues.json`. */
+export interface QueueDefinition {
+  /** Seconds a received message stays hidden before SQS hands it out again. */
+  readonly visibilityTimeoutSeconds: number;
+  /** Seconds SQS keeps an unconsumed message. */
+  readonly messageRetentionSeconds: number;
+  /** Deliveries after which SQS moves a message to the dead-letter queue. */
+  readonly maxReceiveCount: number;
+  /**
+   * Age of the oldest waiting message, in seconds, above which the deployed stack raises an alarm.
+   * @default 600
+   */
+  readonly oldestMessageAlarmSeconds?: number;
+  /**
+   * A FIFO queue (and FIFO dead-letter queue) instead of a standard one. Producers must then send a
+   * `MessageGroupId`; see `infra/README.md`.
+   * @default false
+   */
+  readonly fifo?: boolean;
+  /** Settings of the queue's dead-letter queue. */
+  readonly deadLetter: {
+    /** Seconds SQS keeps a dead-lettered message. */
+    readonly messageRetentionSeconds: number;
+    /**
+     * Visibility timeout of the dead-letter queue, which the dead-letter function consumes.
+     * @default SQS's default, 30 (too short for the deployed dead-letter function; the template generator refuses it)
+     */
+    readonly visibilityTimeoutSeconds?: number;
+  };
+}
+
+/** How a function consumes its queues: the Lambda function's timeout and its SQS event source settings. */
+export interface QueueConsumer {
+  /** Lambda function timeout, seconds. */
+  readonly timeoutSeconds: number;
+  /** Records per invocation, at most. */
+  readonly batchSize: number;
+  /** Seconds the event source may wait to fill a batch (standard queues only; FIFO event sources ignore it). */
+  readonly maximumBatchingWindowSeconds: number;
+  /** Concurrent invocations the event source may make per queue, 2 to 1000. */
+  readonly maximumConcurrency: number;
+}
+
+/** Logical name of a job queue, such as `jobs`. */
+export type QueueName = keyof typeof definitions.queues;
+
+/** Name of a function that consumes queues: `processJobs` (job queues) or `deadLetter` (their dead-letter queues). */
+export type ConsumerName = keyof typeof definitions.consumers;
+
+/** Every job queue keyed by logical name; read by the worker, the local stack and `serverless.yml`. */
+export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = definitions.queues;
+
+/** The functions that consume the queues, keyed by their name in `serverless.yml`. */
+export const CONSUMERS: Readonly<Record<ConsumerName, QueueConsumer>> = definitions.consumers;
+
+/** Used when a queue definition sets no `oldestMessageAlarmSeconds`. */
+export const DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS = 600;
+
+/**
+ * The physical SQS names of a logical queue and of its dead-letter queue for one stage (the local stack) or
+ * one stack-name prefix (the deployed stack). FIFO queues get the `.fifo` suffix SQS requires.
+ */
+export function physicalQueueNames(
+  stage: string,
+  queue: QueueName | (string & {}),
+  definition: Pick<QueueDefinition, 'fifo'> = (QUEUES as Readonly<Record<string, QueueDefinition | undefined>>)[queue] ?? {},
+): { queue: string; deadLetter: string } {
+  const suffix = definition.fifo ? '.fifo' : '';
+  return { queue: `${stage}-${queue}${suffix}`, deadLetter: `${stage}-${queue}-dlq${suffix}` };
+}
