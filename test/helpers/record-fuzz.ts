@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
-import { greetHandler } from '../../functions/jobs/greet';
+import { greetHandler } from '../../functions/handlers/greet';
 import { createDeadLetterHandler } from '../../functions/runtime/dead-letter-handler';
 import { RecordOutcome, REDELIVERED_OUTCOMES } from '../../functions/runtime/outcomes';
 import { createLogger } from '../../functions/runtime/logger';

@@ -75,7 +75,7 @@ describe('npm run dev', () => {
     expect(stdout).toContain('Hello, Ada!');
     expect(stdout).toContain('lambda:process-jobs');
 
-    utimesSync('functions/jobs/greet.ts', new Date(), new Date());
+    utimesSync('functions/handlers/greet.ts', new Date(), new Date());
     await waitFor(/functions reloaded/, 60_000);
     utimesSync('worker/workflows.ts', new Date(), new Date());
     await waitFor(/worker reloaded/, 60_000);

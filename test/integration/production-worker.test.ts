@@ -9,7 +9,7 @@ import type { LambdaRunner, SqsLambdaHandler } from '../../infra/local/lambda-ru
 import { exited } from '../../infra/local/child-process';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { closeTemporalClient } from '../../functions/runtime/temporal-client';
-import { greetHandler } from '../../functions/jobs/greet';
+import { greetHandler } from '../../functions/handlers/greet';
 import { createSqsClient } from '../../jobs/sqs-client';
 import { DEMO_WORKFLOW } from '../../worker/constants';
 import { useGlobalServers } from '../helpers/test-env';

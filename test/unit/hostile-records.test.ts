@@ -3,7 +3,7 @@ import { createDeadLetterHandler } from '../../functions/runtime/dead-letter-han
 import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { temporalConnectCount } from '../../functions/runtime/temporal-client';
-import { greetHandler } from '../../functions/jobs/greet';
+import { greetHandler } from '../../functions/handlers/greet';
 import { applyLocalSigningKeys } from '../../infra/local/local-signing-keys';
 import { JOB_MESSAGE_VERSION } from '../../jobs/job-message';
 import type { JobMessage } from '../../jobs/job-message';
