@@ -1,9 +1,10 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { BUILD_DIR, bundleFunction, FUNCTION_ENTRIES } from '../scripts/build/bundle-function';
-import type { BuiltFunction } from '../scripts/build/bundle-function';
-import { zipFiles } from '../scripts/build/zip-files';
+import { BUILD_DIR, bundleFunction, FUNCTION_ENTRIES } from '../infra/build/bundle-function';
+import type { BuiltFunction } from '../infra/build/bundle-function';
+import { zipFiles } from '../infra/build/zip-files';
+import { writeFileAtomic } from '../infra/write-file-atomic';
 
 /** A bundle the benchmark measures or runs. */
 export interface BenchBundle {
@@ -44,20 +45,14 @@ async function toBenchBundle(name: string, built: BuiltFunction): Promise<BenchB
  */
 async function buildNaive(root: string): Promise<BenchBundle> {
   const name = 'bench-naive-client';
-  const outDir = path.join(root, BUILD_DIR, name);
-  const workDir = path.join(root, BUILD_DIR, `.${name}-${process.pid}`);
-  try {
-    await build({ absWorkingDir: root, entryPoints: ['bench/functions/naive-client.ts'], outfile: path.join(workDir, 'index.cjs'), bundle: true, platform: 'node', logLevel: 'warning' });
-    const code = await readFile(path.join(workDir, 'index.cjs'));
-    const zip = zipFiles([{ name: 'index.cjs', data: code }]);
-    await mkdir(outDir, { recursive: true });
-    await writeFile(path.join(root, BUILD_DIR, `${name}.zip`), zip);
-    const bundlePath = path.join(outDir, 'index.cjs');
-    await rename(path.join(workDir, 'index.cjs'), bundlePath);
-    return { name: 'naive-client', bundlePath, zipBytes: zip.length, unzippedBytes: code.length, codeBytes: code.length };
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
-  }
+  const bundlePath = path.join(root, BUILD_DIR, name, 'index.cjs');
+  const { outputFiles } = await build({ absWorkingDir: root, entryPoints: ['bench/functions/naive-client.ts'], outfile: bundlePath, bundle: true, platform: 'node', logLevel: 'warning', write: false });
+  const code = outputFiles[0]?.contents;
+  if (!code) throw new Error(`esbuild wrote no ${bundlePath}.`);
+  const zip = zipFiles([{ name: 'index.cjs', data: Buffer.from(code) }]);
+  await writeFileAtomic(path.join(root, BUILD_DIR, `${name}.zip`), zip);
+  await writeFileAtomic(bundlePath, code);
+  return { name: 'naive-client', bundlePath, zipBytes: zip.length, unzippedBytes: code.length, codeBytes: code.length };
 }
 
 /** Builds the deployed functions (as `npm run build` does), their probes, the two references and the bench function. */

@@ -3,6 +3,7 @@ import { SourceMap } from 'node:module';
 import type { SourceMapPayload } from 'node:module';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../infra/project-root';
 
 /** The parts of a V8 `.cpuprofile` the summary reads. */
 interface CpuProfile {
@@ -42,7 +43,7 @@ export function moduleOf(source: string): string {
     const parts = path.slice(at + 'node_modules/'.length).split('/');
     return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] ?? path);
   }
-  const clean = relative(process.cwd(), path.replace(/^file:\/\//, '')).replace(/^(\.\.\/)+/, '');
+  const clean = relative(PROJECT_ROOT, path.replace(/^file:\/\//, '')).replace(/^(\.\.\/)+/, '');
   const parts = clean.split('/').filter(Boolean);
   return parts.length > 1 ? `project ${parts[0]}/` : clean;
 }
@@ -111,7 +112,7 @@ export function summarizeProfile(path: string, top = 15): ProfileSummary {
       module = locate && !source ? '(bundle helpers: module wrappers, lazy compile)' : moduleOf(where);
     }
     byModule.set(module, (byModule.get(module) ?? 0) + us);
-    const shown = where.includes('node_modules/') ? where.replace(/^.*node_modules\//, '') : relative(process.cwd(), where.replace(/^file:\/\//, ''));
+    const shown = where.includes('node_modules/') ? where.replace(/^.*node_modules\//, '') : relative(PROJECT_ROOT, where.replace(/^file:\/\//, ''));
     const fn = `${functionName || '(anonymous)'} ${shown}`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
   }

@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { buildBench } from './build-bench';
 import { startBenchFunction } from './bench-function';
@@ -21,9 +20,8 @@ import { measureWarmOverhead } from './warm-overhead';
 import { startProfile } from './profiler';
 import type { RunningProfile } from './profiler';
 import { runWorkload } from './workload';
+import { PROJECT_ROOT, projectPath } from '../infra/project-root';
 import type { WorkloadResult } from './workload';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** How big a run is. */
 export interface BenchSettings {
@@ -105,12 +103,12 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
   const { settings: s, log } = options;
   const startedAt = new Date();
   const loadStart = loadavg()[0] ?? 0;
-  const prices = JSON.parse(await readFile(join(ROOT, 'bench/prices.json'), 'utf8')) as Prices;
+  const prices = JSON.parse(await readFile(projectPath('bench/prices.json'), 'utf8')) as Prices;
   const workloads: WorkloadResult[] = [];
   const tmp = await mkdtemp(join(tmpdir(), 'bench-'));
 
   log('Building the function bundles, the probes, the references and the bench function…');
-  const build = await buildBench(ROOT);
+  const build = await buildBench(PROJECT_ROOT);
   const env = await startBenchEnvironment({ log });
   let fn: RunningBenchFunction | undefined;
   try {

@@ -8,18 +8,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startBenchFunction } from '../bench/bench-function';
 import { startBenchEnvironment } from '../bench/environment';
 import { steadyRate } from '../bench/stats';
 import { measurePath } from '../bench/throughput';
 import type { PathMeasurement } from '../bench/throughput';
+import { projectPath } from '../infra/project-root';
 
 const { values } = parseArgs({ options: { jobs: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '2,5,10,20' } } });
 const jobs = Number(values.jobs);
 const levels = values.concurrency.split(',').map(Number);
-const bundle = fileURLToPath(new URL('../.build/bench-function/index.mjs', import.meta.url));
+const bundle = projectPath('.build/bench-function/index.mjs');
 
 const row = (m: PathMeasurement): string => {
   const cpu = Object.values(m.cpuMs).reduce((a, b) => a + b, 0) / jobs;

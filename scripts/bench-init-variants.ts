@@ -7,79 +7,35 @@
  * scripts/bench-init-variants.ts`) it also measures a pre-filled V8 compile cache.
  * Run `npm run bench` first: the naive bundle is the benchmark's.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import type { BuildOptions, Plugin } from 'esbuild';
-import { BUNDLE_TARGET, REQUIRE_BANNER } from './build/bundle-function';
+import type { BuildOptions } from 'esbuild';
 import { measureInitOnce, measureInits } from '../bench/cold-start';
 import { median } from '../bench/stats';
 import { startBenchTemporalServer } from '../bench/temporal-server';
+import { functionBuildOptions, RUNTIME_PROVIDED } from '../infra/build/bundle-function';
+import { projectPath } from '../infra/project-root';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
 const runs = Number(values.runs);
-const root = fileURLToPath(new URL('..', import.meta.url));
-const dir = join(root, '.build/bench-init-variants');
+const dir = projectPath('.build/bench-init-variants');
 
-// The options of scripts/build/bundle-function.ts, which each variant changes one thing of.
-const asBuilt: BuildOptions = {
-  absWorkingDir: root,
-  entryPoints: ['bench/functions/process-jobs-probe.ts'],
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: BUNDLE_TARGET,
-  mainFields: ['module', 'main'],
-  minify: true,
-  treeShaking: true,
-  sourcemap: 'linked',
-  sourcesContent: false,
-  legalComments: 'none',
-  banner: { js: REQUIRE_BANNER },
-  logLevel: 'warning',
-};
+// The options `npm run build` bundles the functions with; each variant changes one thing of them.
+const asBuilt: BuildOptions = functionBuildOptions('bench/functions/process-jobs-probe.ts');
+const SECRET_READERS: readonly string[] = ['@aws-sdk/client-secrets-manager', '@aws-sdk/client-ssm'];
 
 await rm(dir, { recursive: true, force: true });
 await mkdir(dir, { recursive: true });
-const stub = join(dir, 'aws-sdk-stub.mjs');
-await writeFile(stub, 'export class SecretsManagerClient {} export class GetSecretValueCommand {} export class SSMClient {} export class GetParameterCommand {}\n');
-/**
- * The change recommended for `jobs/security/secret-source.ts`, applied at build time only (the file itself
- * is not touched): its AWS SDK clients imported with `await import()` inside `readSecret`, so a function
- * without secrets never evaluates them. When the file no longer reads as expected the variant is skipped.
- */
-const LAZY_SDK_EDITS: readonly [string, string][] = [
-  ["import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';", "import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';"],
-  ["import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';", "import type { SSMClient } from '@aws-sdk/client-ssm';"],
-  ['secretsManager ??= new SecretsManagerClient({});', "const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');\n      secretsManager ??= new SecretsManagerClient({});"],
-  ['ssm ??= new SSMClient({});', "const { GetParameterCommand, SSMClient } = await import('@aws-sdk/client-ssm');\n    ssm ??= new SSMClient({});"],
-];
-let lazySdkApplies = true;
-const lazySdk: Plugin = {
-  name: 'lazy-aws-sdk',
-  setup(b) {
-    b.onLoad({ filter: /jobs[\\/]security[\\/]secret-source\.ts$/ }, async (args) => {
-      let contents = await readFile(args.path, 'utf8');
-      for (const [from, to] of LAZY_SDK_EDITS) {
-        if (!contents.includes(from)) lazySdkApplies = false;
-        contents = contents.replace(from, to);
-      }
-      return { contents, loader: 'ts' };
-    });
-  },
-};
 
 const variants: Record<string, { options: BuildOptions; ext?: string; flags?: boolean; what: string }> = {
-  'as built': { options: {}, what: 'scripts/build/bundle-function.ts options, serverless.yml NODE_OPTIONS' },
+  'as built': { options: {}, what: 'infra/build/bundle-function.ts options (the secret readers imported lazily and left to the runtime), serverless.yml NODE_OPTIONS' },
   'no --enable-source-maps': { options: {}, flags: false, what: 'the same bundle, run without NODE_OPTIONS' },
-  'AWS SDK clients imported lazily': { options: { plugins: [lazySdk] }, what: 'the recommended change to jobs/security/secret-source.ts, applied at build time' },
-  'AWS SDK clients lazy and external': {
-    options: { plugins: [lazySdk], external: ['@aws-sdk/client-secrets-manager', '@aws-sdk/client-ssm'] },
-    what: 'the same, and left to the SDK the Lambda Node.js runtime ships',
+  'AWS SDK secret readers bundled': {
+    options: { external: RUNTIME_PROVIDED.filter((name) => !SECRET_READERS.includes(name)) },
+    what: 'before they were left to the SDK the Lambda Node.js runtime ships: still imported lazily, but in the bundle',
   },
-  'AWS SDK clients stubbed': { options: { alias: { '@aws-sdk/client-secrets-manager': stub, '@aws-sdk/client-ssm': stub } }, what: 'the most lazy-loading the secret readers could save' },
   'CommonJS builds of deps': { options: { mainFields: ['main', 'module'] }, what: 'before "prefer packages’ ES module builds"' },
   unminified: { options: { minify: false }, what: 'minify off' },
   'CommonJS output': { options: { format: 'cjs', banner: {} }, ext: 'cjs', what: 'format cjs, loaded with require' },
@@ -94,12 +50,7 @@ for (const [name, v] of Object.entries(variants)) {
   bundles[name] = v.flags === false ? (bundles['as built'] as string) : outfile;
   flagless[name] = v.flags === false;
 }
-if (!lazySdkApplies) {
-  console.log('(jobs/security/secret-source.ts no longer reads as expected: the lazy-import variant is left out)');
-  delete bundles['AWS SDK clients imported lazily'];
-  delete bundles['AWS SDK clients lazy and external'];
-}
-bundles['naive reference'] = join(root, '.build/bench-naive-client/index.cjs');
+bundles['naive reference'] = projectPath('.build/bench-naive-client/index.cjs');
 
 // Node ≥ 22.1 can keep V8's compiled code on disk (NODE_COMPILE_CACHE): a cache built once and shipped with
 // the artifact would spare every cold start most of its compiling. Measured here with a cache filled by
@@ -107,7 +58,7 @@ bundles['naive reference'] = join(root, '.build/bench-naive-client/index.cjs');
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 const compileCache = major > 22 || (major === 22 && minor >= 1) ? join(dir, 'compile-cache') : undefined;
 const COMPILE_CACHE_VARIANT = 'V8 compile cache, filled beforehand';
-const ALL_CHEAP_VARIANT = 'SDK lazy and external + compile cache + no source maps';
+const ALL_CHEAP_VARIANT = 'compile cache + no source maps';
 
 const server = await startBenchTemporalServer(() => undefined);
 try {
@@ -121,11 +72,8 @@ try {
     const cached = { ...env, NODE_COMPILE_CACHE: compileCache };
     await measureInitOnce(asBuiltBundle, { env: cached, nodeFlags: ['--enable-source-maps'], cwd: dir });
     sets.push({ bundles: { [COMPILE_CACHE_VARIANT]: asBuiltBundle }, flags: ['--enable-source-maps'], env: cached });
-    const lean = bundles['AWS SDK clients lazy and external'];
-    if (lean) {
-      await measureInitOnce(lean, { env: cached, nodeFlags: [], cwd: dir });
-      sets.push({ bundles: { [ALL_CHEAP_VARIANT]: lean }, flags: [], env: cached });
-    }
+    await measureInitOnce(asBuiltBundle, { env: cached, nodeFlags: [], cwd: dir });
+    sets.push({ bundles: { [ALL_CHEAP_VARIANT]: asBuiltBundle }, flags: [], env: cached });
   }
   // Round-robin over every variant, so that a slow moment of the machine lands on all of them alike.
   const samples: Record<string, { initMs: number[]; importMs: number[] }> = {};
@@ -151,7 +99,7 @@ try {
       (name === COMPILE_CACHE_VARIANT
         ? 'as built, NODE_COMPILE_CACHE filled by one earlier run'
         : name === ALL_CHEAP_VARIANT
-          ? 'the three changes that need no new client, together'
+          ? 'as built, compile cache filled, run without NODE_OPTIONS'
           : 'esbuild defaults, CommonJS, loaded with require');
     console.log(`| ${name} | ${what} | ${r.initMs.toFixed(0)} | ${r.importMs.toFixed(0)} | ${(r.initMs / naive).toFixed(2)} |`);
   }

@@ -8,15 +8,16 @@
  * `--out DIR` (default `bench/`), `--profile` (CPU profiles into `.build/bench-profiles/`, summarized at the end),
  * `--render-only` (rewrite results.md from the results.json in `--out`, running nothing).
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { formatProfileSummary, summarizeProfile } from '../bench/profile-summary';
 import { computeTargets, renderMarkdown } from '../bench/report';
 import type { BenchResults } from '../bench/results';
 import { runBench, SETTINGS } from '../bench/run-bench';
 import type { BenchSettings } from '../bench/run-bench';
+import { projectPath } from '../infra/project-root';
+import { writeFileAtomic } from '../infra/write-file-atomic';
 
 const { values } = parseArgs({
   options: {
@@ -45,16 +46,13 @@ const settings: BenchSettings = {
   rounds: count('rounds', values.rounds, defaults.rounds, 1),
   coldStartRuns: count('cold-starts', values['cold-starts'], defaults.coldStartRuns, 1),
 };
-const outDir = resolve(values.out ?? fileURLToPath(new URL('../bench', import.meta.url)));
-const profileDir = values.profile ? fileURLToPath(new URL('../.build/bench-profiles', import.meta.url)) : undefined;
+const outDir = resolve(values.out ?? projectPath('bench'));
+const profileDir = values.profile ? projectPath('.build/bench-profiles') : undefined;
 
 async function writeResults(results: BenchResults): Promise<string> {
   const markdown = renderMarkdown(results);
-  await mkdir(outDir, { recursive: true });
-  for (const [name, text] of [['results.json', `${JSON.stringify(results, null, 2)}\n`], ['results.md', `# Benchmark results\n\n${markdown}`]] as const) {
-    await writeFile(join(outDir, `.${name}.tmp`), text);
-    await rename(join(outDir, `.${name}.tmp`), join(outDir, name));
-  }
+  await writeFileAtomic(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFileAtomic(join(outDir, 'results.md'), `# Benchmark results\n\n${markdown}`);
   return markdown;
 }
 

@@ -8,7 +8,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureLambdaNode, LAMBDA_NODE_VERSION } from '../infra/local/lambda-node';
-import { BUNDLE_TARGET } from './build/bundle-function';
+import { BUNDLE_TARGET } from '../infra/build/bundle-function';
 
 if (`node${LAMBDA_NODE_VERSION.split('.')[0]}` !== BUNDLE_TARGET) {
   throw new Error(`LAMBDA_NODE_VERSION ${LAMBDA_NODE_VERSION} does not match the bundles' target ${BUNDLE_TARGET}: update infra/local/lambda-node.ts.`);

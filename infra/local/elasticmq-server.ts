@@ -2,9 +2,9 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../project-root';
 import { stopChild } from './child-process';
 import { freePort } from './free-port';
 import type { LocalSqsServer } from './sqs-server';
@@ -20,7 +20,6 @@ export const ELASTICMQ_ARTIFACT = `org.elasticmq:elasticmq-server_2.13:${ELASTIC
 /** Class the server's jar names as its entry point. */
 const MAIN_CLASS = 'org.elasticmq.server.Main';
 
-const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Folder holding ElasticMQ's jars (its `lib/`); git-ignored. Override with `ELASTICMQ_DIR`. */
 export function elasticMqDir(): string {

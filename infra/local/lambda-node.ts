@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { arch, platform } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../project-root';
 
 /** The Node.js release the suite also runs on: the Lambda runtime's major (the bundles target `node22`). */
 export const LAMBDA_NODE_VERSION = '22.23.3';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /**
  * Finds or installs Node.js {@link LAMBDA_NODE_VERSION} into `.tools/`, from the registry package that ships
@@ -16,7 +15,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
  */
 export function ensureLambdaNode(log: (line: string) => void = () => undefined): string {
   const pkg = `node-${platform()}-${arch()}`;
-  const prefix = join(ROOT, '.tools', `node-${LAMBDA_NODE_VERSION}`);
+  const prefix = join(PROJECT_ROOT, '.tools', `node-${LAMBDA_NODE_VERSION}`);
   const bin = join(prefix, 'node_modules', pkg, 'bin');
   if (!existsSync(join(bin, 'node'))) {
     log(`Installing Node.js ${LAMBDA_NODE_VERSION} (${pkg}) into ${prefix}…`);

@@ -1,16 +1,15 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import type { Tags } from 'yaml';
 import { QUEUES } from '../../jobs/queues';
 import type { QueueName } from '../../jobs/queues';
+import { PROJECT_ROOT } from '../project-root';
 
 const run = promisify(execFile);
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** One SQS event source of a function, as `serverless.yml` declares it. */
 export interface LocalEventSource {
@@ -79,7 +78,7 @@ function resolveExpression(expression: string, root: Json): Json {
   const [source = '', fallback] = expression.split(/,\s*/);
   const file = /^file\(([^)]+)\)(?::(.*))?$/.exec(source);
   if (file) {
-    const path = join(ROOT, file[1] as string);
+    const path = join(PROJECT_ROOT, file[1] as string);
     const loaded = path.endsWith('.json') ? (JSON.parse(readFileSync(path, 'utf8')) as Json) : (createRequire(import.meta.url)(path) as Json | (() => Json));
     const value = typeof loaded === 'function' ? loaded() : loaded;
     return resolveVariables(pick(value, file[2] ?? '') ?? null, root);
@@ -118,13 +117,13 @@ function stringEnvironment(...sources: (Json | undefined)[]): Record<string, str
  * building the bundles with `npm run build` when they are missing or `rebuild` is set.
  */
 export async function loadLocalFunctions(options: LoadLocalFunctionsOptions = {}): Promise<LocalFunction[]> {
-  const file = options.file ?? join(ROOT, 'serverless.yml');
+  const file = options.file ?? join(PROJECT_ROOT, 'serverless.yml');
   const config = parse(readFileSync(file, 'utf8'), { customTags: CLOUDFORMATION_TAGS }) as { [key: string]: Json };
   const functions = (config.functions ?? {}) as Record<string, { [key: string]: Json }>;
-  const bundles = Object.values(functions).map((fn) => join(ROOT, String(pick(fn, 'package.artifact')).replace(/\.zip$/, ''), 'index.mjs'));
+  const bundles = Object.values(functions).map((fn) => join(PROJECT_ROOT, String(pick(fn, 'package.artifact')).replace(/\.zip$/, ''), 'index.mjs'));
   const projectFile = options.file === undefined;
-  if (projectFile && (options.rebuild || !existsSync(join(ROOT, '.build/infra/stack.json')) || bundles.some((b) => !existsSync(b)))) {
-    await run('npm', ['run', '--silent', 'build'], { cwd: ROOT });
+  if (projectFile && (options.rebuild || !existsSync(join(PROJECT_ROOT, '.build/infra/stack.json')) || bundles.some((b) => !existsSync(b)))) {
+    await run('npm', ['run', '--silent', 'build'], { cwd: PROJECT_ROOT });
   }
   return Object.entries(functions).map(([name, raw], index) => {
     const fn = resolveVariables(raw, config) as { [key: string]: Json };

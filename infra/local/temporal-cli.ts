@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { arch, platform } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../project-root';
 
 const run = promisify(execFile);
 
@@ -13,7 +13,6 @@ export const TEMPORAL_CLI_VERSION = '1.5.1';
 /** Oldest Temporal server (as bundled in the CLI) whose dev server the project accepts from PATH. */
 export const MIN_SERVER_VERSION = [1, 27, 0] as const;
 
-const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Folder the project caches its Temporal CLI in; git-ignored. Override with `TEMPORAL_CLI_DIR`. */
 export function temporalCliDir(): string {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { QueueName } from '../../jobs/queues';
-import { buildWorker, WORKER_BUILD } from '../../worker/build';
+import { bundleWorker, WORKER_BUILD } from '../build/bundle-worker';
 import { queueUrlVariable } from '../../worker/config';
 import { exited, stopChild } from './child-process';
 
@@ -39,7 +39,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   for (const [queue, url] of Object.entries(options.queueUrls)) env[queueUrlVariable(queue as QueueName)] = url;
   let child: ChildProcess;
   const launch = async (): Promise<void> => {
-    await buildWorker();
+    await bundleWorker();
     child = spawn(process.execPath, ['--enable-source-maps', WORKER_BUILD.entry], {
       env,
       stdio: ['ignore', options.stdio ?? 'inherit', options.stdio ?? 'inherit'],

@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
@@ -13,10 +12,9 @@ import type { RunningFunction } from '../../infra/local/dev-environment';
 import { loadLocalFunctions } from '../../infra/local/local-functions';
 import type { LocalFunction } from '../../infra/local/local-functions';
 import { createSqsClient } from '../../jobs/sqs-client';
-import { bundleFunction } from '../../scripts/build/bundle-function';
+import { bundleFunction } from '../../infra/build/bundle-function';
+import { PROJECT_ROOT } from '../../infra/project-root';
 import { useGlobalServers } from '../helpers/test-env';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 interface ProbeLine {
   pid: number;
@@ -58,8 +56,8 @@ describe('the local Lambda runner, configured from a serverless.yml', () => {
 
   beforeAll(async () => {
     useGlobalServers();
-    await bundleFunction({ name: 'test-probe', entry: 'test/fixtures/probe-function.ts' }, ROOT);
-    [fn] = (await loadLocalFunctions({ file: join(ROOT, 'test/fixtures/probe-serverless.yml') })) as [LocalFunction];
+    await bundleFunction({ name: 'test-probe', entry: 'test/fixtures/probe-function.ts' });
+    [fn] = (await loadLocalFunctions({ file: join(PROJECT_ROOT, 'test/fixtures/probe-serverless.yml') })) as [LocalFunction];
     log = join(await mkdtemp(join(tmpdir(), 'probe-')), 'probe.jsonl');
     queue = (await createJobQueues(sqs, `runner-${randomUUID().slice(0, 6)}`, { visibilityTimeoutSeconds: 3 })).jobs;
     running = await startLocalFunction(fn, { sqs, queues: { jobs: queue }, env: { PROBE_LOG: log } });
@@ -72,7 +70,7 @@ describe('the local Lambda runner, configured from a serverless.yml', () => {
 
   it('reads the function’s settings and events from the file', () => {
     expect(fn).toMatchObject({ name: 'probe', timeoutSeconds: 2, memoryMb: 512 });
-    expect(fn.bundle).toBe(join(ROOT, '.build/test-probe/index.mjs'));
+    expect(fn.bundle).toBe(join(PROJECT_ROOT, '.build/test-probe/index.mjs'));
     expect(fn.events).toEqual([
       { queue: 'jobs', deadLetter: false, batchSize: 3, maximumBatchingWindowSeconds: 1, maximumConcurrency: 2, functionResponseType: 'ReportBatchItemFailures' },
     ]);

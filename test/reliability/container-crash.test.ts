@@ -1,13 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalFunction } from '../../infra/local/dev-environment';
 import type { RunningFunction } from '../../infra/local/dev-environment';
-import { bundleFunction } from '../../scripts/build/bundle-function';
+import { bundleFunction } from '../../infra/build/bundle-function';
 import { sleep, waitFor, waitUntilEmpty } from '../helpers/reliability';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Scenario 4: a runner container killed with SIGKILL mid-batch. */
 describe('reliability: a Lambda container killed mid-batch', () => {
@@ -15,7 +12,7 @@ describe('reliability: a Lambda container killed mid-batch', () => {
   let fn: RunningFunction;
   beforeAll(async () => {
     env = await startTestEnv({ runner: false, queueOverrides: { visibilityTimeoutSeconds: 2 } });
-    const built = await bundleFunction({ name: 'test-slow-jobs', entry: 'test/fixtures/slow-jobs-function.ts' }, ROOT);
+    const built = await bundleFunction({ name: 'test-slow-jobs', entry: 'test/fixtures/slow-jobs-function.ts' });
     fn = await startLocalFunction(
       {
         name: 'slowJobs',

@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { queueLogicalIds } from '../../infra/cloudformation/logical-ids';
 import { buildStackResources } from '../../infra/cloudformation/stack-resources';
 import { QUEUES } from '../../jobs/queues';
-import { BUILD_DIR, BUNDLE_TARGET, FUNCTION_ENTRIES } from '../../scripts/build/bundle-function';
+import { BUILD_DIR, BUNDLE_TARGET, FUNCTION_ENTRIES } from '../../infra/build/bundle-function';
+import { PROJECT_ROOT } from '../../infra/project-root';
 
 /**
  * Packages the service exactly as `npm run package` does (build, then `osls package`, offline, with no AWS
@@ -15,8 +15,7 @@ import { BUILD_DIR, BUNDLE_TARGET, FUNCTION_ENTRIES } from '../../scripts/build/
  */
 
 const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TEMPLATE = path.join(ROOT, '.serverless', 'cloudformation-template-update-stack.json');
+const TEMPLATE = path.join(PROJECT_ROOT, '.serverless', 'cloudformation-template-update-stack.json');
 const MAX_ZIP_BYTES = 1024 * 1024;
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -114,7 +113,7 @@ async function cfnLint(file: string): Promise<{ code: number; output: string }> 
   ];
   for (const [command, args] of attempts) {
     try {
-      const { stdout, stderr } = await run(command, args, { cwd: ROOT });
+      const { stdout, stderr } = await run(command, args, { cwd: PROJECT_ROOT });
       return { code: 0, output: stdout + stderr };
     } catch (err) {
       const e = err as { code?: number | string; stdout?: string; stderr?: string };
@@ -126,7 +125,7 @@ async function cfnLint(file: string): Promise<{ code: number; output: string }> 
 }
 
 beforeAll(async () => {
-  await run('npm', ['run', 'package'], { cwd: ROOT, env: offlineEnv(), timeout: 110_000, maxBuffer: 16 * 1024 * 1024 }).catch(
+  await run('npm', ['run', 'package'], { cwd: PROJECT_ROOT, env: offlineEnv(), timeout: 110_000, maxBuffer: 16 * 1024 * 1024 }).catch(
     (err: { stdout?: string; stderr?: string }) => {
       throw new Error(`npm run package failed:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
     },
@@ -416,7 +415,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('ships each function as a zip of at most 1 MB holding only its bundle and source map', async () => {
     for (const fn of FUNCTION_ENTRIES) {
-      const zip = await readFile(path.join(ROOT, BUILD_DIR, `${fn.name}.zip`));
+      const zip = await readFile(path.join(PROJECT_ROOT, BUILD_DIR, `${fn.name}.zip`));
       expect(zip.length, fn.name).toBeLessThanOrEqual(MAX_ZIP_BYTES);
       expect(zipEntryNames(zip)).toEqual(['index.mjs', 'index.mjs.map']);
     }
@@ -424,7 +423,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('builds bundles that load and export a handler', async () => {
     for (const fn of FUNCTION_ENTRIES) {
-      const bundle = path.join(ROOT, BUILD_DIR, fn.name, 'index.mjs');
+      const bundle = path.join(PROJECT_ROOT, BUILD_DIR, fn.name, 'index.mjs');
       const script = `import(${JSON.stringify(bundle)}).then((m) => { console.log(typeof m.handler); process.exit(0); })`;
       const { stdout } = await run(process.execPath, ['-e', script], {
         // What the template always sets (JOB_SIGNING_KEYS_SECRET_ARN too: the ring is only read on first use).
