@@ -2,7 +2,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/clien
 import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { createContainerPool } from '../infra/local/container-pool';
-import { sqsRecordOf } from '../infra/local/lambda-runner';
+import { sqsRecordOf } from '../infra/local/lambda-event';
 import { decodeJobMessage } from '../jobs/job-message';
 import { PRODUCED_BY_FUNCTION } from './bench-jobs';
 import type { BenchEnvironment } from './environment';

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { lambdaContext } from './lambda-event';
 
 /** Messages the pool sends to a container. */
 export type ToContainer =
@@ -26,24 +27,6 @@ let settings: Extract<ToContainer, { type: 'init' }> | undefined;
 
 function send(message: FromContainer): void {
   process.send?.(message);
-}
-
-function contextFor(deadline: number, requestId: string): Context {
-  const name = settings?.functionName ?? 'local';
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
-    memoryLimitInMB: String(settings?.memoryMb ?? 1024),
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: `local/${process.pid}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 process.on('message', (message: ToContainer) => {
@@ -68,7 +51,14 @@ process.on('message', (message: ToContainer) => {
     send({ type: 'error', id: message.id, message: 'invoked before init', requestId });
     return;
   }
-  handler(message.event, contextFor(message.deadline, requestId)).then(
+  const context = lambdaContext({
+    functionName: settings?.functionName ?? 'local',
+    deadline: message.deadline,
+    memoryMb: settings?.memoryMb,
+    requestId,
+    logStreamName: `local/${process.pid}`,
+  });
+  handler(message.event, context).then(
     (response) => send({ type: 'result', id: message.id, response: response ?? null, requestId }),
     (err: unknown) => send({ type: 'error', id: message.id, message: String((err as Error)?.message ?? err), requestId }),
   );

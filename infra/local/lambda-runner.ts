@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-
-/** A Lambda handler for SQS events. */
-export type SqsLambdaHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+import { lambdaContext, sqsRecordOf } from './lambda-event';
+import type { SqsLambdaHandler } from './lambda-event';
 
 /** Options of {@link startLambdaRunner}. */
 export interface LambdaRunnerOptions {
@@ -40,61 +37,6 @@ export interface LambdaRunner {
   stop(): Promise<void>;
 }
 
-/** A received message's attributes in the shape Lambda's SQS event gives them (`stringValue`, `dataType`). */
-export function lambdaMessageAttributes(message: Message): SQSRecord['messageAttributes'] {
-  const attributes: SQSRecord['messageAttributes'] = {};
-  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
-    attributes[name] = {
-      stringValue: value.StringValue,
-      binaryValue: value.BinaryValue ? Buffer.from(value.BinaryValue).toString('base64') : undefined,
-      stringListValues: [],
-      binaryListValues: [],
-      dataType: value.DataType ?? 'String',
-    };
-  }
-  return attributes;
-}
-
-/** The `SQSRecord` Lambda's event source makes of a received message: system attributes, message attributes. */
-export function sqsRecordOf(message: Message, queueArn: string, region = process.env.AWS_REGION ?? 'us-east-1'): SQSRecord {
-  const a = message.Attributes ?? {};
-  return {
-    messageId: message.MessageId ?? '',
-    receiptHandle: message.ReceiptHandle ?? '',
-    body: message.Body ?? '',
-    attributes: {
-      ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
-      SentTimestamp: a.SentTimestamp ?? String(Date.now()),
-      SenderId: a.SenderId ?? 'local',
-      ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-    },
-    messageAttributes: lambdaMessageAttributes(message),
-    md5OfBody: message.MD5OfBody ?? '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: queueArn,
-    awsRegion: region,
-  };
-}
-
-function lambdaContext(functionName: string, timeoutMs: number): Context {
-  const deadline = Date.now() + timeoutMs;
-  const requestId = randomUUID();
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 /**
  * Plays Lambda's SQS event source: long-polls the queue, invokes the handler with real `SQSEvent` batches,
  * deletes the records that succeeded and leaves the rest (listed in `batchItemFailures`, or the whole batch
@@ -113,7 +55,8 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
     let failed: Set<string>;
     try {
       invocations += 1;
-      const response = await handler({ Records: records }, lambdaContext(options.functionName ?? 'local-function', options.timeoutMs ?? 30_000));
+      const context = lambdaContext({ functionName: options.functionName ?? 'local-function', deadline: Date.now() + (options.timeoutMs ?? 30_000) });
+      const response = await handler({ Records: records }, context);
       failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (err) {
       options.onError?.(err);

@@ -1,4 +1,4 @@
-import type { SqsLambdaHandler } from '../../infra/local/lambda-runner';
+import type { SqsLambdaHandler } from '../../infra/local/lambda-event';
 import { RecordOutcome } from '../../functions/runtime/outcomes';
 import type { RegisteredJob } from '../../functions/runtime/job-handler';
 import type { Logger } from '../../functions/runtime/logger';

@@ -11,6 +11,7 @@ import { encodeJsonPayload } from '../../jobs/payloads';
 import { batchArbitrary, INPUT, materialize, NAMESPACE, RING } from './record-fuzz-batches';
 import type { Expectation } from './record-fuzz-batches';
 import type { FuzzBatch } from './record-fuzz-batches';
+import { testContext } from './sqs-events';
 
 export { DEFAULT_ADMITTED_SHARE } from './record-fuzz-batches';
 export type { FuzzBatch } from './record-fuzz-batches';
@@ -138,18 +139,17 @@ export async function createRecordFuzz(options: RecordFuzzLimits = {}): Promise<
   const jobs = createSqsJobHandler({ ...common, jobs: [greetHandler] });
   let deadLettered: { records: readonly SQSRecord[]; outcomes: readonly RecordOutcome[] }[] = [];
   const deadLetter = createDeadLetterHandler({ ...common, onOutcomes: (records, outcomes) => deadLettered.push({ records, outcomes }) });
-  const context = { getRemainingTimeInMillis: () => FUZZ_REMAINING_MS };
   const invokers: Record<FuzzedFunction, Invoke> = {
     'process-jobs': async (event) => {
       const before = jobs.lastOutcomes;
-      const response = await jobs(event, context);
+      const response = await jobs(event, testContext(FUZZ_REMAINING_MS));
       if (jobs.lastOutcomes === before) return { response, outcomes: 'no outcomes reported' };
       if (jobs.lastOutcomes.size !== event.Records.length) return { response, outcomes: `${jobs.lastOutcomes.size} outcomes for ${event.Records.length} records` };
       return { response, outcomes: event.Records.map((r) => jobs.lastOutcomes.get(r.messageId) as RecordOutcome) };
     },
     'dead-letter': async (event) => {
       deadLettered = [];
-      const response = await deadLetter(event, context);
+      const response = await deadLetter(event, testContext(FUZZ_REMAINING_MS));
       const [reported, ...more] = deadLettered;
       if (!reported || more.length > 0) return { response, outcomes: `onOutcomes called ${deadLettered.length} times` };
       if (reported.records.length !== event.Records.length || reported.records.some((r, i) => r !== event.Records[i])) return { response, outcomes: 'onOutcomes got other records' };

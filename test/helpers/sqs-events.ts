@@ -1,24 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Message } from '@aws-sdk/client-sqs';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { lambdaMessageAttributes } from '../../infra/local/lambda-runner';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { lambdaContext, lambdaMessageAttributes, sqsRecordOf } from '../../infra/local/lambda-event';
 import { parseSigningKeyRing, SIGNATURE_ATTRIBUTE, signWithKeyRing } from '../../jobs/security/message-signing';
 
-/** A realistic SQS record for `body`, as Lambda's event source builds it. */
+/** The queue ARN of records built without one. */
+export const TEST_QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:test';
+
+/** A realistic SQS record for `body`, as Lambda's event source builds it (fresh ids, first delivery). */
 export function sqsRecord(body: string, overrides: Partial<SQSRecord> = {}): SQSRecord {
-  const now = String(Date.now());
-  return {
-    messageId: randomUUID(),
-    receiptHandle: randomUUID(),
-    body,
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: now, SenderId: 'test', ApproximateFirstReceiveTimestamp: now },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:test',
-    awsRegion: 'us-east-1',
-    ...overrides,
-  };
+  const message: Message = { MessageId: randomUUID(), ReceiptHandle: randomUUID(), Body: body };
+  return { ...sqsRecordOf(message, TEST_QUEUE_ARN, 'us-east-1'), ...overrides };
+}
+
+/** The `Context` of an invocation with `remainingMs` left before its timeout. */
+export function testContext(remainingMs = 20_000): Context {
+  return lambdaContext({ functionName: 'test-function', deadline: Date.now() + remainingMs });
 }
 
 /** The `JobSignature` attribute of `body` under this process's key ring (`JOB_SIGNING_KEYS`), in Lambda's shape. */
@@ -46,26 +43,17 @@ export interface SqsEventOptions {
   readonly sign?: boolean;
 }
 
-/** An SQS event from received messages (or bare bodies). */
-export function sqsEvent(
-  messages: readonly (Message | string)[],
-  queueArn = 'arn:aws:sqs:us-east-1:000000000000:test',
-  options: SqsEventOptions = {},
-): SQSEvent {
+/** An SQS event from received messages (or bare bodies), as the local runner builds it, signed unless told otherwise. */
+export function sqsEvent(messages: readonly (Message | string)[], queueArn = TEST_QUEUE_ARN, options: SqsEventOptions = {}): SQSEvent {
   const sign = options.sign ?? true;
   return {
     Records: messages.map((m) => {
-      const body = typeof m === 'string' ? m : (m.Body ?? '');
-      const messageAttributes = sign ? signatureAttribute(body) : typeof m === 'string' ? {} : lambdaMessageAttributes(m);
-      return typeof m === 'string'
-        ? sqsRecord(m, { eventSourceARN: queueArn, messageAttributes })
-        : sqsRecord(body, {
-            messageId: m.MessageId ?? randomUUID(),
-            receiptHandle: m.ReceiptHandle ?? '',
-            eventSourceARN: queueArn,
-            messageAttributes,
-            attributes: { ...sqsRecord('').attributes, ...(m.Attributes as SQSRecord['attributes'] | undefined) },
-          });
+      const message: Message = typeof m === 'string' ? { Body: m } : m;
+      const body = message.Body ?? '';
+      return {
+        ...sqsRecordOf({ ...message, MessageId: message.MessageId ?? randomUUID(), ReceiptHandle: message.ReceiptHandle ?? randomUUID() }, queueArn, 'us-east-1'),
+        messageAttributes: sign ? signatureAttribute(body) : lambdaMessageAttributes(message),
+      };
     }),
   };
 }

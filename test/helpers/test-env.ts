@@ -11,7 +11,8 @@ import type { SQSEvent } from 'aws-lambda';
 import { createJobQueues } from '../../infra/local/create-queues';
 import type { CreatedQueue } from '../../infra/local/create-queues';
 import { startLambdaRunner } from '../../infra/local/lambda-runner';
-import type { LambdaRunner, SqsLambdaHandler } from '../../infra/local/lambda-runner';
+import type { LambdaRunner } from '../../infra/local/lambda-runner';
+import type { SqsLambdaHandler } from '../../infra/local/lambda-event';
 import { applyLocalAwsEnv } from '../../infra/local/local-aws-env';
 import { applyLocalSigningKeys } from '../../infra/local/local-signing-keys';
 import type { QueueDefinition } from '../../jobs/queues';
@@ -22,7 +23,7 @@ import { closeTemporalClient } from '../../functions/runtime/temporal-client';
 import type { Logger } from '../../functions/runtime/logger';
 import { createJobWorker } from '../../worker/worker';
 import { RELIABILITY_HANDLERS, RELIABILITY_JOBS, TEST_HANDLERS, TEST_JOBS } from './test-jobs';
-import { sqsEvent } from './sqs-events';
+import { sqsEvent, testContext } from './sqs-events';
 
 /** Options of {@link startTestEnv}. */
 export interface TestEnvOptions {
@@ -134,7 +135,7 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
       }
       return got;
     },
-    invoke: (messages, remainingMs = 20_000) => handler(sqsEvent(messages, queue.arn), { getRemainingTimeInMillis: () => remainingMs }),
+    invoke: (messages, remainingMs = 20_000) => handler(sqsEvent(messages, queue.arn), testContext(remainingMs)),
     stop: async () => {
       await runner?.stop();
       if (worker?.getState() === 'RUNNING') worker.shutdown();

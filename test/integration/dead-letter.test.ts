@@ -3,8 +3,9 @@ import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@tempo
 import { DeleteMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createDeadLetterHandler } from '../../functions/runtime/dead-letter-handler';
 import { startLambdaRunner } from '../../infra/local/lambda-runner';
-import type { LambdaRunner, SqsLambdaHandler } from '../../infra/local/lambda-runner';
-import { signedMessageAttributes } from '../helpers/sqs-events';
+import type { LambdaRunner } from '../../infra/local/lambda-runner';
+import type { SqsLambdaHandler } from '../../infra/local/lambda-event';
+import { signedMessageAttributes, sqsRecord, testContext } from '../helpers/sqs-events';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
 
@@ -51,8 +52,8 @@ describe('the dead-letter path on a real queue with redrive', () => {
   it('keeps an unreadable dead-lettered record on the dead-letter queue', async () => {
     const deadLetter = createDeadLetterHandler({ prewarm: false });
     const response = await deadLetter(
-      { Records: [{ ...(await import('../helpers/sqs-events')).sqsRecord('garbage') }] },
-      { getRemainingTimeInMillis: () => 10_000 },
+      { Records: [sqsRecord('garbage')] },
+      testContext(10_000),
     );
     expect(response.batchItemFailures).toHaveLength(1);
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordOutcome } from '../../functions/runtime/outcomes';
 import type { RegisteredJob } from '../../functions/runtime/job-handler';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
-import { sqsEvent } from '../helpers/sqs-events';
+import { sqsEvent, testContext } from '../helpers/sqs-events';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
 import { echo, observed, TEST_HANDLERS } from '../helpers/test-jobs';
@@ -58,7 +58,7 @@ describe('delivery edge cases on a real queue (no runner: the test plays the eve
     const echoRegistration = TEST_HANDLERS.find((h) => h.job.name === echo.name) as RegisteredJob;
     const byIds = createSqsJobHandler({ jobs: [{ ...echoRegistration, job: { ...echo, allowCompletionById: true } }], prewarm: false });
     const { taskToken: _dropped, ...body } = JSON.parse(message.Body ?? '{}') as Record<string, unknown>;
-    const response = await byIds(sqsEvent([{ ...message, Body: JSON.stringify(body) }], env.queue.arn), { getRemainingTimeInMillis: () => 20_000 });
+    const response = await byIds(sqsEvent([{ ...message, Body: JSON.stringify(body) }], env.queue.arn), testContext(20_000));
     expect(response.batchItemFailures).toEqual([]);
     expect([...byIds.lastOutcomes.values()]).toEqual([RecordOutcome.Completed]);
     await expect(handle.result()).resolves.toMatchObject({ echoed: 'BY IDS' });

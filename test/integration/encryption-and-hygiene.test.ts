@@ -8,7 +8,7 @@ import { createLogger } from '../../functions/runtime/logger';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { AES_GCM_ENCODING, createAesGcmCodec, parseKeyRing } from '../../jobs/security/aes-gcm-codec';
 import { dataConverterFromEnv } from '../../jobs/security/data-converter';
-import { sqsEvent } from '../helpers/sqs-events';
+import { sqsEvent, testContext } from '../helpers/sqs-events';
 import { TEST_HANDLERS } from '../helpers/test-jobs';
 import { installRuntimeLogger, startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
@@ -94,7 +94,7 @@ describe('end-to-end payload encryption, and no token or payload in any log', ()
       dataConverter: { payloadCodecs: [createAesGcmCodec(() => parseKeyRing(ringJson(randomBytes(32).toString('base64'))))] },
       logger: createLogger({}, (line) => logLines.push(line)),
     });
-    const response = await wrong(sqsEvent([message], env.queue.arn), { getRemainingTimeInMillis: () => 10_000 });
+    const response = await wrong(sqsEvent([message], env.queue.arn), testContext(10_000));
     expect(response.batchItemFailures).toHaveLength(1);
     expect([...wrong.lastOutcomes.values()]).toEqual([RecordOutcome.Unreadable]);
     expect(logLines.some((l) => l.includes('PayloadDecryptionError'))).toBe(true);

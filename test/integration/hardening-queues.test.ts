@@ -15,7 +15,7 @@ import { QUEUES } from '../../jobs/queues';
 import { createHandlerPool } from '../helpers/handler-pool';
 import { recordingLogger } from '../helpers/recording-logger';
 import { eventTime, queueDepth, report, sleep, waitFor, waitUntilEmpty } from '../helpers/reliability';
-import { signedMessageAttributes, sqsEvent } from '../helpers/sqs-events';
+import { signedMessageAttributes, sqsEvent, testContext } from '../helpers/sqs-events';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
 import { echo, observed } from '../helpers/test-jobs';
@@ -135,7 +135,7 @@ describe('hardening: FIFO groups and redelivery on real queues (issue 11)', () =
     const echoCalls = observed.echoCalls;
 
     // As received: the signature the producer sent travels through the FIFO queue.
-    const response = await env.handler(sqsEvent(messages, fifo.arn, { sign: false }), { getRemainingTimeInMillis: () => 20_000 });
+    const response = await env.handler(sqsEvent(messages, fifo.arn, { sign: false }), testContext(20_000));
 
     expect(outcomesOf(ids)).toEqual([RecordOutcome.Unreadable, RecordOutcome.Blocked, RecordOutcome.Blocked]);
     expect(observed.echoCalls).toBe(echoCalls);
@@ -165,7 +165,7 @@ describe('hardening: FIFO groups and redelivery on real queues (issue 11)', () =
       ],
     });
 
-    const response = await handler(sqsEvent(messages, fifo.arn, { sign: false }), { getRemainingTimeInMillis: () => 20_000 });
+    const response = await handler(sqsEvent(messages, fifo.arn, { sign: false }), testContext(20_000));
 
     expect(ids.map((id) => handler.lastOutcomes.get(id))).toEqual([RecordOutcome.Completed, RecordOutcome.Completed, RecordOutcome.Completed]);
     expect(response.batchItemFailures).toEqual([]);
@@ -189,7 +189,7 @@ describe('hardening: FIFO groups and redelivery on real queues (issue 11)', () =
     const messages = await receiveFifo(fifo, 4);
     const echoCalls = observed.echoCalls;
 
-    const response = await env.handler(sqsEvent(messages, fifo.arn, { sign: false }), { getRemainingTimeInMillis: () => 20_000 });
+    const response = await env.handler(sqsEvent(messages, fifo.arn, { sign: false }), testContext(20_000));
 
     expect(outcomesOf([aBad, aBlocked, b1, b2])).toEqual([RecordOutcome.Unreadable, RecordOutcome.Blocked, RecordOutcome.Completed, RecordOutcome.Completed]);
     expect(observed.echoCalls).toBe(echoCalls + 2);

@@ -12,7 +12,7 @@ import { closeTemporalClient, temporalConnectCount } from '../../functions/runti
 import { freePort } from '../../infra/local/free-port';
 import { recordingLogger } from '../helpers/recording-logger';
 import { activityEvents, report, waitFor } from '../helpers/reliability';
-import { sqsEvent } from '../helpers/sqs-events';
+import { sqsEvent, testContext } from '../helpers/sqs-events';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
 import { echo } from '../helpers/test-jobs';
@@ -142,7 +142,7 @@ describe('hardening: Temporal’s answers and late connects (issue 11)', () => {
       ],
     });
 
-    const response = await handler(sqsEvent(messages, env.queue.arn), { getRemainingTimeInMillis: () => 20_000 });
+    const response = await handler(sqsEvent(messages, env.queue.arn), testContext(20_000));
 
     expect(response.batchItemFailures).toEqual([]);
     expect([...handler.lastOutcomes.values()]).toEqual([RecordOutcome.Completed]);
@@ -171,7 +171,7 @@ describe('hardening: Temporal’s answers and late connects (issue 11)', () => {
       jobs: [handleJob(echo, async (_input, ctx) => ({ echoed: 'x'.repeat(size), by: 'hardening', attempt: ctx.attempt }))],
     });
     const started = Date.now();
-    const response = await handler(sqsEvent(messages, env.queue.arn), { getRemainingTimeInMillis: () => 6_000 });
+    const response = await handler(sqsEvent(messages, env.queue.arn), testContext(6_000));
     const invocationMs = Date.now() - started;
     report('hardening-result-over-grpc-limit', { resultBytes: size, outcome: handler.lastOutcomes.get(messages[0]?.MessageId ?? ''), remainingMs: 6_000, invocationMs });
     expect([...handler.lastOutcomes.values()]).toEqual([RecordOutcome.Failed]);

@@ -16,7 +16,7 @@ import { startMotoServer } from '../helpers/moto-server';
 import type { MotoServer } from '../helpers/moto-server';
 import { startRecordingGrpcServer } from '../helpers/recording-grpc-server';
 import type { RecordingGrpcServer } from '../helpers/recording-grpc-server';
-import { sqsEvent } from '../helpers/sqs-events';
+import { sqsEvent, testContext } from '../helpers/sqs-events';
 import { fakeTaskToken } from '../helpers/task-tokens';
 import { TEST_HANDLERS } from '../helpers/test-jobs';
 
@@ -59,7 +59,7 @@ describe('secrets from a real local AWS API (moto): Secrets Manager and SSM', ()
       workflowId: 'wf', activityId: '1', activityType: 'test.echo', attempt: 1, idempotencyKey: 'wf/1',
       input: await encodeJsonPayload({ text: 'x' }),
     });
-    await handler(sqsEvent([body]), { getRemainingTimeInMillis: () => 4_000 });
+    await handler(sqsEvent([body]), testContext(4_000));
     // The fake server answers UNIMPLEMENTED, so the record is left for redelivery: what matters is the header.
     expect([...handler.lastOutcomes.values()]).toEqual([RecordOutcome.Retry]);
     expect(grpc.calls.some((c) => c.authorization === 'Bearer key-one')).toBe(true);
@@ -67,7 +67,7 @@ describe('secrets from a real local AWS API (moto): Secrets Manager and SSM', ()
 
     await secrets.send(new PutSecretValueCommand({ SecretId: ARN, SecretString: 'key-two' }));
     grpc.calls.length = 0;
-    await handler(sqsEvent([body]), { getRemainingTimeInMillis: () => 4_000 });
+    await handler(sqsEvent([body]), testContext(4_000));
     expect(grpc.calls.length).toBeGreaterThan(0);
     expect(grpc.calls.every((c) => c.authorization === 'Bearer key-two')).toBe(true);
     expect(temporalConnectCount()).toBe(connects);

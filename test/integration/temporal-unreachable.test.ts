@@ -4,7 +4,7 @@ import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { freePort } from '../../infra/local/free-port';
 import { encodeJobMessage, JOB_MESSAGE_VERSION } from '../../jobs/job-message';
 import { encodeJsonPayload } from '../../jobs/payloads';
-import { sqsEvent } from '../helpers/sqs-events';
+import { sqsEvent, testContext } from '../helpers/sqs-events';
 import { TEST_HANDLERS } from '../helpers/test-jobs';
 import { fakeTaskToken } from '../helpers/task-tokens';
 
@@ -26,7 +26,7 @@ describe('Temporal unreachable', () => {
     });
     const event = sqsEvent([body]);
     const started = Date.now();
-    const response = await handler(event, { getRemainingTimeInMillis: () => 8_000 });
+    const response = await handler(event, testContext(8_000));
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.messageId }]);
     expect([...handler.lastOutcomes.values()]).toEqual([RecordOutcome.Retry]);
     expect(Date.now() - started).toBeLessThan(8_000);

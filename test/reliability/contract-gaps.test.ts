@@ -5,7 +5,7 @@ import { handleJob } from '../../functions/runtime/job-handler';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { recordingLogger } from '../helpers/recording-logger';
 import { sleep } from '../helpers/reliability';
-import { sqsEvent } from '../helpers/sqs-events';
+import { sqsEvent, testContext } from '../helpers/sqs-events';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
 import { echo, observed } from '../helpers/test-jobs';
@@ -79,7 +79,7 @@ describe('reliability: contract gaps found and fixed', () => {
     });
     const farDeadline = new Date(Date.now() + 30 * 24 * 3_600_000).toISOString();
     const event = sqsEvent([{ ...message, Body: JSON.stringify({ ...body, deadline: farDeadline }) }], env.queue.arn);
-    await handler(event, { getRemainingTimeInMillis: () => 10_000 });
+    await handler(event, testContext(10_000));
     expect(abortedWhileRunning).toBe(false);
   });
 });

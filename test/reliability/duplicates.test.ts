@@ -7,7 +7,7 @@ import { startLambdaRunner } from '../../infra/local/lambda-runner';
 import { createHandlerPool } from '../helpers/handler-pool';
 import { recordingLogger } from '../helpers/recording-logger';
 import { activityEvents, report, sleep, waitFor, waitUntilEmpty } from '../helpers/reliability';
-import { sqsEvent } from '../helpers/sqs-events';
+import { sqsEvent, testContext } from '../helpers/sqs-events';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
 import { stamp } from '../helpers/test-jobs';
@@ -80,7 +80,7 @@ describe('reliability: the same job message delivered twice', () => {
         }),
       ],
     });
-    const context = { getRemainingTimeInMillis: () => 20_000 } as Parameters<typeof pool.handler>[1];
+    const context = testContext(20_000);
     const [a, b] = await Promise.all([pool.handler(sqsEvent([message], env.queue.arn), context), pool.handler(sqsEvent([message], env.queue.arn), context)]);
     expect(pool.containers).toBe(2);
     expect(produced).toEqual([1, 2]);
@@ -95,7 +95,7 @@ describe('reliability: the same job message delivered twice', () => {
   it('completes once when both finish together: exactly one completion is accepted, the other acknowledged', async () => {
     const { handle, message } = await dispatch(300);
     const pool = createHandlerPool({ logger: log });
-    const context = { getRemainingTimeInMillis: () => 20_000 } as Parameters<typeof pool.handler>[1];
+    const context = testContext(20_000);
     const responses = await Promise.all([1, 2, 3].map(() => pool.handler(sqsEvent([message], env.queue.arn), context)));
     expect(responses.flatMap((r) => r?.batchItemFailures ?? [])).toEqual([]);
     const outcomes = pool.outcomesOf(message.MessageId!);

@@ -7,7 +7,7 @@ import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { createHandlerPool } from '../helpers/handler-pool';
 import { recordingLogger } from '../helpers/recording-logger';
 import { activityEvents, report, waitFor } from '../helpers/reliability';
-import { sqsEvent } from '../helpers/sqs-events';
+import { sqsEvent, testContext } from '../helpers/sqs-events';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
 import { observedReliability, releaseHungHandlers } from '../helpers/test-jobs';
@@ -38,7 +38,7 @@ describe('reliability: a handler that hangs without heartbeats', () => {
 
   /** Invokes the function with `message` and does not wait: the invocation hangs like the handler. */
   function invokeAndHang(message: Message): void {
-    stuck.push(pool.handler(sqsEvent([message], env.queue.arn), { getRemainingTimeInMillis: () => FUNCTION_TIMEOUT_MS } as never));
+    stuck.push(pool.handler(sqsEvent([message], env.queue.arn), testContext(FUNCTION_TIMEOUT_MS)));
   }
 
   /**
@@ -71,7 +71,7 @@ describe('reliability: a handler that hangs without heartbeats', () => {
     // Heartbeats kept attempt 1 alive while the invocation had time, so the retry came after it, not before.
     expect(retriedAfterMs).toBeGreaterThan(FUNCTION_TIMEOUT_MS - 1_000);
 
-    const response = await pool.handler(sqsEvent([second], env.queue.arn), { getRemainingTimeInMillis: () => 20_000 } as never);
+    const response = await pool.handler(sqsEvent([second], env.queue.arn), testContext(20_000));
     expect(response?.batchItemFailures).toEqual([]);
     await expect(handle.result()).resolves.toEqual({ attempt: 2 });
     expect(log.at('warn').some((l) => l.message.startsWith('job heartbeat failed') && l.fields.workflowId === handle.workflowId)).toBe(true);
@@ -86,7 +86,7 @@ describe('reliability: a handler that hangs without heartbeats', () => {
     // runtime aborts the signal, the handler ignores it, and after the grace period the record is acknowledged.
     const abortsBefore = observedReliability.hangAbortSignals;
     const redelivered = Date.now();
-    const again = await pool.handler(sqsEvent([first], env.queue.arn), { getRemainingTimeInMillis: () => 20_000 } as never);
+    const again = await pool.handler(sqsEvent([first], env.queue.arn), testContext(20_000));
     const acknowledgedAfterMs = Date.now() - redelivered;
     expect(again?.batchItemFailures).toEqual([]);
     expect(pool.outcomesOf(first.MessageId!)).toEqual([RecordOutcome.Retry, RecordOutcome.NotFound]);

@@ -8,7 +8,7 @@ import type { LambdaRunner } from '../../infra/local/lambda-runner';
 import { createHandlerPool } from '../helpers/handler-pool';
 import { recordingLogger } from '../helpers/recording-logger';
 import { drain, queueDepth, report, waitFor, waitUntilEmpty } from '../helpers/reliability';
-import { signedMessageAttributes, sqsEvent } from '../helpers/sqs-events';
+import { signedMessageAttributes, sqsEvent, testContext } from '../helpers/sqs-events';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
 
@@ -130,7 +130,7 @@ describe('reliability: poison messages', () => {
     const unreadableHere = deadLettered.filter((m) => m.Body !== poison['input the converter cannot decode']);
     const deadLetter = createDeadLetterHandler({ prewarm: false, logger: recordingLogger() });
     // As received: the poison keeps its valid signature, the refused ones their missing or forged one.
-    const kept = await deadLetter(sqsEvent(unreadableHere, env.queue.deadLetterArn, { sign: false }), { getRemainingTimeInMillis: () => 10_000 });
+    const kept = await deadLetter(sqsEvent(unreadableHere, env.queue.deadLetterArn, { sign: false }), testContext(10_000));
     expect(kept.batchItemFailures).toHaveLength(unreadableHere.length);
 
     // Logged at error, once per delivery, and never with the token or the input.

@@ -9,7 +9,7 @@ import { JOB_MESSAGE_VERSION } from '../../jobs/job-message';
 import type { JobMessage } from '../../jobs/job-message';
 import { encodeJsonPayload } from '../../jobs/payloads';
 import { recordingLogger } from '../helpers/recording-logger';
-import { sqsEvent } from '../helpers/sqs-events';
+import { sqsEvent, testContext } from '../helpers/sqs-events';
 import { fakeTaskToken } from '../helpers/task-tokens';
 
 // No server: Temporal and SQS point at a loopback port where nothing listens, so any record that gets as far
@@ -26,7 +26,7 @@ beforeAll(() => {
   applyLocalSigningKeys();
 });
 
-const context = (ms = 1_500) => ({ getRemainingTimeInMillis: () => ms });
+const context = (ms = 1_500) => testContext(ms);
 
 async function aMessage(overrides: Partial<Record<keyof JobMessage, unknown>> = {}): Promise<string> {
   return JSON.stringify({
