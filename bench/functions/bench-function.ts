@@ -17,6 +17,7 @@ import type { Client } from '@temporalio/client';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { handleJob } from '../../functions/runtime/job-handler';
 import { createLogger } from '../../functions/runtime/logger';
+import type { RecordOutcome } from '../../functions/runtime/outcomes';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { getTemporalClient, temporalConnectCount } from '../../functions/runtime/temporal-client';
 import { benchNoop, PRODUCED_BY_FUNCTION, runNoop } from '../bench-jobs';
@@ -104,9 +105,14 @@ function countCalls(client: Client): Client {
 
 // Log lines are formatted as in production (LOG_LEVEL applies) but not written: a terminal would measure
 // its own speed, and Lambda's log pipe is not something this machine can play.
+// A container runs one invocation at a time, so the last batch's outcomes are the current invocation's.
+let lastOutcomes: readonly RecordOutcome[] = [];
 const jobs = createSqsJobHandler({
   jobs: [handleJob(benchNoop, (input) => runNoop(input, PRODUCED_BY_FUNCTION))],
   logger: createLogger({ function: 'bench' }, () => undefined),
+  onOutcomes: (_records, outcomes) => {
+    lastOutcomes = outcomes;
+  },
 });
 getTemporalClient().then(countCalls, () => undefined);
 
@@ -138,7 +144,7 @@ export async function handler(
   const response = await jobs(event, context);
   const ms = performance.now() - started;
   const outcomes: Record<string, number> = {};
-  for (const outcome of jobs.lastOutcomes.values()) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+  for (const outcome of lastOutcomes) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
   const temporalCalls = Object.fromEntries(TEMPORAL_CALLS.map((k) => [k, calls[k] - before[k]])) as Record<TemporalCall, number>;
   const bench: BenchInvocation = { pid: process.pid, records: event.Records.length, ms, temporalCalls, outcomes, connects: temporalConnectCount() };
   if (process.env.BENCH_LOG) appendFileSync(process.env.BENCH_LOG, `${JSON.stringify(bench)}\n`);

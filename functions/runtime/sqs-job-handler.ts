@@ -1,5 +1,5 @@
 import type { DataConverter } from '@temporalio/common';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { jobMessageSignerFromEnv } from '../../jobs/security/message-signing';
 import type { JobMessageSigner } from '../../jobs/security/message-signing';
 import { createBatchHandler } from './batch-handler';
@@ -43,14 +43,15 @@ export interface SqsJobHandlerOptions {
    * @default {@link jobMessageSignerFromEnv} (`JOB_SIGNING_KEYS_SECRET_ARN`, `JOB_SIGNING_KEYS_PARAMETER` or `JOB_SIGNING_KEYS`)
    */
   readonly signer?: JobMessageSigner;
+  /**
+   * Told every record's outcome once a batch is done, in the order of the event's records (tests, the bench).
+   * @default none
+   */
+  readonly onOutcomes?: (records: readonly SQSRecord[], outcomes: readonly RecordOutcome[]) => void;
 }
 
-/** A Lambda handler for SQS events that also tells how each record ended (for tests and the local runner). */
-export interface SqsJobHandler {
-  (event: SQSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse>;
-  /** The outcome of every record of the last invocation, by messageId. */
-  readonly lastOutcomes: ReadonlyMap<string, RecordOutcome>;
-}
+/** A Lambda handler for SQS events with partial batch responses. */
+export type SqsJobHandler = (event: SQSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<SQSBatchResponse>;
 
 /**
  * Turns typed job handlers into an SQS Lambda handler with partial batch responses: each record is
@@ -75,17 +76,13 @@ export function createSqsJobHandler(options: SqsJobHandlerOptions): SqsJobHandle
   setClientDataConverter(options.dataConverter);
   if (options.prewarm ?? true) prewarmTemporalClient();
 
-  let lastOutcomes = new Map<string, RecordOutcome>();
-  const handler = createBatchHandler({
+  return createBatchHandler({
     log,
     safetyMarginMs: options.safetyMarginMs ?? 1_000,
     concurrency: options.concurrency ?? 10,
     redelivery: () => JOB_QUEUE_REDELIVERY,
     processRecord: (record, callDeadline) =>
       processRecord(record, { jobs, namespace, dataConverter: options.dataConverter, signer, getClient: getTemporalClientBy, callDeadline, log }),
-    onOutcomes: (records, outcomes) => {
-      lastOutcomes = new Map(records.map((r, i) => [r.messageId, outcomes[i] as RecordOutcome]));
-    },
+    onOutcomes: options.onOutcomes,
   });
-  return Object.defineProperty(handler, 'lastOutcomes', { get: () => lastOutcomes }) as SqsJobHandler;
 }

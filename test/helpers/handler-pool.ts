@@ -1,3 +1,4 @@
+import type { SQSRecord } from 'aws-lambda';
 import type { SqsLambdaHandler } from '../../infra/local/lambda-event';
 import { RecordOutcome } from '../../functions/runtime/outcomes';
 import type { RegisteredJob } from '../../functions/runtime/job-handler';
@@ -37,27 +38,26 @@ export interface HandlerPool {
 }
 
 /**
- * Creates a {@link HandlerPool}. An idle instance takes each invocation, so `lastOutcomes` is read from the
- * instance that ran it, never overwritten by a concurrent invocation; all share the container's Temporal client.
+ * Creates a {@link HandlerPool}. An idle instance takes each invocation, as an idle container would; every
+ * instance reports its batches' outcomes through its `onOutcomes` hook, and all share this process's
+ * Temporal client.
  */
 export function createHandlerPool(options: HandlerPoolOptions = {}): HandlerPool {
   const idle: SqsJobHandler[] = [];
   const deliveries: Delivery[] = [];
   let containers = 0;
+  const record = (records: readonly SQSRecord[], outcomes: readonly RecordOutcome[]): void => {
+    const at = Date.now();
+    records.forEach((r, i) => deliveries.push({ messageId: r.messageId, receiveCount: Number(r.attributes.ApproximateReceiveCount), outcome: outcomes[i] as RecordOutcome, at }));
+  };
   const handler: SqsLambdaHandler = async (event, context) => {
     let instance = idle.pop();
     if (!instance) {
-      instance = createSqsJobHandler({ jobs: options.jobs ?? [...TEST_HANDLERS, ...RELIABILITY_HANDLERS], logger: options.logger, prewarm: false });
+      instance = createSqsJobHandler({ jobs: options.jobs ?? [...TEST_HANDLERS, ...RELIABILITY_HANDLERS], logger: options.logger, prewarm: false, onOutcomes: record });
       containers += 1;
     }
     try {
-      const response = await instance(event, context);
-      const at = Date.now();
-      for (const record of event.Records) {
-        const outcome = instance.lastOutcomes.get(record.messageId);
-        if (outcome) deliveries.push({ messageId: record.messageId, receiveCount: Number(record.attributes.ApproximateReceiveCount), outcome, at });
-      }
-      return response;
+      return await instance(event, context);
     } finally {
       idle.push(instance);
     }

@@ -8,6 +8,7 @@ import { RecordOutcome, REDELIVERED_OUTCOMES } from '../../functions/runtime/out
 import { createLogger } from '../../functions/runtime/logger';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { encodeJsonPayload } from '../../jobs/payloads';
+import { recordOutcomes } from './outcome-recorder';
 import { batchArbitrary, INPUT, materialize, NAMESPACE, RING } from './record-fuzz-batches';
 import type { Expectation } from './record-fuzz-batches';
 import type { FuzzBatch } from './record-fuzz-batches';
@@ -136,16 +137,17 @@ export async function createRecordFuzz(options: RecordFuzzLimits = {}): Promise<
   const lines: string[] = [];
   const logger = createLogger({}, (line) => lines.push(line));
   const common = { logger, prewarm: false, safetyMarginMs: FUZZ_SAFETY_MARGIN_MS };
-  const jobs = createSqsJobHandler({ ...common, jobs: [greetHandler] });
+  const jobOutcomes = recordOutcomes();
+  const jobs = createSqsJobHandler({ ...common, jobs: [greetHandler], onOutcomes: jobOutcomes.onOutcomes });
   let deadLettered: { records: readonly SQSRecord[]; outcomes: readonly RecordOutcome[] }[] = [];
   const deadLetter = createDeadLetterHandler({ ...common, onOutcomes: (records, outcomes) => deadLettered.push({ records, outcomes }) });
   const invokers: Record<FuzzedFunction, Invoke> = {
     'process-jobs': async (event) => {
-      const before = jobs.lastOutcomes;
+      const before = jobOutcomes.batches;
       const response = await jobs(event, testContext(FUZZ_REMAINING_MS));
-      if (jobs.lastOutcomes === before) return { response, outcomes: 'no outcomes reported' };
-      if (jobs.lastOutcomes.size !== event.Records.length) return { response, outcomes: `${jobs.lastOutcomes.size} outcomes for ${event.Records.length} records` };
-      return { response, outcomes: event.Records.map((r) => jobs.lastOutcomes.get(r.messageId) as RecordOutcome) };
+      if (jobOutcomes.batches === before) return { response, outcomes: 'no outcomes reported' };
+      if (jobOutcomes.last.size !== event.Records.length) return { response, outcomes: `${jobOutcomes.last.size} outcomes for ${event.Records.length} records` };
+      return { response, outcomes: event.Records.map((r) => jobOutcomes.last.get(r.messageId) as RecordOutcome) };
     },
     'dead-letter': async (event) => {
       deadLettered = [];

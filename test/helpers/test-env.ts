@@ -22,6 +22,8 @@ import type { SqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { closeTemporalClient } from '../../functions/runtime/temporal-client';
 import type { Logger } from '../../functions/runtime/logger';
 import { createJobWorker } from '../../worker/worker';
+import { recordOutcomes } from './outcome-recorder';
+import type { OutcomeRecorder } from './outcome-recorder';
 import { RELIABILITY_HANDLERS, RELIABILITY_JOBS, TEST_HANDLERS, TEST_JOBS } from './test-jobs';
 import { sqsEvent, testContext } from './sqs-events';
 
@@ -46,6 +48,8 @@ export interface TestEnv {
   readonly queue: CreatedQueue;
   readonly taskQueue: string;
   readonly handler: SqsJobHandler;
+  /** What the test function reported through its `onOutcomes` hook (`last`: the last batch's outcomes). */
+  readonly outcomes: OutcomeRecorder;
   readonly runner?: LambdaRunner;
   /** Starts a workflow of `test-workflows.ts` and returns its handle. */
   start(workflow: string, ...args: unknown[]): ReturnType<Client['workflow']['start']>;
@@ -111,7 +115,14 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
     });
     running = worker.run();
   }
-  const handler = createSqsJobHandler({ jobs: [...TEST_HANDLERS, ...RELIABILITY_HANDLERS], dataConverter: options.dataConverter, prewarm: false, logger: options.logger });
+  const outcomes = recordOutcomes();
+  const handler = createSqsJobHandler({
+    jobs: [...TEST_HANDLERS, ...RELIABILITY_HANDLERS],
+    dataConverter: options.dataConverter,
+    prewarm: false,
+    logger: options.logger,
+    onOutcomes: outcomes.onOutcomes,
+  });
   const runner =
     options.runner === false
       ? undefined
@@ -122,6 +133,7 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
     queue,
     taskQueue,
     handler,
+    outcomes,
     runner,
     start: (workflow, ...args) => client.workflow.start(workflow, { taskQueue, workflowId: `${workflow}-${randomUUID()}`, args }),
     receive: async (queueUrl, max = 10, seconds = 5) => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordOutcome } from '../../functions/runtime/outcomes';
 import type { RegisteredJob } from '../../functions/runtime/job-handler';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
+import { recordOutcomes } from '../helpers/outcome-recorder';
 import { sqsEvent, testContext } from '../helpers/sqs-events';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
@@ -26,10 +27,10 @@ describe('delivery edge cases on a real queue (no runner: the test plays the eve
     const { handle, message } = await dispatchEcho('twice');
     const first = await env.invoke([message]);
     expect(first.batchItemFailures).toEqual([]);
-    expect([...env.handler.lastOutcomes.values()]).toEqual([RecordOutcome.Completed]);
+    expect([...env.outcomes.last.values()]).toEqual([RecordOutcome.Completed]);
     const second = await env.invoke([message]);
     expect(second.batchItemFailures).toEqual([]);
-    expect([...env.handler.lastOutcomes.values()]).toEqual([RecordOutcome.NotFound]);
+    expect([...env.outcomes.last.values()]).toEqual([RecordOutcome.NotFound]);
     await expect(handle.result()).resolves.toMatchObject({ echoed: 'TWICE' });
   });
 
@@ -46,7 +47,7 @@ describe('delivery edge cases on a real queue (no runner: the test plays the eve
     const { taskToken: _dropped, ...body } = JSON.parse(message.Body ?? '{}') as Record<string, unknown>;
     const response = await env.invoke([{ ...message, Body: JSON.stringify(body) }]);
     expect(response.batchItemFailures).toHaveLength(1);
-    expect([...env.handler.lastOutcomes.values()]).toEqual([RecordOutcome.Refused]);
+    expect([...env.outcomes.last.values()]).toEqual([RecordOutcome.Refused]);
     expect(observed.echoCalls).toBe(calls);
     // The real message, with its token, still completes the activity.
     expect((await env.invoke([message])).batchItemFailures).toEqual([]);
@@ -56,11 +57,12 @@ describe('delivery edge cases on a real queue (no runner: the test plays the eve
   it('completes by ids when the job allows it and the producer sends no task token', async () => {
     const { handle, message } = await dispatchEcho('by ids');
     const echoRegistration = TEST_HANDLERS.find((h) => h.job.name === echo.name) as RegisteredJob;
-    const byIds = createSqsJobHandler({ jobs: [{ ...echoRegistration, job: { ...echo, allowCompletionById: true } }], prewarm: false });
+    const byIdsOutcomes = recordOutcomes();
+    const byIds = createSqsJobHandler({ onOutcomes: byIdsOutcomes.onOutcomes, jobs: [{ ...echoRegistration, job: { ...echo, allowCompletionById: true } }], prewarm: false });
     const { taskToken: _dropped, ...body } = JSON.parse(message.Body ?? '{}') as Record<string, unknown>;
     const response = await byIds(sqsEvent([{ ...message, Body: JSON.stringify(body) }], env.queue.arn), testContext(20_000));
     expect(response.batchItemFailures).toEqual([]);
-    expect([...byIds.lastOutcomes.values()]).toEqual([RecordOutcome.Completed]);
+    expect([...byIdsOutcomes.last.values()]).toEqual([RecordOutcome.Completed]);
     await expect(handle.result()).resolves.toMatchObject({ echoed: 'BY IDS' });
   });
 
@@ -70,7 +72,7 @@ describe('delivery edge cases on a real queue (no runner: the test plays the eve
     const body = { ...JSON.parse(message.Body ?? '{}'), deadline: new Date(Date.now() - 1000).toISOString() };
     const response = await env.invoke([{ ...message, Body: JSON.stringify(body) }]);
     expect(response.batchItemFailures).toEqual([]);
-    expect([...env.handler.lastOutcomes.values()]).toEqual([RecordOutcome.Expired]);
+    expect([...env.outcomes.last.values()]).toEqual([RecordOutcome.Expired]);
     expect(observed.echoCalls).toBe(calls);
     await handle.terminate('test done');
   });
@@ -86,7 +88,7 @@ describe('delivery edge cases on a real queue (no runner: the test plays the eve
     ];
     const foreign = JSON.stringify({ ...good, namespace: 'someone-else' });
     const response = await env.invoke([message, ...poison, foreign]);
-    const outcomes = [...env.handler.lastOutcomes.values()];
+    const outcomes = [...env.outcomes.last.values()];
     expect(outcomes).toEqual([RecordOutcome.Completed, ...poison.map(() => RecordOutcome.Unreadable), RecordOutcome.Refused]);
     expect(response.batchItemFailures).toHaveLength(poison.length + 1);
     await expect(handle.result()).resolves.toMatchObject({ echoed: 'SURVIVOR' });

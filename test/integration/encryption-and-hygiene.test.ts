@@ -8,6 +8,7 @@ import { createLogger } from '../../functions/runtime/logger';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { AES_GCM_ENCODING, createAesGcmCodec, parseKeyRing } from '../../jobs/security/aes-gcm-codec';
 import { dataConverterFromEnv } from '../../jobs/security/data-converter';
+import { recordOutcomes } from '../helpers/outcome-recorder';
 import { sqsEvent, testContext } from '../helpers/sqs-events';
 import { TEST_HANDLERS } from '../helpers/test-jobs';
 import { installRuntimeLogger, startTestEnv } from '../helpers/test-env';
@@ -88,7 +89,9 @@ describe('end-to-end payload encryption, and no token or payload in any log', ()
 
   it('fails clearly with a wrong key and loses nothing: the record stays and completes once the key is right', async () => {
     const { handle, message } = await dispatch(`${SECRET}-2`);
+    const wrongOutcomes = recordOutcomes();
     const wrong = createSqsJobHandler({
+      onOutcomes: wrongOutcomes.onOutcomes,
       jobs: TEST_HANDLERS,
       prewarm: false,
       dataConverter: { payloadCodecs: [createAesGcmCodec(() => parseKeyRing(ringJson(randomBytes(32).toString('base64'))))] },
@@ -96,7 +99,7 @@ describe('end-to-end payload encryption, and no token or payload in any log', ()
     });
     const response = await wrong(sqsEvent([message], env.queue.arn), testContext(10_000));
     expect(response.batchItemFailures).toHaveLength(1);
-    expect([...wrong.lastOutcomes.values()]).toEqual([RecordOutcome.Unreadable]);
+    expect([...wrongOutcomes.last.values()]).toEqual([RecordOutcome.Unreadable]);
     expect(logLines.some((l) => l.includes('PayloadDecryptionError'))).toBe(true);
     const redelivered = await env.receive(env.queue.url, 10, 5);
     const again = redelivered.find((m) => m.MessageId === message.MessageId);

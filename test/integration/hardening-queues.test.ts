@@ -12,6 +12,7 @@ import { createJobQueues } from '../../infra/local/create-queues';
 import type { CreatedQueue } from '../../infra/local/create-queues';
 import { startLambdaRunner } from '../../infra/local/lambda-runner';
 import { QUEUES } from '../../jobs/queues';
+import { recordOutcomes } from '../helpers/outcome-recorder';
 import { createHandlerPool } from '../helpers/handler-pool';
 import { recordingLogger } from '../helpers/recording-logger';
 import { eventTime, queueDepth, report, sleep, waitFor, waitUntilEmpty } from '../helpers/reliability';
@@ -120,7 +121,7 @@ describe('hardening: FIFO groups and redelivery on real queues (issue 11)', () =
     return messages;
   }
 
-  const outcomesOf = (ids: readonly string[]) => ids.map((id) => env.handler.lastOutcomes.get(id));
+  const outcomesOf = (ids: readonly string[]) => ids.map((id) => env.outcomes.last.get(id));
 
   // Defect 6. Before the fix the batch ran every record at once: the two echoes completed ahead of the failed
   // message before them, and the group's order was lost on redelivery.
@@ -151,7 +152,9 @@ describe('hardening: FIFO groups and redelivery on real queues (issue 11)', () =
     const messages = await receiveFifo(fifo, 3);
     expect(messages.map((m) => m.MessageId)).toEqual(ids);
     const seen: string[] = [];
+    const outcomes = recordOutcomes();
     const handler = createSqsJobHandler({
+      onOutcomes: outcomes.onOutcomes,
       prewarm: false,
       logger: log,
       jobs: [
@@ -167,7 +170,7 @@ describe('hardening: FIFO groups and redelivery on real queues (issue 11)', () =
 
     const response = await handler(sqsEvent(messages, fifo.arn, { sign: false }), testContext(20_000));
 
-    expect(ids.map((id) => handler.lastOutcomes.get(id))).toEqual([RecordOutcome.Completed, RecordOutcome.Completed, RecordOutcome.Completed]);
+    expect(ids.map((id) => outcomes.last.get(id))).toEqual([RecordOutcome.Completed, RecordOutcome.Completed, RecordOutcome.Completed]);
     expect(response.batchItemFailures).toEqual([]);
     expect(seen).toEqual(['start one', 'end one', 'start two', 'end two', 'start three', 'end three']);
     expect(await Promise.all(handles.map((h) => h.result()))).toEqual(['ONE', 'TWO', 'THREE'].map((echoed) => ({ echoed, by: 'hardening', attempt: 1 })));

@@ -10,6 +10,7 @@ import { handleJob } from '../../functions/runtime/job-handler';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { closeTemporalClient, temporalConnectCount } from '../../functions/runtime/temporal-client';
 import { freePort } from '../../infra/local/free-port';
+import { recordOutcomes } from '../helpers/outcome-recorder';
 import { recordingLogger } from '../helpers/recording-logger';
 import { activityEvents, report, waitFor } from '../helpers/reliability';
 import { sqsEvent, testContext } from '../helpers/sqs-events';
@@ -114,7 +115,7 @@ describe('hardening: Temporal’s answers and late connects (issue 11)', () => {
 
     const response = await env.invoke([forged]);
 
-    expect([...env.handler.lastOutcomes.values()]).toEqual([RecordOutcome.Rejected]);
+    expect([...env.outcomes.last.values()]).toEqual([RecordOutcome.Rejected]);
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: message.MessageId }]);
     const lines = log.lines.filter((l) => l.fields.messageId === message.MessageId);
     expect(lines).toContainEqual(
@@ -131,7 +132,9 @@ describe('hardening: Temporal’s answers and late connects (issue 11)', () => {
     const { handles, messages } = await dispatchEchoes(['big result']);
     const [handle] = handles as [WorkflowHandle];
     let calls = 0;
+    const outcomes = recordOutcomes();
     const handler = createSqsJobHandler({
+      onOutcomes: outcomes.onOutcomes,
       prewarm: false,
       logger: log,
       jobs: [
@@ -145,7 +148,7 @@ describe('hardening: Temporal’s answers and late connects (issue 11)', () => {
     const response = await handler(sqsEvent(messages, env.queue.arn), testContext(20_000));
 
     expect(response.batchItemFailures).toEqual([]);
-    expect([...handler.lastOutcomes.values()]).toEqual([RecordOutcome.Completed]);
+    expect([...outcomes.last.values()]).toEqual([RecordOutcome.Completed]);
     const err = await handle.result().then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const activityFailure = (err as WorkflowFailedError).cause as ActivityFailure;
@@ -154,7 +157,7 @@ describe('hardening: Temporal’s answers and late connects (issue 11)', () => {
     expect(activityFailure.cause).toMatchObject({ message: 'Complete result exceeds size limit.', nonRetryable: true });
     expect(await activityEvents(handle)).toMatchObject({ started: 1, failed: 1, completed: 0 });
     expect(calls).toBe(1);
-    report('hardening-result-over-blob-limit', { resultBytes: size, outcome: handler.lastOutcomes.get(messages[0]?.MessageId ?? ''), failure: 'ServerFailure' });
+    report('hardening-result-over-blob-limit', { resultBytes: size, outcome: outcomes.last.get(messages[0]?.MessageId ?? ''), failure: 'ServerFailure' });
   });
 
   // Defect 7 above the gRPC limit: the server refuses the request with RESOURCE_EXHAUSTED ("grpc: received
@@ -165,7 +168,9 @@ describe('hardening: Temporal’s answers and late connects (issue 11)', () => {
     const size = Math.round(GRPC_MAX_RECEIVE * 1.1);
     const { handles, messages } = await dispatchEchoes(['bigger result']);
     const [handle] = handles as [WorkflowHandle];
+    const outcomes = recordOutcomes();
     const handler = createSqsJobHandler({
+      onOutcomes: outcomes.onOutcomes,
       prewarm: false,
       logger: log,
       jobs: [handleJob(echo, async (_input, ctx) => ({ echoed: 'x'.repeat(size), by: 'hardening', attempt: ctx.attempt }))],
@@ -173,8 +178,8 @@ describe('hardening: Temporal’s answers and late connects (issue 11)', () => {
     const started = Date.now();
     const response = await handler(sqsEvent(messages, env.queue.arn), testContext(6_000));
     const invocationMs = Date.now() - started;
-    report('hardening-result-over-grpc-limit', { resultBytes: size, outcome: handler.lastOutcomes.get(messages[0]?.MessageId ?? ''), remainingMs: 6_000, invocationMs });
-    expect([...handler.lastOutcomes.values()]).toEqual([RecordOutcome.Failed]);
+    report('hardening-result-over-grpc-limit', { resultBytes: size, outcome: outcomes.last.get(messages[0]?.MessageId ?? ''), remainingMs: 6_000, invocationMs });
+    expect([...outcomes.last.values()]).toEqual([RecordOutcome.Failed]);
     expect(response.batchItemFailures).toEqual([]);
     expect(invocationMs).toBeLessThan(6_000);
     const err = await handle.result().then(() => undefined, (e: unknown) => e);
@@ -203,7 +208,7 @@ describe('hardening: Temporal’s answers and late connects (issue 11)', () => {
       const response = await invocation;
       const invocationMs = Date.now() - started;
 
-      expect(messages.map((m) => env.handler.lastOutcomes.get(m.MessageId ?? ''))).toEqual([RecordOutcome.Completed, RecordOutcome.Completed, RecordOutcome.Completed]);
+      expect(messages.map((m) => env.outcomes.last.get(m.MessageId ?? ''))).toEqual([RecordOutcome.Completed, RecordOutcome.Completed, RecordOutcome.Completed]);
       expect(response.batchItemFailures).toEqual([]);
       expect(invocationMs).toBeLessThan(20_000);
       const results = await Promise.all(handles.map((h) => h.result()));

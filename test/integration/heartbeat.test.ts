@@ -40,7 +40,7 @@ describe('heartbeats while a job runs', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     await act(env, handle.workflowId);
     await expect(invocation).resolves.toEqual({ batchItemFailures: [] });
-    expect([...env.handler.lastOutcomes.values()]).toEqual([RecordOutcome.Stopped]);
+    expect([...env.outcomes.last.values()]).toEqual([RecordOutcome.Stopped]);
     expect(observed.waitAborted).toBe(before + 1);
     await handle.terminate('test done');
   });

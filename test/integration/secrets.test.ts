@@ -12,6 +12,7 @@ import { encodeJsonPayload } from '../../jobs/payloads';
 import { dataConverterFromEnv } from '../../jobs/security/data-converter';
 import { jobMessageSignerFromEnv } from '../../jobs/security/message-signing';
 import { readSecret, SecretUnavailableError } from '../../jobs/security/secret-source';
+import { recordOutcomes } from '../helpers/outcome-recorder';
 import { startMotoServer } from '../helpers/moto-server';
 import type { MotoServer } from '../helpers/moto-server';
 import { startRecordingGrpcServer } from '../helpers/recording-grpc-server';
@@ -53,7 +54,8 @@ describe('secrets from a real local AWS API (moto): Secrets Manager and SSM', ()
     Object.assign(process.env, { TEMPORAL_ADDRESS: grpc.address, TEMPORAL_TLS: 'false', TEMPORAL_API_KEY_SECRET_ARN: ARN, SECRET_REFRESH_SECONDS: '0' });
     delete process.env.TEMPORAL_API_KEY;
     const lines: string[] = [];
-    const handler = createSqsJobHandler({ jobs: TEST_HANDLERS, prewarm: false, logger: createLogger({}, (l) => lines.push(l)) });
+    const outcomes = recordOutcomes();
+    const handler = createSqsJobHandler({ onOutcomes: outcomes.onOutcomes, jobs: TEST_HANDLERS, prewarm: false, logger: createLogger({}, (l) => lines.push(l)) });
     const body = encodeJobMessage({
       v: JOB_MESSAGE_VERSION, job: 'test.echo', taskToken: fakeTaskToken().toString('base64'), namespace: 'default',
       workflowId: 'wf', activityId: '1', activityType: 'test.echo', attempt: 1, idempotencyKey: 'wf/1',
@@ -61,7 +63,7 @@ describe('secrets from a real local AWS API (moto): Secrets Manager and SSM', ()
     });
     await handler(sqsEvent([body]), testContext(4_000));
     // The fake server answers UNIMPLEMENTED, so the record is left for redelivery: what matters is the header.
-    expect([...handler.lastOutcomes.values()]).toEqual([RecordOutcome.Retry]);
+    expect([...outcomes.last.values()]).toEqual([RecordOutcome.Retry]);
     expect(grpc.calls.some((c) => c.authorization === 'Bearer key-one')).toBe(true);
     const connects = temporalConnectCount();
 

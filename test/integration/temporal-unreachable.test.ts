@@ -4,6 +4,7 @@ import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { freePort } from '../../infra/local/free-port';
 import { encodeJobMessage, JOB_MESSAGE_VERSION } from '../../jobs/job-message';
 import { encodeJsonPayload } from '../../jobs/payloads';
+import { recordOutcomes } from '../helpers/outcome-recorder';
 import { sqsEvent, testContext } from '../helpers/sqs-events';
 import { TEST_HANDLERS } from '../helpers/test-jobs';
 import { fakeTaskToken } from '../helpers/task-tokens';
@@ -11,7 +12,8 @@ import { fakeTaskToken } from '../helpers/task-tokens';
 describe('Temporal unreachable', () => {
   it('leaves the record for redelivery within the invocation’s time instead of losing it', async () => {
     process.env.TEMPORAL_ADDRESS = `127.0.0.1:${await freePort()}`;
-    const handler = createSqsJobHandler({ jobs: TEST_HANDLERS, prewarm: false });
+    const outcomes = recordOutcomes();
+    const handler = createSqsJobHandler({ onOutcomes: outcomes.onOutcomes, jobs: TEST_HANDLERS, prewarm: false });
     const body = encodeJobMessage({
       v: JOB_MESSAGE_VERSION,
       job: 'test.echo',
@@ -28,7 +30,7 @@ describe('Temporal unreachable', () => {
     const started = Date.now();
     const response = await handler(event, testContext(8_000));
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.messageId }]);
-    expect([...handler.lastOutcomes.values()]).toEqual([RecordOutcome.Retry]);
+    expect([...outcomes.last.values()]).toEqual([RecordOutcome.Retry]);
     expect(Date.now() - started).toBeLessThan(8_000);
   });
 });

@@ -56,7 +56,7 @@ describe('reliability: contract gaps found and fixed', () => {
     const forged = { ...message, Body: JSON.stringify({ ...body, taskToken: await tokenFromAnotherNamespace(body.taskToken) }) };
     const calls = observed.echoCalls;
     await env.invoke([forged]);
-    expect([...env.handler.lastOutcomes.values()]).toEqual([RecordOutcome.Refused]);
+    expect([...env.outcomes.last.values()]).toEqual([RecordOutcome.Refused]);
     expect(log.at('error').filter((l) => l.fields.messageId === message.MessageId)).toHaveLength(1);
     expect(observed.echoCalls).toBe(calls);
   });

@@ -46,12 +46,12 @@ describe('reliability: the same job message delivered twice', () => {
 
     const first = await env.invoke([message]);
     expect(first.batchItemFailures).toEqual([]);
-    expect([...env.handler.lastOutcomes.values()]).toEqual([RecordOutcome.Completed]);
+    expect([...env.outcomes.last.values()]).toEqual([RecordOutcome.Completed]);
     const result = await handle.result();
 
     const second = await env.invoke([again!]);
     expect(second.batchItemFailures).toEqual([]);
-    expect([...env.handler.lastOutcomes.values()]).toEqual([RecordOutcome.NotFound]);
+    expect([...env.outcomes.last.values()]).toEqual([RecordOutcome.NotFound]);
 
     expect(await handle.result()).toEqual(result);
     expect(await activityEvents(handle)).toMatchObject({ scheduled: 1, completed: 1, failed: 0 });

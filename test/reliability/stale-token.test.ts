@@ -43,14 +43,14 @@ describe('reliability: a message for an attempt Temporal already timed out and r
     // 1. The stale message as it is: its deadline has passed, so the handler is skipped and the record acknowledged.
     const asIs = await env.invoke([stale]);
     expect(asIs.batchItemFailures).toEqual([]);
-    expect([...env.handler.lastOutcomes.values()]).toEqual([RecordOutcome.Expired]);
+    expect([...env.outcomes.last.values()]).toEqual([RecordOutcome.Expired]);
 
     // 2. The same stale token without a deadline (a producer that sets none, or a skewed clock): the handler runs,
     //    Temporal refuses the old attempt's completion, and the record is still acknowledged.
     const { deadline: _dropped, ...noDeadline } = bodyOf(stale);
     const undated = await env.invoke([{ ...stale, Body: JSON.stringify(noDeadline) }]);
     expect(undated.batchItemFailures).toEqual([]);
-    expect([...env.handler.lastOutcomes.values()]).toEqual([RecordOutcome.NotFound]);
+    expect([...env.outcomes.last.values()]).toEqual([RecordOutcome.NotFound]);
 
     // The stale completion did not close attempt 2: the workflow still waits for it.
     const description = await handle.describe();
@@ -60,7 +60,7 @@ describe('reliability: a message for an attempt Temporal already timed out and r
 
     const current = await env.invoke([fresh]);
     expect(current.batchItemFailures).toEqual([]);
-    expect([...env.handler.lastOutcomes.values()]).toEqual([RecordOutcome.Completed]);
+    expect([...env.outcomes.last.values()]).toEqual([RecordOutcome.Completed]);
     await expect(handle.result()).resolves.toEqual({ text: 'late', attempt: 2 });
     expect(await activityEvents(handle)).toMatchObject({ scheduled: 1, completed: 1, timedOut: 0 });
 
@@ -77,6 +77,6 @@ describe('reliability: a message for an attempt Temporal already timed out and r
     await expect(handle.result()).resolves.toEqual({ text: 'done', attempt: 1 });
     const late = await env.invoke([first]);
     expect(late.batchItemFailures).toEqual([]);
-    expect([...env.handler.lastOutcomes.values()]).toEqual([RecordOutcome.NotFound]);
+    expect([...env.outcomes.last.values()]).toEqual([RecordOutcome.NotFound]);
   });
 });

@@ -91,7 +91,7 @@ describe('reliability: the worker is killed right after it sent the job message'
     if (!message) throw new Error('the job message is not on the queue');
     const response = await env.invoke([message]);
     expect(response.batchItemFailures).toEqual([]);
-    expect([...env.handler.lastOutcomes.values()]).toEqual([RecordOutcome.Completed]);
+    expect([...env.outcomes.last.values()]).toEqual([RecordOutcome.Completed]);
     // No worker is running, yet Temporal recorded the completion.
     expect(await activityEvents(handle)).toMatchObject({ scheduled: 1, completed: 1 });
 
@@ -113,7 +113,7 @@ describe('reliability: the worker is killed right after it sent the job message'
     const messages = await env.receive(env.queue.url, texts.length, 10);
     const response = await env.invoke(messages);
     expect(response.batchItemFailures).toEqual([]);
-    expect([...env.handler.lastOutcomes.values()]).toEqual(texts.map(() => RecordOutcome.Completed));
+    expect([...env.outcomes.last.values()]).toEqual(texts.map(() => RecordOutcome.Completed));
 
     const results = await withReplacementWorker(() => Promise.all(handles.map((h) => h.result())));
     expect(results).toEqual(texts.map((t) => ({ echoed: t.toUpperCase(), by: 'test-function', attempt: 1 })));

@@ -8,6 +8,7 @@ import { applyLocalSigningKeys } from '../../infra/local/local-signing-keys';
 import { JOB_MESSAGE_VERSION } from '../../jobs/job-message';
 import type { JobMessage } from '../../jobs/job-message';
 import { encodeJsonPayload } from '../../jobs/payloads';
+import { recordOutcomes } from '../helpers/outcome-recorder';
 import { recordingLogger } from '../helpers/recording-logger';
 import { sqsEvent, testContext } from '../helpers/sqs-events';
 import { fakeTaskToken } from '../helpers/task-tokens';
@@ -50,11 +51,12 @@ describe('hostile records cannot fail a batch (both functions)', () => {
 
   it('the job function answers with batchItemFailures for every one, and its log lines stay short', async () => {
     const log = recordingLogger();
-    const handler = createSqsJobHandler({ jobs: [greetHandler], prewarm: false, logger: log, safetyMarginMs: 200 });
+    const recorded = recordOutcomes();
+    const handler = createSqsJobHandler({ onOutcomes: recorded.onOutcomes, jobs: [greetHandler], prewarm: false, logger: log, safetyMarginMs: 200 });
     const event = sqsEvent(await bodies());
     const response = await handler(event, context());
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(event.Records.map((r) => r.messageId));
-    expect([...handler.lastOutcomes.values()]).toEqual([RecordOutcome.Unreadable, RecordOutcome.Unreadable, RecordOutcome.Unreadable]);
+    expect([...recorded.last.values()]).toEqual([RecordOutcome.Unreadable, RecordOutcome.Unreadable, RecordOutcome.Unreadable]);
     expect(Math.max(...log.lines.map((l) => JSON.stringify(l).length))).toBeLessThan(2_000);
   });
 
@@ -76,10 +78,11 @@ describe('hostile records cannot fail a batch (both functions)', () => {
     ['a non-finite-looking heartbeat', { heartbeatTimeoutMs: -1 }],
   ])('refuses %s as unreadable before any call', async (_what, overrides) => {
     const log = recordingLogger();
-    const handler = createSqsJobHandler({ jobs: [greetHandler], prewarm: false, logger: log, safetyMarginMs: 200 });
+    const recorded = recordOutcomes();
+    const handler = createSqsJobHandler({ onOutcomes: recorded.onOutcomes, jobs: [greetHandler], prewarm: false, logger: log, safetyMarginMs: 200 });
     const connects = temporalConnectCount();
     await handler(sqsEvent([await aMessage(overrides)]), context());
-    expect([...handler.lastOutcomes.values()]).toEqual([RecordOutcome.Unreadable]);
+    expect([...recorded.last.values()]).toEqual([RecordOutcome.Unreadable]);
     expect(temporalConnectCount()).toBe(connects);
     expect(log.text().length).toBeLessThan(2_000);
   });
@@ -89,10 +92,11 @@ describe('the namespace check (fails closed)', () => {
   it('refuses a token of another namespace from the configured namespace id alone, without connecting', async () => {
     process.env.TEMPORAL_NAMESPACE_ID = 'the-real-namespace-id';
     try {
-      const handler = createSqsJobHandler({ jobs: [greetHandler], prewarm: false, logger: recordingLogger(), safetyMarginMs: 200 });
+      const recorded = recordOutcomes();
+      const handler = createSqsJobHandler({ onOutcomes: recorded.onOutcomes, jobs: [greetHandler], prewarm: false, logger: recordingLogger(), safetyMarginMs: 200 });
       const connects = temporalConnectCount();
       await handler(sqsEvent([await aMessage()]), context(10_000));
-      expect([...handler.lastOutcomes.values()]).toEqual([RecordOutcome.Refused]);
+      expect([...recorded.last.values()]).toEqual([RecordOutcome.Refused]);
       expect(temporalConnectCount()).toBe(connects);
     } finally {
       delete process.env.TEMPORAL_NAMESPACE_ID;
@@ -101,14 +105,16 @@ describe('the namespace check (fails closed)', () => {
 
   it('leaves the record for later, handler not run, when the namespace id cannot be learnt', async () => {
     let ran = 0;
+    const recorded = recordOutcomes();
     const handler = createSqsJobHandler({
+      onOutcomes: recorded.onOutcomes,
       jobs: [{ ...greetHandler, run: () => (ran += 1) }],
       prewarm: false,
       logger: recordingLogger(),
       safetyMarginMs: 200,
     });
     const response = await handler(sqsEvent([await aMessage()]), context());
-    expect([...handler.lastOutcomes.values()]).toEqual([RecordOutcome.Retry]);
+    expect([...recorded.last.values()]).toEqual([RecordOutcome.Retry]);
     expect(response.batchItemFailures).toHaveLength(1);
     expect(ran).toBe(0);
   });
