@@ -3,13 +3,14 @@
  * dispatching activity of the bench job (`createJobActivities`, as in production) and the direct path's
  * plain activity, on a task queue of its own. Started by `bench/worker-process.ts` with
  * `node --import tsx`; configured by `TEMPORAL_ADDRESS`, `BENCH_TASK_QUEUE`, `BENCH_QUEUE_URL` and the
- * SDK's SQS settings. Talks to its parent over IPC: sends `ready`, answers `sqs-counts`, records a CPU profile between
+ * SDK's SQS settings. Talks to its parent over IPC: announces it is ready (`worker/launch-protocol.ts`), answers `sqs-counts`, records a CPU profile between
  * `profile-start` and `profile-stop`, drains on `stop`.
  */
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createSqsClient } from '../jobs/sqs-client';
 import { createJobActivities } from '../worker/activities';
+import { announceWorkerReady, requiredEnv } from '../worker/launch-protocol';
 import { createDirectActivities } from './activities';
 import { BENCH_JOBS } from './bench-jobs';
 import { startProfile } from './profiler';
@@ -17,11 +18,6 @@ import type { RunningProfile } from './profiler';
 import { countSqsRequests } from './sqs-counter';
 import type { FromBenchWorker, ToBenchWorker } from './worker-process';
 
-const need = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: bench/worker-process.ts passes it.`);
-  return value;
-};
 const send = (message: FromBenchWorker): void => {
   process.send?.(message);
 };
@@ -29,16 +25,16 @@ const send = (message: FromBenchWorker): void => {
 // Errors only: under a saturating load the SDK's core warns about slow workflow tasks, which the benchmark
 // measures itself.
 Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, console: {} } } });
-const connection = await NativeConnection.connect({ address: need('TEMPORAL_ADDRESS') });
+const connection = await NativeConnection.connect({ address: requiredEnv('TEMPORAL_ADDRESS', 'the Temporal frontend (host:port)') });
 const sqs = createSqsClient();
 const sqsCounts = countSqsRequests(sqs);
 const worker = await Worker.create({
   connection,
   namespace: process.env.TEMPORAL_NAMESPACE || 'default',
-  taskQueue: need('BENCH_TASK_QUEUE'),
+  taskQueue: requiredEnv('BENCH_TASK_QUEUE', 'the bench task queue'),
   workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
   activities: {
-    ...createJobActivities({ jobs: BENCH_JOBS, sqs, queueUrls: { jobs: need('BENCH_QUEUE_URL') } }),
+    ...createJobActivities({ jobs: BENCH_JOBS, sqs, queueUrls: { jobs: requiredEnv('BENCH_QUEUE_URL', 'the URL of the bench job queue') } }),
     ...createDirectActivities(),
   },
 });
@@ -58,7 +54,7 @@ process.on('message', (message: ToBenchWorker) => {
 // The parent decides when to stop; a terminal's Ctrl-C must not tear the worker down under it.
 process.on('SIGINT', () => undefined);
 const running = worker.run();
-send({ type: 'ready' });
+announceWorkerReady();
 try {
   await running;
 } finally {

@@ -1,7 +1,6 @@
-import { fork } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { exited, stopChild } from '../infra/local/child-process';
+import { launchWorkerProcess } from '../infra/local/worker-process';
 import type { SqsRequestCounts } from './sqs-counter';
 
 /** Messages the bench sends to its worker. */
@@ -11,9 +10,8 @@ export type ToBenchWorker =
   | { readonly type: 'profile-stop'; readonly file: string }
   | { readonly type: 'stop' };
 
-/** Messages the bench worker sends back. */
+/** Messages the bench worker sends back (besides the ready announcement every worker makes). */
 export type FromBenchWorker =
-  | { readonly type: 'ready' }
   | { readonly type: 'sqs-counts'; readonly counts: SqsRequestCounts }
   | { readonly type: 'profile'; readonly done: boolean };
 
@@ -43,33 +41,23 @@ export interface BenchWorker {
 
 const ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
 
-/** Starts `bench/worker-main.ts` in a process of its own and waits until it polls. */
+/**
+ * Starts `bench/worker-main.ts` in a process of its own and waits until it polls. Besides the ready
+ * announcement, the bench talks to it over the same IPC channel: SQS counts, CPU profiles, and `stop` (it
+ * ignores SIGINT, so a terminal's Ctrl-C does not tear it down under a run).
+ */
 export async function startBenchWorker(options: BenchWorkerOptions): Promise<BenchWorker> {
-  const child: ChildProcess = fork(ENTRY, [], {
-    execArgv: ['--import', 'tsx'],
+  const child = await launchWorkerProcess({
+    name: 'the bench worker',
+    entry: ENTRY,
     env: {
-      ...process.env,
       TEMPORAL_ADDRESS: options.temporalAddress,
       TEMPORAL_NAMESPACE: options.namespace,
       BENCH_TASK_QUEUE: options.taskQueue,
       BENCH_QUEUE_URL: options.queueUrl,
     },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    readyTimeoutMs: options.startTimeoutMs,
   });
-  try {
-    await new Promise<void>((resolveReady, reject) => {
-      const timer = setTimeout(() => reject(new Error('The bench worker did not start polling in time.')), options.startTimeoutMs ?? 120_000);
-      child.once('exit', (code) => reject(new Error(`The bench worker exited during start-up (code ${code}).`)));
-      child.on('message', (message: FromBenchWorker) => {
-        if (message.type !== 'ready') return;
-        clearTimeout(timer);
-        resolveReady();
-      });
-    });
-  } catch (err) {
-    await stopChild(child, 2_000);
-    throw err;
-  }
   const ask = <T extends FromBenchWorker['type']>(request: ToBenchWorker, answer: T): Promise<Extract<FromBenchWorker, { type: T }>> =>
     new Promise((resolveAnswer, reject) => {
       const onMessage = (message: FromBenchWorker): void => {

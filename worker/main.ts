@@ -10,6 +10,7 @@ import { dataConverterFromEnv } from '../jobs/security/data-converter';
 import { createSqsClient } from '../jobs/sqs-client';
 import { readWorkerConfig } from './config';
 import { TASK_QUEUE } from './constants';
+import { announceWorkerReady } from './launch-protocol';
 import { createJobWorker } from './worker';
 
 const bundlePath = process.env.WORKFLOW_BUNDLE_PATH ?? '.build/worker/workflow-bundle.js';
@@ -37,9 +38,11 @@ try {
     workflowBundle: { code: readFileSync(bundlePath, 'utf8') },
     dataConverter: dataConverterFromEnv(),
   });
-  console.log(`worker polling ${config.taskQueue} in ${config.namespace} at ${config.temporalAddress}`);
   // The SDK's runtime turns SIGTERM/SIGINT into a graceful shutdown: run() resolves once drained.
-  await worker.run();
+  const running = worker.run();
+  console.log(`worker polling ${config.taskQueue} in ${config.namespace} at ${config.temporalAddress}`);
+  announceWorkerReady();
+  await running;
   console.log('worker drained and stopped');
 } finally {
   sqs.destroy();

@@ -1,24 +1,20 @@
 /**
  * A test worker in a process of its own, so a test can kill it with SIGKILL as a crash would. Started with
- * `node --import tsx test/helpers/job-worker-process.ts`; configured by the environment:
- * `TEMPORAL_ADDRESS`, `TASK_QUEUE`, `JOB_QUEUE_URL` and the SDK's SQS settings, and with `KILL_AFTER_SEND=1`
- * it kills itself with SIGKILL the moment a job message is on the queue, before it answers Temporal.
- * Prints `ready` once polling, and `sent <MessageId>` for every job message it sends.
+ * `launchWorkerProcess` (infra/local/worker-process.ts), which waits for its ready announcement; configured
+ * by the environment: `TEMPORAL_ADDRESS`, `TASK_QUEUE`, `JOB_QUEUE_URL` and the SDK's SQS settings, and with
+ * `KILL_AFTER_SEND=1` it kills itself with SIGKILL the moment a job message is on the queue, before it
+ * answers Temporal. Prints `sent <MessageId>` on stdout for every job message it sends: stdout, not the IPC
+ * channel, because a write to a pipe is synchronous and so is out before the SIGKILL, where `process.send` is not.
  */
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createSqsClient } from '../../jobs/sqs-client';
+import { announceWorkerReady, requiredEnv } from '../../worker/launch-protocol';
 import { createJobWorker } from '../../worker/worker';
 import { RELIABILITY_JOBS, TEST_JOBS } from './test-jobs';
 
-const need = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: the test that starts this worker passes it.`);
-  return value;
-};
-
 Runtime.install({ logger: new DefaultLogger('ERROR') });
-const connection = await NativeConnection.connect({ address: need('TEMPORAL_ADDRESS') });
+const connection = await NativeConnection.connect({ address: requiredEnv('TEMPORAL_ADDRESS', 'the Temporal frontend (host:port)') });
 const sqs = createSqsClient();
 sqs.middlewareStack.add(
   (next, context) => async (args) => {
@@ -33,14 +29,14 @@ sqs.middlewareStack.add(
 );
 const worker = await createJobWorker({
   connection,
-  taskQueue: need('TASK_QUEUE'),
+  taskQueue: requiredEnv('TASK_QUEUE', 'the task queue to poll'),
   sqs,
-  queueUrls: { jobs: need('JOB_QUEUE_URL') },
+  queueUrls: { jobs: requiredEnv('JOB_QUEUE_URL', 'the URL of the job queue') },
   jobs: { ...TEST_JOBS, ...RELIABILITY_JOBS },
   workflowsPath: fileURLToPath(new URL('./test-workflows.ts', import.meta.url)),
 });
 const running = worker.run();
-process.stdout.write('ready\n');
+announceWorkerReady();
 await running;
 await connection.close();
 sqs.destroy();

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { NativeConnection } from '@temporalio/worker';
 import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { exited, stopChild } from '../../infra/local/child-process';
+import { launchWorkerProcess } from '../../infra/local/worker-process';
 import { createJobWorker } from '../../worker/worker';
 import { recordingLogger } from '../helpers/recording-logger';
 import { activityEvents, queueDepth, report, waitFor } from '../helpers/reliability';
@@ -37,27 +37,16 @@ describe('reliability: the worker is killed right after it sent the job message'
   });
 
   async function startWorkerProcess(killAfterSend: boolean): Promise<WorkerProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER_ENTRY], {
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: inject('temporalAddress'),
-        TASK_QUEUE: env.taskQueue,
-        JOB_QUEUE_URL: env.queue.url,
-        KILL_AFTER_SEND: killAfterSend ? '1' : '0',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const child = await launchWorkerProcess({
+      name: 'the test worker',
+      entry: WORKER_ENTRY,
+      env: { TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: env.taskQueue, JOB_QUEUE_URL: env.queue.url, KILL_AFTER_SEND: killAfterSend ? '1' : '0' },
+      output: 'pipe',
+      readyTimeoutMs: 60_000,
     });
     children.push(child);
     const lines: string[] = [];
-    let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-4_000);
-    });
-    await waitFor('the worker process to poll', () => {
-      if (child.exitCode !== null) throw new Error(`the worker process exited early: ${stderr}`);
-      return lines.includes('ready');
-    }, 60_000);
     return { child, lines };
   }
 
