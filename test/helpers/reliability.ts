@@ -61,15 +61,31 @@ export async function activityEvents(handle: WorkflowHandle): Promise<{ schedule
   };
 }
 
+/** Epoch ms of a protobuf timestamp from Temporal's API. */
+function timestampMs(t: { seconds?: unknown; nanos?: number | null }): number {
+  const seconds = t.seconds as number | { toNumber(): number } | null | undefined;
+  const whole = typeof seconds === 'object' && seconds !== null ? seconds.toNumber() : Number(seconds ?? 0);
+  return whole * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
+}
+
 /** Epoch ms of a workflow's first history event matching `pick`, if any. */
 export async function eventTime(handle: WorkflowHandle, pick: (e: NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number]) => unknown): Promise<number | undefined> {
   const history = await handle.fetchHistory();
   const event = (history.events ?? []).find((e) => pick(e));
-  const t = event?.eventTime;
-  if (!t) return undefined;
-  const seconds = t.seconds as unknown as number | { toNumber(): number } | null | undefined;
-  const whole = typeof seconds === 'object' && seconds !== null ? seconds.toNumber() : Number(seconds ?? 0);
-  return whole * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
+  return event?.eventTime ? timestampMs(event.eventTime) : undefined;
+}
+
+/**
+ * Waits until Temporal has recorded a heartbeat of the workflow's (first) pending activity, at least
+ * `sinceStartMs` after its attempt started: the function has picked the job up and its runtime heartbeats.
+ * @returns the pending activity as `describe()` shows it
+ */
+export async function waitForHeartbeat(handle: WorkflowHandle, sinceStartMs = 0, timeoutMs = 30_000) {
+  return waitFor(`a heartbeat of ${handle.workflowId}'s activity${sinceStartMs ? ` ${sinceStartMs} ms into its attempt` : ''}`, async () => {
+    const pending = (await handle.describe()).raw.pendingActivities?.[0];
+    if (!pending?.lastHeartbeatTime || !pending.lastStartedTime) return undefined;
+    return timestampMs(pending.lastHeartbeatTime) - timestampMs(pending.lastStartedTime) >= sinceStartMs ? pending : undefined;
+  }, timeoutMs);
 }
 
 /** Prints one measurement line that `docs/reliability.md` quotes; grep the test output for `RELIABILITY`. */

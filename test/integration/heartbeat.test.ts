@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordOutcome } from '../../functions/runtime/outcomes';
+import { waitForHeartbeat } from '../helpers/reliability';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
 import { observed } from '../helpers/test-jobs';
@@ -19,11 +20,10 @@ describe('heartbeats while a job runs', () => {
   }
 
   it('keeps a job alive past its heartbeat timeout and records the latest progress', async () => {
-    // The job's heartbeat timeout is 2 s; it runs for 5 s, so only the runtime's heartbeats keep it open.
+    // The job's heartbeat timeout is 2 s; it runs for 5 s, so only the runtime's heartbeats keep it open: one
+    // is recorded more than the heartbeat timeout into the attempt.
     const { handle, invocation } = await runWaitJob(5_000);
-    await new Promise((r) => setTimeout(r, 3_000));
-    const description = await handle.describe();
-    const pending = description.raw.pendingActivities?.[0];
+    const pending = await waitForHeartbeat(handle, 2_000);
     expect(pending?.heartbeatDetails?.payloads?.length).toBe(1);
     await expect(invocation).resolves.toEqual({ batchItemFailures: [] });
     await expect(handle.result()).resolves.toMatchObject({ waited: expect.any(Number) });
@@ -37,7 +37,7 @@ describe('heartbeats while a job runs', () => {
   ])('aborts the handler and stops when the activity is %s', async (_name, act) => {
     const before = observed.waitAborted;
     const { handle, invocation } = await runWaitJob(30_000);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await waitForHeartbeat(handle);
     await act(env, handle.workflowId);
     await expect(invocation).resolves.toEqual({ batchItemFailures: [] });
     expect([...env.outcomes.last.values()]).toEqual([RecordOutcome.Stopped]);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { waitForHeartbeat } from '../helpers/reliability';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
 import { observed } from '../helpers/test-jobs';
@@ -57,8 +58,8 @@ describe('a job through worker → SQS → runner → function → Temporal', ()
   it('aborts the handler and reports cancellation when the workflow cancels the job', async () => {
     const before = observed.waitAborted;
     const handle = await env.start('cancelWaitWorkflow');
-    // Let the function pick the job up and heartbeat at least once before cancelling.
-    await new Promise((r) => setTimeout(r, 2_500));
+    // The function has picked the job up and heartbeated at least once: cancellation reaches it with a heartbeat.
+    await waitForHeartbeat(handle);
     await handle.signal('cancel');
     await expect(handle.result()).resolves.toBe('CancelledFailure');
     expect(observed.waitAborted).toBe(before + 1);

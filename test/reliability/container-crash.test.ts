@@ -1,8 +1,12 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalFunction } from '../../infra/local/dev-environment';
 import type { RunningFunction } from '../../infra/local/dev-environment';
 import { bundleFunction } from '../../infra/build/bundle-function';
-import { sleep, waitFor, waitUntilEmpty } from '../helpers/reliability';
+import { waitFor, waitUntilEmpty } from '../helpers/reliability';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
 
@@ -10,7 +14,9 @@ import type { TestEnv } from '../helpers/test-env';
 describe('reliability: a Lambda container killed mid-batch', () => {
   let env: TestEnv;
   let fn: RunningFunction;
+  let startedLog: string;
   beforeAll(async () => {
+    startedLog = join(await mkdtemp(join(tmpdir(), 'slow-jobs-')), 'started.log');
     env = await startTestEnv({ runner: false, queueOverrides: { visibilityTimeoutSeconds: 2 } });
     const built = await bundleFunction({ name: 'test-slow-jobs', entry: 'test/fixtures/slow-jobs-function.ts' });
     fn = await startLocalFunction(
@@ -22,7 +28,7 @@ describe('reliability: a Lambda container killed mid-batch', () => {
         environment: {},
         events: [{ queue: 'jobs', deadLetter: false, batchSize: 5, maximumBatchingWindowSeconds: 1, maximumConcurrency: 2, functionResponseType: 'ReportBatchItemFailures' }],
       },
-      { sqs: env.sqs, queues: { jobs: env.queue }, env: { TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '', SLOW_MS: '1500', LOG_LEVEL: 'warn' } },
+      { sqs: env.sqs, queues: { jobs: env.queue }, env: { TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '', SLOW_MS: '1500', LOG_LEVEL: 'warn', STARTED_LOG: startedLog } },
     );
   });
   afterAll(async () => {
@@ -34,7 +40,7 @@ describe('reliability: a Lambda container killed mid-batch', () => {
   it('lets the killed batch reappear after the visibility timeout, and every workflow completes', async () => {
     const handles = await Promise.all(Array.from({ length: 6 }, (_, i) => env.start('echoWorkflow', `crash-${i}`)));
     await waitFor('an invocation in flight', () => fn.pool.stats.invocations > 0 && fn.pool.pids().length > 0, 30_000, 20);
-    await sleep(300);
+    await waitFor('a job running in a container', () => existsSync(startedLog) && readFileSync(startedLog, 'utf8').length > 0, 30_000, 20);
     const killed = fn.pool.pids();
     for (const pid of killed) process.kill(pid, 'SIGKILL');
     const started = Date.now();
