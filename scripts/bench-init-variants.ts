@@ -16,6 +16,7 @@ import { measureInitOnce, measureInits } from '../bench/cold-start';
 import { median } from '../bench/stats';
 import { startBenchTemporalServer } from '../bench/temporal-server';
 import { functionBuildOptions, RUNTIME_PROVIDED } from '../infra/build/bundle-function';
+import { applyLocalSigningKeys } from '../infra/local/local-signing-keys';
 import { projectPath } from '../infra/project-root';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
@@ -60,6 +61,8 @@ const compileCache = major > 22 || (major === 22 && minor >= 1) ? join(dir, 'com
 const COMPILE_CACHE_VARIANT = 'V8 compile cache, filled beforehand';
 const ALL_CHEAP_VARIANT = 'compile cache + no source maps';
 
+// The functions refuse to start without a signing key ring; the probes inherit this one.
+applyLocalSigningKeys();
 const server = await startBenchTemporalServer(() => undefined);
 try {
   const env = { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default', LOG_LEVEL: 'warn' };
