@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { QueueName } from '../../jobs/queues';
+import { projectPath } from '../project-root';
+import { writeFileAtomic } from '../write-file-atomic';
 import type { CreatedQueue } from './create-queues';
 
 /** File where a running `npm run dev` says where its servers are, for `npm run job` and `npm run dlq`. */
-export const DEV_STATE_FILE = '.build/dev-state.json';
+export const DEV_STATE_FILE = projectPath('.build/dev-state.json');
 
 /** What a running dev environment publishes. */
 export interface DevState {
@@ -17,10 +18,9 @@ export interface DevState {
   readonly queues: Readonly<Record<QueueName, CreatedQueue>>;
 }
 
-/** Writes the state file. */
+/** Writes the state file (atomically: `npm run job` may read it at any moment). */
 export async function writeDevState(state: DevState): Promise<void> {
-  await mkdir(dirname(DEV_STATE_FILE), { recursive: true });
-  await writeFile(DEV_STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
+  await writeFileAtomic(DEV_STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
 }
 
 /** Removes the state file. */
