@@ -36,7 +36,13 @@ export interface BenchBuild {
 
 async function toBenchBundle(name: string, built: BuiltFunction): Promise<BenchBundle> {
   const map = await readFile(`${built.bundlePath}.map`);
-  return { name, bundlePath: built.bundlePath, zipBytes: built.zipBytes, unzippedBytes: built.bundleBytes + map.length, codeBytes: built.bundleBytes };
+  return {
+    name,
+    bundlePath: built.bundlePath,
+    zipBytes: built.zipBytes,
+    unzippedBytes: built.bundleBytes + map.length,
+    codeBytes: built.bundleBytes,
+  };
 }
 
 /**
@@ -46,7 +52,15 @@ async function toBenchBundle(name: string, built: BuiltFunction): Promise<BenchB
 async function buildNaive(root: string): Promise<BenchBundle> {
   const name = 'bench-naive-client';
   const bundlePath = path.join(root, BUILD_DIR, name, 'index.cjs');
-  const { outputFiles } = await build({ absWorkingDir: root, entryPoints: ['bench/functions/naive-client.ts'], outfile: bundlePath, bundle: true, platform: 'node', logLevel: 'warning', write: false });
+  const { outputFiles } = await build({
+    absWorkingDir: root,
+    entryPoints: ['bench/functions/naive-client.ts'],
+    outfile: bundlePath,
+    bundle: true,
+    platform: 'node',
+    logLevel: 'warning',
+    write: false,
+  });
   const code = outputFiles[0]?.contents;
   if (!code) throw new Error(`esbuild wrote no ${bundlePath}.`);
   const zip = zipFiles([{ name: 'index.cjs', data: Buffer.from(code) }]);
@@ -64,7 +78,13 @@ export async function buildBench(root: string): Promise<BenchBuild> {
     const built = await bundleFunction({ name: `bench-probe-${fn.name}`, entry: `bench/functions/${fn.name}-probe.ts` }, root);
     probes[fn.name] = await toBenchBundle(fn.name, built);
   }
-  const bare = await toBenchBundle('bare-handler', await bundleFunction({ name: 'bench-bare-handler', entry: 'bench/functions/bare-handler.ts' }, root));
-  const benchFunction = await toBenchBundle('bench-function', await bundleFunction({ name: 'bench-function', entry: 'bench/functions/bench-function.ts' }, root));
+  const bare = await toBenchBundle(
+    'bare-handler',
+    await bundleFunction({ name: 'bench-bare-handler', entry: 'bench/functions/bare-handler.ts' }, root),
+  );
+  const benchFunction = await toBenchBundle(
+    'bench-function',
+    await bundleFunction({ name: 'bench-function', entry: 'bench/functions/bench-function.ts' }, root),
+  );
   return { functions, probes, bare, naive: await buildNaive(root), benchFunction };
 }

@@ -63,11 +63,15 @@ export interface MeasureInitOptions {
 export function measureInitOnce(bundlePath: string, options: MeasureInitOptions): Promise<InitSample> {
   const started = performance.now();
   return new Promise((resolveSample, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...(options.extraFlags ?? []), '--input-type=module', '-e', PROBE, bundlePath], {
-      env: { ...process.env, NODE_OPTIONS: '', ...options.env },
-      cwd: options.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(options.nodeFlags ?? []), ...(options.extraFlags ?? []), '--input-type=module', '-e', PROBE, bundlePath],
+      {
+        env: { ...process.env, NODE_OPTIONS: '', ...options.env },
+        cwd: options.cwd,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -89,7 +93,11 @@ export function measureInitOnce(bundlePath: string, options: MeasureInitOptions)
  * Measures the init of several bundles, `runs` fresh processes each, round-robin (bundle A, B, C, A, B, C…)
  * so that a slow moment of the machine lands on every bundle alike. Returns medians per bundle.
  */
-export async function measureInits(bundles: Readonly<Record<string, string>>, runs: number, options: MeasureInitOptions): Promise<Record<string, InitResult>> {
+export async function measureInits(
+  bundles: Readonly<Record<string, string>>,
+  runs: number,
+  options: MeasureInitOptions,
+): Promise<Record<string, InitResult>> {
   const samples: Record<string, InitSample[]> = Object.fromEntries(Object.keys(bundles).map((k) => [k, []]));
   for (let run = 0; run < runs; run += 1) {
     for (const [name, path] of Object.entries(bundles)) samples[name]?.push(await measureInitOnce(path, options));

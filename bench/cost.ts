@@ -6,7 +6,12 @@ export interface Prices {
   readonly asOf: string;
   readonly currency: string;
   readonly sqs: { readonly perMillionRequests: number; readonly source: string };
-  readonly lambda: { readonly architecture: string; readonly perGbSecond: number; readonly perMillionRequests: number; readonly source: string };
+  readonly lambda: {
+    readonly architecture: string;
+    readonly perGbSecond: number;
+    readonly perMillionRequests: number;
+    readonly source: string;
+  };
   readonly temporalCloud: { readonly perMillionActions: number; readonly source: string };
 }
 
@@ -22,8 +27,16 @@ export interface CostInputs {
   readonly memoryMb: number;
   /** Temporal frontend requests and actions over the same jobs, per path (absent with an external server). */
   readonly temporal?: {
-    readonly async: { readonly requests: Readonly<Record<string, number>>; readonly actions: Readonly<Record<string, number>>; readonly jobs: number };
-    readonly direct: { readonly requests: Readonly<Record<string, number>>; readonly actions: Readonly<Record<string, number>>; readonly jobs: number };
+    readonly async: {
+      readonly requests: Readonly<Record<string, number>>;
+      readonly actions: Readonly<Record<string, number>>;
+      readonly jobs: number;
+    };
+    readonly direct: {
+      readonly requests: Readonly<Record<string, number>>;
+      readonly actions: Readonly<Record<string, number>>;
+      readonly jobs: number;
+    };
   };
   /** Median init of the deployed function in a fresh process, ms. */
   readonly initMs: number;
@@ -35,7 +48,11 @@ export interface CostInputs {
 const WORKFLOW_ACTIONS = /StartWorkflow|SignalWithStart|ContinueAsNew/;
 
 function perJob(counts: Readonly<Record<string, number>>, jobs: number, skip?: RegExp): Record<string, number> {
-  return Object.fromEntries(Object.entries(counts).filter(([key]) => !skip?.test(key)).map(([key, n]) => [key, n / jobs]));
+  return Object.fromEntries(
+    Object.entries(counts)
+      .filter(([key]) => !skip?.test(key))
+      .map(([key, n]) => [key, n / jobs]),
+  );
 }
 
 const sum = (values: Iterable<number>): number => [...values].reduce((a, b) => a + b, 0);
@@ -59,7 +76,10 @@ export function computeCost(inputs: CostInputs, prices: Prices): CostResult {
   const lambdaInvocations = inputs.invocations.length / jobs;
   const lambdaGbSeconds = ((billedMs / 1000) * gb) / jobs;
   const temporalActions = inputs.temporal
-    ? { async: perJob(inputs.temporal.async.actions, inputs.temporal.async.jobs, WORKFLOW_ACTIONS), direct: perJob(inputs.temporal.direct.actions, inputs.temporal.direct.jobs, WORKFLOW_ACTIONS) }
+    ? {
+        async: perJob(inputs.temporal.async.actions, inputs.temporal.async.jobs, WORKFLOW_ACTIONS),
+        direct: perJob(inputs.temporal.direct.actions, inputs.temporal.direct.jobs, WORKFLOW_ACTIONS),
+      }
     : undefined;
   const asyncActions = temporalActions ? sum(Object.values(temporalActions.async)) : 1 + (functionCalls.heartbeat ?? 0) / jobs;
   const directActions = temporalActions ? sum(Object.values(temporalActions.direct)) : 1;
@@ -79,7 +99,10 @@ export function computeCost(inputs: CostInputs, prices: Prices): CostResult {
       lambdaGbSeconds,
       functionTemporalCalls: perJob(functionCalls, jobs),
       temporalRequests: inputs.temporal
-        ? { async: perJob(inputs.temporal.async.requests, inputs.temporal.async.jobs), direct: perJob(inputs.temporal.direct.requests, inputs.temporal.direct.jobs) }
+        ? {
+            async: perJob(inputs.temporal.async.requests, inputs.temporal.async.jobs),
+            direct: perJob(inputs.temporal.direct.requests, inputs.temporal.direct.jobs),
+          }
         : undefined,
       temporalActions,
     },
@@ -91,6 +114,10 @@ export function computeCost(inputs: CostInputs, prices: Prices): CostResult {
       total: sum(Object.values(perMillion)),
       directTemporalActions: directActions * prices.temporalCloud.perMillionActions,
     },
-    prices: { asOf: prices.asOf, currency: prices.currency, sources: [prices.sqs.source, prices.lambda.source, prices.temporalCloud.source] },
+    prices: {
+      asOf: prices.asOf,
+      currency: prices.currency,
+      sources: [prices.sqs.source, prices.lambda.source, prices.temporalCloud.source],
+    },
   };
 }

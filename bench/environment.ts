@@ -79,7 +79,12 @@ export async function startBenchEnvironment(options: BenchEnvironmentOptions): P
     });
     const taskQueue = `bench-${runId}`;
     options.log('Starting the bench worker (bundles the bench workflows)…');
-    const worker = await startBenchWorker({ temporalAddress: stack.temporalAddress, namespace: stack.namespace, taskQueue, queueUrl: stack.queues.jobs.url });
+    const worker = await startBenchWorker({
+      temporalAddress: stack.temporalAddress,
+      namespace: stack.namespace,
+      taskQueue,
+      queueUrl: stack.queues.jobs.url,
+    });
     stops.push(() => worker.stop());
     return {
       runId,

@@ -35,18 +35,41 @@ export async function measureMemory(
     if (series.length === 0 || records - (series.at(-1) as [number, number])[0] >= Math.max(10, records / 50)) series.push([records, rss]);
   }, 20);
   let workload: WorkloadResult;
-  const heap = async (): Promise<number> => ((await fn.running.pool.invoke({ bench: 'heap' } satisfies HeapEvent)) as HeapResult).heapUsedBytes;
+  const heap = async (): Promise<number> =>
+    ((await fn.running.pool.invoke({ bench: 'heap' } satisfies HeapEvent)) as HeapResult).heapUsedBytes;
   let heapAfterFirst: number | undefined;
   let heapAtEnd: number | undefined;
   let peak: number | undefined;
   let atEnd: number | undefined;
-  let invocations = 0;
+  let invocations: number | undefined;
   try {
-    const first = await runWorkload({ client: env.client, taskQueue: env.taskQueue, path: 'async', jobs: 10, perWorkflow: 10, mode: 'parallel', idPrefix: `memory-first-${env.runId}` });
+    const first = await runWorkload({
+      client: env.client,
+      taskQueue: env.taskQueue,
+      path: 'async',
+      jobs: 10,
+      perWorkflow: 10,
+      mode: 'parallel',
+      idPrefix: `memory-first-${env.runId}`,
+    });
     heapAfterFirst = await heap();
-    const rest = await runWorkload({ client: env.client, taskQueue: env.taskQueue, path: 'async', jobs: records - 10, perWorkflow: 50, mode: 'parallel', idPrefix: `memory-${env.runId}` });
+    const rest = await runWorkload({
+      client: env.client,
+      taskQueue: env.taskQueue,
+      path: 'async',
+      jobs: records - 10,
+      perWorkflow: 50,
+      mode: 'parallel',
+      idPrefix: `memory-${env.runId}`,
+    });
     heapAtEnd = await heap();
-    workload = { ...rest, jobs: first.jobs + rest.jobs, completed: first.completed + rest.completed, problems: [...first.problems, ...rest.problems], timings: [...first.timings, ...rest.timings] };
+    workload = {
+      ...rest,
+      jobs: first.jobs + rest.jobs,
+      completed: first.completed + rest.completed,
+      problems: [...first.problems, ...rest.problems],
+      timings: [...first.timings, ...rest.timings],
+    };
     const pids = fn.running.pool.pids();
     if (pids.length !== 1 || fn.running.pool.stats.containersStarted !== 1) {
       throw new Error(`the memory run should use one container; it used ${fn.running.pool.stats.containersStarted}`);
@@ -58,7 +81,13 @@ export async function measureMemory(
     clearInterval(sampler);
     await fn.stop();
   }
-  const bare = createContainerPool({ bundle: bundles.bare, functionName: 'bareHandler', timeoutMs: 10_000, memoryMb: env.processJobs.memoryMb, maxContainers: 1 });
+  const bare = createContainerPool({
+    bundle: bundles.bare,
+    functionName: 'bareHandler',
+    timeoutMs: 10_000,
+    memoryMb: env.processJobs.memoryMb,
+    maxContainers: 1,
+  });
   let barePeak: number | undefined;
   try {
     await bare.invoke({ Records: [] });
@@ -67,11 +96,27 @@ export async function measureMemory(
   } finally {
     await bare.stop();
   }
-  if (peak === undefined || atEnd === undefined || barePeak === undefined || rssAfterFirst === undefined || heapAfterFirst === undefined || heapAtEnd === undefined) {
+  if (
+    peak === undefined ||
+    atEnd === undefined ||
+    barePeak === undefined ||
+    rssAfterFirst === undefined ||
+    heapAfterFirst === undefined ||
+    heapAtEnd === undefined
+  ) {
     throw new Error('could not read the containers’ memory from /proc');
   }
   return {
-    result: { records, invocations, peakRssBytes: peak, rssAfterFirstInvocationBytes: rssAfterFirst, rssAtEndBytes: atEnd, bareContainerPeakRssBytes: barePeak, rssByRecords: series, heapAfterGcBytes: { afterFirstRecords: heapAfterFirst, atEnd: heapAtEnd } },
+    result: {
+      records,
+      invocations,
+      peakRssBytes: peak,
+      rssAfterFirstInvocationBytes: rssAfterFirst,
+      rssAtEndBytes: atEnd,
+      bareContainerPeakRssBytes: barePeak,
+      rssByRecords: series,
+      heapAfterGcBytes: { afterFirstRecords: heapAfterFirst, atEnd: heapAtEnd },
+    },
     workload,
   };
 }

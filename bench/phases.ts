@@ -36,7 +36,11 @@ export function profileFile(run: BenchRun, name: string): string | undefined {
 }
 
 /** Runs `body` with the bench function on the local runner, and stops it whatever happens. */
-async function withBenchFunction<T>(run: BenchRun, overrides: BenchFunctionOverrides, body: (fn: RunningBenchFunction) => Promise<T>): Promise<T> {
+async function withBenchFunction<T>(
+  run: BenchRun,
+  overrides: BenchFunctionOverrides,
+  body: (fn: RunningBenchFunction) => Promise<T>,
+): Promise<T> {
   const fn = await startBenchFunction(run.env, run.build.benchFunction.bundlePath, run.tmp, overrides);
   let result: T;
   try {
@@ -57,24 +61,61 @@ export async function measureColdStarts(run: BenchRun): Promise<ColdStartResult>
   run.log(`Cold start: ${s.coldStartRuns} fresh processes per bundle…`);
   const probes = build.probes;
   const inits = await measureInits(
-    { 'process-jobs': probes['process-jobs']!.bundlePath, 'dead-letter': probes['dead-letter']!.bundlePath, 'bare-handler': build.bare.bundlePath, 'naive-client': build.naive.bundlePath },
+    {
+      'process-jobs': probes['process-jobs']!.bundlePath,
+      'dead-letter': probes['dead-letter']!.bundlePath,
+      'bare-handler': build.bare.bundlePath,
+      'naive-client': build.naive.bundlePath,
+    },
     s.coldStartRuns,
     { env: probeEnv, nodeFlags, cwd: tmp },
   );
-  const withoutFlags = await measureInits({ 'process-jobs': probes['process-jobs']!.bundlePath }, s.coldStartRuns, { env: probeEnv, cwd: tmp });
+  const withoutFlags = await measureInits({ 'process-jobs': probes['process-jobs']!.bundlePath }, s.coldStartRuns, {
+    env: probeEnv,
+    cwd: tmp,
+  });
   if (run.profileDir) {
-    for (const [name, path] of [['process-jobs', probes['process-jobs']!.bundlePath], ['naive-client', build.naive.bundlePath]] as const) {
-      await measureInitOnce(path, { env: probeEnv, nodeFlags, cwd: tmp, extraFlags: ['--cpu-prof', `--cpu-prof-dir=${run.profileDir}`, `--cpu-prof-name=cold-start-${name}.cpuprofile`, '--cpu-prof-interval=100'] });
+    for (const [name, path] of [
+      ['process-jobs', probes['process-jobs']!.bundlePath],
+      ['naive-client', build.naive.bundlePath],
+    ] as const) {
+      await measureInitOnce(path, {
+        env: probeEnv,
+        nodeFlags,
+        cwd: tmp,
+        extraFlags: [
+          '--cpu-prof',
+          `--cpu-prof-dir=${run.profileDir}`,
+          `--cpu-prof-name=cold-start-${name}.cpuprofile`,
+          '--cpu-prof-interval=100',
+        ],
+      });
     }
   }
-  const sizes = { 'process-jobs': build.functions[0]!, 'dead-letter': build.functions[1]!, 'bare-handler': build.bare, 'naive-client': build.naive };
+  const sizes = {
+    'process-jobs': build.functions[0]!,
+    'dead-letter': build.functions[1]!,
+    'bare-handler': build.bare,
+    'naive-client': build.naive,
+  };
   return {
     runs: s.coldStartRuns,
     nodeFlags,
     bundles: Object.fromEntries(
       Object.entries(inits).map(([name, init]) => {
         const size = sizes[name as keyof typeof sizes];
-        return [name, { zipBytes: size.zipBytes, unzippedBytes: size.unzippedBytes, codeBytes: size.codeBytes, initMs: init.initMs, importMs: init.importMs, bootMs: init.bootMs, rssBytes: init.rssBytes }];
+        return [
+          name,
+          {
+            zipBytes: size.zipBytes,
+            unzippedBytes: size.unzippedBytes,
+            codeBytes: size.codeBytes,
+            initMs: init.initMs,
+            importMs: init.importMs,
+            bootMs: init.bootMs,
+            rssBytes: init.rssBytes,
+          },
+        ];
       }),
     ),
     processJobsToNaive: inits['process-jobs']!.initMs / inits['naive-client']!.initMs,
@@ -86,7 +127,8 @@ export async function measureColdStarts(run: BenchRun): Promise<ColdStartResult>
 function throughputPath(rounds: readonly PathMeasurement[]): ThroughputPath {
   const jobs = rounds.reduce((s, r) => s + r.workload.jobs, 0);
   const cpuMsPerJob: Record<string, number> = {};
-  for (const r of rounds) for (const [group, cpuMs] of Object.entries(r.cpuMs)) cpuMsPerJob[group] = (cpuMsPerJob[group] ?? 0) + cpuMs / jobs;
+  for (const r of rounds)
+    for (const [group, cpuMs] of Object.entries(r.cpuMs)) cpuMsPerJob[group] = (cpuMsPerJob[group] ?? 0) + cpuMs / jobs;
   const perRound = rounds.map((r) => (r.workload.jobs / r.workload.wallMs) * 1000);
   return {
     jobsPerRound: rounds[0]?.workload.jobs ?? 0,
@@ -106,7 +148,15 @@ function jobsPerSecond(m: PathMeasurement): number {
 
 async function latencySamples(run: BenchRun, path: 'async' | 'direct', perWorkflow: number, id: string): Promise<number[]> {
   const { env, settings: s } = run;
-  const workload = await runWorkload({ client: env.client, taskQueue: env.taskQueue, path, jobs: s.latencyWorkflows * perWorkflow, perWorkflow, mode: 'sequential', idPrefix: id });
+  const workload = await runWorkload({
+    client: env.client,
+    taskQueue: env.taskQueue,
+    path,
+    jobs: s.latencyWorkflows * perWorkflow,
+    perWorkflow,
+    mode: 'sequential',
+    idPrefix: id,
+  });
   run.workloads.push(workload);
   return workload.timings.map((t) => t.doneAt - t.scheduledAt);
 }
@@ -202,10 +252,27 @@ export async function measureWindowZero(run: BenchRun): Promise<WindowZeroResult
   const directSamples = await latencySamples(run, 'direct', s.latencyJobsPerWorkflow, `lat-direct-${env.runId}`);
   log('Latency, async path with a batching window of 0…');
   return withBenchFunction(run, { maximumBatchingWindowSeconds: 0 }, async (fn) => {
-    run.workloads.push(await runWorkload({ client: env.client, taskQueue: env.taskQueue, path: 'async', jobs: 20, perWorkflow: 20, mode: 'parallel', idPrefix: `lat-warmup-${env.runId}` }));
+    run.workloads.push(
+      await runWorkload({
+        client: env.client,
+        taskQueue: env.taskQueue,
+        path: 'async',
+        jobs: 20,
+        perWorkflow: 20,
+        mode: 'parallel',
+        idPrefix: `lat-warmup-${env.runId}`,
+      }),
+    );
     const asyncSamples = await latencySamples(run, 'async', s.latencyJobsPerWorkflow, `lat-async-${env.runId}`);
     log(`Throughput, async path with a batching window of 0: ${s.jobs} jobs…`);
-    const window0 = await measurePath(env, { jobs: s.jobs, perWorkflow: s.jobsPerWorkflow, warmupJobs: 0, path: 'async', fn, idPrefix: `async0-${env.runId}` });
+    const window0 = await measurePath(env, {
+      jobs: s.jobs,
+      perWorkflow: s.jobsPerWorkflow,
+      warmupJobs: 0,
+      path: 'async',
+      fn,
+      idPrefix: `async0-${env.runId}`,
+    });
     run.workloads.push(window0.workload);
     return { directSamples, asyncSamples, throughput: throughputPath([window0]) };
   });
@@ -229,7 +296,8 @@ export function costOfRun(run: BenchRun, configured: ConfiguredWindowResult, col
   const { env, settings: s } = run;
   const sqsRequests: Record<string, number> = {};
   for (const measured of configured.async) {
-    for (const counts of [measured.sqs.runner, measured.sqs.worker]) for (const [op, n] of Object.entries(counts)) sqsRequests[op] = (sqsRequests[op] ?? 0) + n;
+    for (const counts of [measured.sqs.runner, measured.sqs.worker])
+      for (const [op, n] of Object.entries(counts)) sqsRequests[op] = (sqsRequests[op] ?? 0) + n;
   }
   const sumCounters = (runs: readonly PathMeasurement[], key: 'requests' | 'actions'): Record<string, number> => {
     const total: Record<string, number> = {};
@@ -245,8 +313,16 @@ export function costOfRun(run: BenchRun, configured: ConfiguredWindowResult, col
       memoryMb: env.processJobs.memoryMb,
       temporal: env.temporalMetricsUrl
         ? {
-            async: { requests: sumCounters(configured.async, 'requests'), actions: sumCounters(configured.async, 'actions'), jobs: measuredJobs },
-            direct: { requests: sumCounters(configured.direct, 'requests'), actions: sumCounters(configured.direct, 'actions'), jobs: measuredJobs },
+            async: {
+              requests: sumCounters(configured.async, 'requests'),
+              actions: sumCounters(configured.async, 'actions'),
+              jobs: measuredJobs,
+            },
+            direct: {
+              requests: sumCounters(configured.direct, 'requests'),
+              actions: sumCounters(configured.direct, 'actions'),
+              jobs: measuredJobs,
+            },
           }
         : undefined,
       initMs: coldStart.bundles['process-jobs']!.initMs,

@@ -112,7 +112,9 @@ export function summarizeProfile(path: string, top = 15): ProfileSummary {
       module = locate && !source ? '(bundle helpers: module wrappers, lazy compile)' : moduleOf(where);
     }
     byModule.set(module, (byModule.get(module) ?? 0) + us);
-    const shown = where.includes('node_modules/') ? where.replace(/^.*node_modules\//, '') : relative(PROJECT_ROOT, where.replace(/^file:\/\//, ''));
+    const shown = where.includes('node_modules/')
+      ? where.replace(/^.*node_modules\//, '')
+      : relative(PROJECT_ROOT, where.replace(/^file:\/\//, ''));
     const fn = `${functionName || '(anonymous)'} ${shown}`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
   }
@@ -132,5 +134,11 @@ export function summarizeProfile(path: string, top = 15): ProfileSummary {
 /** A profile summary as plain text lines. */
 export function formatProfileSummary(title: string, summary: ProfileSummary): string {
   const line = (r: ProfileRow): string => `  ${r.ms.toFixed(1).padStart(8)} ms ${(r.share * 100).toFixed(1).padStart(5)} %  ${r.name}`;
-  return [`${title}: ${summary.totalMs.toFixed(0)} ms profiled, ${summary.busyMs.toFixed(0)} ms busy (shares are of busy time)`, ' by module:', ...summary.byModule.map(line), ' by function (self time):', ...summary.byFunction.map(line)].join('\n');
+  return [
+    `${title}: ${summary.totalMs.toFixed(0)} ms profiled, ${summary.busyMs.toFixed(0)} ms busy (shares are of busy time)`,
+    ' by module:',
+    ...summary.byModule.map(line),
+    ' by function (self time):',
+    ...summary.byFunction.map(line),
+  ].join('\n');
 }

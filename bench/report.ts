@@ -86,35 +86,57 @@ export function renderMarkdown(r: BenchResults): string {
   const cpuGroups = Object.keys(t.async.cpuMsPerJob).map((g) => g.replace(/ \(.*\)$/, ''));
   const cpuCells = (path: 'async' | 'direct'): string => {
     const parts = Object.values(t[path].cpuMsPerJob);
-    return `**${round(parts.reduce((a, b) => a + b, 0), 1)}** = ${parts.map((v) => round(v, 1)).join(' + ')}`;
+    return `**${round(
+      parts.reduce((a, b) => a + b, 0),
+      1,
+    )}** = ${parts.map((v) => round(v, 1)).join(' + ')}`;
   };
   const lines: string[] = [];
-  lines.push(`**${r.mode === 'quick' ? 'Quick' : 'Full'} run** of ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${minutes(r.durationMs)}; ` +
-    `${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${round(r.machine.memoryBytes / 2 ** 30, 1)} GiB, Node ${r.machine.node}, ${r.machine.platform}; ` +
-    `1-minute load average ${r.machine.loadAverage.start} before the run (other work on the machine). ` +
-    `Correctness: ${r.correctness.completed} of ${r.correctness.jobs} jobs returned the right result.`);
+  lines.push(
+    `**${r.mode === 'quick' ? 'Quick' : 'Full'} run** of ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${minutes(r.durationMs)}; ` +
+      `${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${round(r.machine.memoryBytes / 2 ** 30, 1)} GiB, Node ${r.machine.node}, ${r.machine.platform}; ` +
+      `1-minute load average ${r.machine.loadAverage.start} before the run (other work on the machine). ` +
+      `Correctness: ${r.correctness.completed} of ${r.correctness.jobs} jobs returned the right result.`,
+  );
   lines.push('');
   lines.push('| | async: worker → SQS → runner → handler → complete | direct: plain activity in the worker |');
   lines.push('| --- | --- | --- |');
-  const rounds = (path: ThroughputPath): string => (path.rounds > 1 ? ` (rounds: ${path.roundsJobsPerSecond.map((v) => round(v, 0)).join(', ')})` : '');
-  lines.push(`| throughput, jobs/s (${t.async.jobsPerRound} jobs; median of ${t.async.rounds} round${t.async.rounds > 1 ? 's' : ''}, paths alternating; ${t.jobsPerWorkflow} jobs per workflow) | **${ms(t.async.jobsPerSecond)}**${rounds(t.async)} | **${ms(t.direct.jobsPerSecond)}**${rounds(t.direct)} |`);
-  lines.push(`| steady jobs/s (10th–90th percentile of finish times) | ${ms(t.async.steadyJobsPerSecond)} | ${ms(t.direct.steadyJobsPerSecond)} |`);
-  lines.push(`| throughput with a batching window of 0, jobs/s (steady) | ${ms(t.asyncWindow0.jobsPerSecond)} (${ms(t.asyncWindow0.steadyJobsPerSecond)}) | — |`);
+  const rounds = (path: ThroughputPath): string =>
+    path.rounds > 1 ? ` (rounds: ${path.roundsJobsPerSecond.map((v) => round(v, 0)).join(', ')})` : '';
+  lines.push(
+    `| throughput, jobs/s (${t.async.jobsPerRound} jobs; median of ${t.async.rounds} round${t.async.rounds > 1 ? 's' : ''}, paths alternating; ${t.jobsPerWorkflow} jobs per workflow) | **${ms(t.async.jobsPerSecond)}**${rounds(t.async)} | **${ms(t.direct.jobsPerSecond)}**${rounds(t.direct)} |`,
+  );
+  lines.push(
+    `| steady jobs/s (10th–90th percentile of finish times) | ${ms(t.async.steadyJobsPerSecond)} | ${ms(t.direct.steadyJobsPerSecond)} |`,
+  );
+  lines.push(
+    `| throughput with a batching window of 0, jobs/s (steady) | ${ms(t.asyncWindow0.jobsPerSecond)} (${ms(t.asyncWindow0.steadyJobsPerSecond)}) | — |`,
+  );
   lines.push(`| CPU per job on this machine, ms (${cpuGroups.join(' + ')}) | ${cpuCells('async')} | ${cpuCells('direct')} |`);
-  lines.push(`| latency p50 / p95 / p99, ms (window 0; ${l.direct.n} jobs each) | **${ms(l.async.p50)}** / ${ms(l.async.p95)} / ${ms(l.async.p99)} | **${ms(l.direct.p50)}** / ${ms(l.direct.p95)} / ${ms(l.direct.p99)} |`);
-  lines.push(`| latency p50 with the configured ${l.configuredWindowSeconds} s batching window, ms (${l.asyncConfiguredWindow.n} jobs) | ${ms(l.asyncConfiguredWindow.p50)} | — |`);
+  lines.push(
+    `| latency p50 / p95 / p99, ms (window 0; ${l.direct.n} jobs each) | **${ms(l.async.p50)}** / ${ms(l.async.p95)} / ${ms(l.async.p99)} | **${ms(l.direct.p50)}** / ${ms(l.direct.p95)} / ${ms(l.direct.p99)} |`,
+  );
+  lines.push(
+    `| latency p50 with the configured ${l.configuredWindowSeconds} s batching window, ms (${l.asyncConfiguredWindow.n} jobs) | ${ms(l.asyncConfiguredWindow.p50)} | — |`,
+  );
   lines.push('');
-  lines.push(`Async runner: batch size ${t.async.batchSize}, batching window ${t.async.batchingWindowSeconds} s, concurrency ${t.async.concurrency}; ` +
-    `${t.async.containers} containers, ${round(t.async.recordsPerInvocation, 1)} records per invocation. Latency is workflow time: from the workflow task that scheduled a job to the one that received its result.`);
+  lines.push(
+    `Async runner: batch size ${t.async.batchSize}, batching window ${t.async.batchingWindowSeconds} s, concurrency ${t.async.concurrency}; ` +
+      `${t.async.containers} containers, ${round(t.async.recordsPerInvocation, 1)} records per invocation. Latency is workflow time: from the workflow task that scheduled a job to the one that received its result.`,
+  );
   lines.push('');
   lines.push(`| bundle | zip | unzipped | init, ms (import + client ready; median of ${r.coldStart.runs}) | import, ms | RSS when ready |`);
   lines.push('| --- | --- | --- | --- | --- | --- |');
   for (const [name, b] of Object.entries(r.coldStart.bundles)) {
-    lines.push(`| ${name} | ${kib(b.zipBytes)} | ${kib(b.unzippedBytes)} | **${ms(b.initMs, 0)}** | ${ms(b.importMs, 0)} | ${mib(b.rssBytes)} |`);
+    lines.push(
+      `| ${name} | ${kib(b.zipBytes)} | ${kib(b.unzippedBytes)} | **${ms(b.initMs, 0)}** | ${ms(b.importMs, 0)} | ${mib(b.rssBytes)} |`,
+    );
   }
   lines.push('');
-  lines.push(`Fresh \`node\` processes with ${r.coldStart.nodeFlags.length > 0 ? `\`${r.coldStart.nodeFlags.join(' ')}\` (serverless.yml's NODE_OPTIONS)` : 'no flags'}; ` +
-    `process-jobs without them: ${ms(r.coldStart.processJobsInitWithoutFlagsMs, 0)} ms.`);
+  lines.push(
+    `Fresh \`node\` processes with ${r.coldStart.nodeFlags.length > 0 ? `\`${r.coldStart.nodeFlags.join(' ')}\` (serverless.yml's NODE_OPTIONS)` : 'no flags'}; ` +
+      `process-jobs without them: ${ms(r.coldStart.processJobsInitWithoutFlagsMs, 0)} ms.`,
+  );
   lines.push('');
   const w = r.warmOverhead;
   const m = r.memory;
@@ -124,27 +146,40 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(`| bare \`client.activity.complete\` (${w.samples}) | ${ms(w.rawCompleteMs.p50, 2)} | ${ms(w.rawCompleteMs.p95, 2)} |`);
   lines.push(`| **overhead beyond the RPC** | **${ms(w.overheadP50Ms, 2)}** | |`);
   lines.push('');
-  lines.push(`Memory: one container over ${m.records} records (${m.invocations} invocations) peaked at **${mib(m.peakRssBytes)}** RSS ` +
-    `(${mib(m.rssAfterFirstInvocationBytes)} after its first invocation, ${mib(m.rssAtEndBytes)} at the end); a bare-handler container peaks at ${mib(m.bareContainerPeakRssBytes)}. ` +
-    `JS heap after a full GC: ${mib(m.heapAfterGcBytes.afterFirstRecords)} after 10 records, ${mib(m.heapAfterGcBytes.atEnd)} at the end. ` +
-    `The local container loads the bundle through the tsx loader; process-jobs in a plain \`node\` process holds ${mib(m.plainProcessReadyRssBytes)} once ready.`);
+  lines.push(
+    `Memory: one container over ${m.records} records (${m.invocations} invocations) peaked at **${mib(m.peakRssBytes)}** RSS ` +
+      `(${mib(m.rssAfterFirstInvocationBytes)} after its first invocation, ${mib(m.rssAtEndBytes)} at the end); a bare-handler container peaks at ${mib(m.bareContainerPeakRssBytes)}. ` +
+      `JS heap after a full GC: ${mib(m.heapAfterGcBytes.afterFirstRecords)} after 10 records, ${mib(m.heapAfterGcBytes.atEnd)} at the end. ` +
+      `The local container loads the bundle through the tsx loader; process-jobs in a plain \`node\` process holds ${mib(m.plainProcessReadyRssBytes)} once ready.`,
+  );
   lines.push('');
   lines.push('| per job (async, counted) | SQS requests | Lambda invocations | Lambda GB-s | Temporal actions | Temporal API calls |');
   lines.push('| --- | --- | --- | --- | --- | --- |');
   const actions = c.perJob.temporalActions;
-  lines.push(`| async | ${round(c.perJob.sqsRequestsTotal, 2)} (${perJobList(c.perJob.sqsRequests)}) | ${round(c.perJob.lambdaInvocations, 3)} | ${c.perJob.lambdaGbSeconds.toExponential(2)} (${round(c.perJob.lambdaBilledMs, 1)} billed ms × ${c.memoryMb} MB) | ${perJobList(actions?.async)} | ${perJobList(c.perJob.temporalRequests?.async)} |`);
+  lines.push(
+    `| async | ${round(c.perJob.sqsRequestsTotal, 2)} (${perJobList(c.perJob.sqsRequests)}) | ${round(c.perJob.lambdaInvocations, 3)} | ${c.perJob.lambdaGbSeconds.toExponential(2)} (${round(c.perJob.lambdaBilledMs, 1)} billed ms × ${c.memoryMb} MB) | ${perJobList(actions?.async)} | ${perJobList(c.perJob.temporalRequests?.async)} |`,
+  );
   lines.push(`| direct | — | — | — | ${perJobList(actions?.direct)} | ${perJobList(c.perJob.temporalRequests?.direct)} |`);
   lines.push('');
   const p = c.perMillionJobs;
-  lines.push(`| cost per million jobs (${c.prices.currency}, list prices of ${c.prices.asOf}) | SQS | Lambda requests | Lambda duration | Temporal Cloud actions | total |`);
+  lines.push(
+    `| cost per million jobs (${c.prices.currency}, list prices of ${c.prices.asOf}) | SQS | Lambda requests | Lambda duration | Temporal Cloud actions | total |`,
+  );
   lines.push('| --- | --- | --- | --- | --- | --- |');
-  lines.push(`| async | ${money(p.sqs)} | ${money(p.lambdaRequests)} | ${money(p.lambdaDuration)} | ${money(p.temporalActions)} | **${money(p.total)}** |`);
-  lines.push(`| direct (worker compute not priced) | — | — | — | ${money(p.directTemporalActions)} | **${money(p.directTemporalActions)}** |`);
+  lines.push(
+    `| async | ${money(p.sqs)} | ${money(p.lambdaRequests)} | ${money(p.lambdaDuration)} | ${money(p.temporalActions)} | **${money(p.total)}** |`,
+  );
+  lines.push(
+    `| direct (worker compute not priced) | — | — | — | ${money(p.directTemporalActions)} | **${money(p.directTemporalActions)}** |`,
+  );
   lines.push('');
-  lines.push(`Workflow starts are left out of the actions (one per workflow, whatever it runs). Each cold start adds ${c.initGbSecondsPerColdStart.toFixed(3)} GB-s of billed init; this run had ${c.coldStarts}.`);
+  lines.push(
+    `Workflow starts are left out of the actions (one per workflow, whatever it runs). Each cold start adds ${c.initGbSecondsPerColdStart.toFixed(3)} GB-s of billed init; this run had ${c.coldStarts}.`,
+  );
   lines.push('');
   lines.push('| target | goal | measured | result |');
   lines.push('| --- | --- | --- | --- |');
-  for (const target of r.targets) lines.push(`| ${target.name} | ${target.target} | ${target.measured} | ${target.met ? 'pass' : '**miss**'} |`);
+  for (const target of r.targets)
+    lines.push(`| ${target.name} | ${target.target} | ${target.measured} | ${target.met ? 'pass' : '**miss**'} |`);
   return `${lines.join('\n')}\n`;
 }

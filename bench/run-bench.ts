@@ -34,8 +34,30 @@ export interface BenchSettings {
 
 /** Defaults of a full run (`npm run bench`) and a quick one (`-- --quick`). */
 export const SETTINGS: Readonly<Record<'full' | 'quick', BenchSettings>> = {
-  full: { jobs: 2000, rounds: 3, jobsPerWorkflow: 50, warmupJobs: 100, latencyWorkflows: 2, latencyJobsPerWorkflow: 100, windowJobsPerWorkflow: 3, coldStartRuns: 15, warmSamples: 200, memoryRecords: 1000 },
-  quick: { jobs: 50, rounds: 1, jobsPerWorkflow: 25, warmupJobs: 20, latencyWorkflows: 2, latencyJobsPerWorkflow: 10, windowJobsPerWorkflow: 1, coldStartRuns: 3, warmSamples: 20, memoryRecords: 50 },
+  full: {
+    jobs: 2000,
+    rounds: 3,
+    jobsPerWorkflow: 50,
+    warmupJobs: 100,
+    latencyWorkflows: 2,
+    latencyJobsPerWorkflow: 100,
+    windowJobsPerWorkflow: 3,
+    coldStartRuns: 15,
+    warmSamples: 200,
+    memoryRecords: 1000,
+  },
+  quick: {
+    jobs: 50,
+    rounds: 1,
+    jobsPerWorkflow: 25,
+    warmupJobs: 20,
+    latencyWorkflows: 2,
+    latencyJobsPerWorkflow: 10,
+    windowJobsPerWorkflow: 1,
+    coldStartRuns: 3,
+    warmSamples: 20,
+    memoryRecords: 50,
+  },
 };
 
 /** Options of {@link runBench}. */
@@ -83,14 +105,25 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
     const coldStart = await measureColdStarts(run);
 
     log(`Warm overhead: ${settings.warmSamples} one-record invocations and as many bare completions…`);
-    const warm = await measureWarmOverhead(env, build.benchFunction.bundlePath, settings.warmSamples, env.functionEnv(join(tmp, 'warm.jsonl')), profileFile(run, 'warm-container'));
+    const warm = await measureWarmOverhead(
+      env,
+      build.benchFunction.bundlePath,
+      settings.warmSamples,
+      env.functionEnv(join(tmp, 'warm.jsonl')),
+      profileFile(run, 'warm-container'),
+    );
     run.workloads.push(warm.workload);
 
     const configured = await measureConfiguredWindow(run);
     const zero = await measureWindowZero(run);
 
     log(`Memory: one container over ${settings.memoryRecords} records…`);
-    const memory = await measureMemory(env, { bench: build.benchFunction.bundlePath, bare: build.bare.bundlePath }, tmp, settings.memoryRecords);
+    const memory = await measureMemory(
+      env,
+      { bench: build.benchFunction.bundlePath, bare: build.bare.bundlePath },
+      tmp,
+      settings.memoryRecords,
+    );
     run.workloads.push(memory.workload);
 
     const partial: Omit<BenchResults, 'targets'> = {

@@ -26,6 +26,16 @@ export interface BenchTemporalServer {
 /** Starts the local stack's dev server (`infra/local/temporal-dev-server.ts`) with {@link BENCH_DYNAMIC_CONFIG}. */
 export async function startBenchTemporalServer(log: (line: string) => void, timeoutMs = 60_000): Promise<BenchTemporalServer> {
   const server = await startTemporalDevServer({ dynamicConfig: BENCH_DYNAMIC_CONFIG, startTimeoutMs: timeoutMs, log });
-  log(`Temporal dev server on ${server.address} (${Object.entries(BENCH_DYNAMIC_CONFIG).map(([k, v]) => `${k}=${v}`).join(', ')})`);
-  return { address: server.address, metricsUrl: server.metricsUrl, process: server.process, dynamicConfig: BENCH_DYNAMIC_CONFIG, stop: server.stop };
+  log(
+    `Temporal dev server on ${server.address} (${Object.entries(BENCH_DYNAMIC_CONFIG)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')})`,
+  );
+  return {
+    address: server.address,
+    metricsUrl: server.metricsUrl,
+    process: server.process,
+    dynamicConfig: BENCH_DYNAMIC_CONFIG,
+    stop: server.stop,
+  };
 }

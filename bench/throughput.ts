@@ -56,7 +56,13 @@ async function temporalCounters(env: BenchEnvironment): Promise<TemporalCounters
   return scrapeTemporalCounters(env.temporalMetricsUrl, env.stack.namespace);
 }
 
-async function settled(fn: RunningBenchFunction, logged: number, jobs: number, deletes: () => number, deletesBefore: number): Promise<void> {
+async function settled(
+  fn: RunningBenchFunction,
+  logged: number,
+  jobs: number,
+  deletes: () => number,
+  deletesBefore: number,
+): Promise<void> {
   const deadline = Date.now() + 5_000;
   while (Date.now() < deadline) {
     const invocations = fn.invocations(logged);
@@ -72,7 +78,13 @@ async function settled(fn: RunningBenchFunction, logged: number, jobs: number, d
  * requests and the function's invocations.
  */
 export async function measurePath(env: BenchEnvironment, options: MeasurePathOptions): Promise<PathMeasurement> {
-  const base = { client: env.client, taskQueue: env.taskQueue, path: options.path, perWorkflow: options.perWorkflow, mode: 'parallel' as const };
+  const base = {
+    client: env.client,
+    taskQueue: env.taskQueue,
+    path: options.path,
+    perWorkflow: options.perWorkflow,
+    mode: 'parallel' as const,
+  };
   if (options.warmupJobs > 0) {
     const warm = await runWorkload({ ...base, jobs: options.warmupJobs, idPrefix: `${options.idPrefix}-warmup` });
     if (warm.problems.length > 0) throw new Error(`warm-up of the ${options.path} path failed: ${warm.problems.slice(0, 3).join('; ')}`);
@@ -87,7 +99,14 @@ export async function measurePath(env: BenchEnvironment, options: MeasurePathOpt
   const workload = await runWorkload({ ...base, jobs: options.jobs, idPrefix: options.idPrefix });
   // A workflow can hold its result before the invocation that completed it has returned and its batch has
   // been deleted: wait for both, briefly, so the run is charged its whole work.
-  if (options.fn) await settled(options.fn, logged, options.jobs, () => env.runnerSqsCounts.DeleteMessageBatch ?? 0, runnerBefore.DeleteMessageBatch ?? 0);
+  if (options.fn)
+    await settled(
+      options.fn,
+      logged,
+      options.jobs,
+      () => env.runnerSqsCounts.DeleteMessageBatch ?? 0,
+      runnerBefore.DeleteMessageBatch ?? 0,
+    );
   const cpuAfter = cpuSnapshot(groups);
   await options.around?.after();
   const runner = diffCounts(env.runnerSqsCounts, runnerBefore);
@@ -98,7 +117,10 @@ export async function measurePath(env: BenchEnvironment, options: MeasurePathOpt
     cpuMs: cpuBetween(cpuBefore, cpuAfter),
     temporal:
       temporalBefore && temporalAfter
-        ? { requests: diffCounts(temporalAfter.requests, temporalBefore.requests), actions: diffCounts(temporalAfter.actions, temporalBefore.actions) }
+        ? {
+            requests: diffCounts(temporalAfter.requests, temporalBefore.requests),
+            actions: diffCounts(temporalAfter.actions, temporalBefore.actions),
+          }
         : undefined,
     sqs: { runner, worker },
     invocations: options.fn?.invocations(logged) ?? [],

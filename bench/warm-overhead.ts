@@ -18,9 +18,16 @@ async function takeMessages(env: BenchEnvironment, count: number): Promise<Messa
   const taken: Message[] = [];
   const deadline = Date.now() + 60_000;
   while (taken.length < count && Date.now() < deadline) {
-    const { Messages = [] } = await env.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }));
+    const { Messages = [] } = await env.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }),
+    );
     if (Messages.length === 0) continue;
-    await env.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+    await env.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
     taken.push(...Messages);
   }
   if (taken.length < count) throw new Error(`only ${taken.length} of ${count} job messages reached the queue`);
@@ -44,7 +51,15 @@ export async function measureWarmOverhead(
 ): Promise<{ result: WarmOverheadResult; workload: WorkloadResult }> {
   const warmup = 10;
   const total = 2 * samples + warmup;
-  const workloadDone = runWorkload({ client: env.client, taskQueue: env.taskQueue, path: 'async', jobs: total, perWorkflow: total, mode: 'parallel', idPrefix: `warm-${env.runId}` });
+  const workloadDone = runWorkload({
+    client: env.client,
+    taskQueue: env.taskQueue,
+    path: 'async',
+    jobs: total,
+    perWorkflow: total,
+    mode: 'parallel',
+    idPrefix: `warm-${env.runId}`,
+  });
   workloadDone.catch(() => undefined);
   const pool = createContainerPool({
     bundle,
@@ -68,7 +83,11 @@ export async function measureWarmOverhead(
     const rawOne = async (message: Message): Promise<number> => {
       const decoded = decodeJobMessage(message.Body ?? '');
       const input = JSON.parse(Buffer.from(decoded.input.data, 'base64').toString('utf8')) as { i: number };
-      const event: RawCompleteEvent = { bench: 'raw-complete', tokens: [decoded.taskToken ?? ''], result: { i: input.i, by: PRODUCED_BY_FUNCTION } };
+      const event: RawCompleteEvent = {
+        bench: 'raw-complete',
+        tokens: [decoded.taskToken ?? ''],
+        result: { i: input.i, by: PRODUCED_BY_FUNCTION },
+      };
       const { ms } = (await pool.invoke(event)) as RawCompleteResult;
       return ms[0] as number;
     };

@@ -24,7 +24,10 @@ const send = (message: FromBenchWorker): void => {
 
 // Errors only: under a saturating load the SDK's core warns about slow workflow tasks, which the benchmark
 // measures itself.
-Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, console: {} } } });
+Runtime.install({
+  logger: new DefaultLogger('ERROR'),
+  telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, console: {} } },
+});
 const connection = await NativeConnection.connect({ address: requiredEnv('TEMPORAL_ADDRESS', 'the Temporal frontend (host:port)') });
 const sqs = createSqsClient();
 const sqsCounts = countSqsRequests(sqs);
@@ -34,7 +37,11 @@ const worker = await Worker.create({
   taskQueue: requiredEnv('BENCH_TASK_QUEUE', 'the bench task queue'),
   workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
   activities: {
-    ...createJobActivities({ jobs: BENCH_JOBS, sqs, queueUrls: { jobs: requiredEnv('BENCH_QUEUE_URL', 'the URL of the bench job queue') } }),
+    ...createJobActivities({
+      jobs: BENCH_JOBS,
+      sqs,
+      queueUrls: { jobs: requiredEnv('BENCH_QUEUE_URL', 'the URL of the bench job queue') },
+    }),
     ...createDirectActivities(),
   },
 });

@@ -12,8 +12,7 @@ export type ToBenchWorker =
 
 /** Messages the bench worker sends back (besides the ready announcement every worker makes). */
 export type FromBenchWorker =
-  | { readonly type: 'sqs-counts'; readonly counts: SqsRequestCounts }
-  | { readonly type: 'profile'; readonly done: boolean };
+  { readonly type: 'sqs-counts'; readonly counts: SqsRequestCounts } | { readonly type: 'profile'; readonly done: boolean };
 
 /** Options of {@link startBenchWorker}. */
 export interface BenchWorkerOptions {

@@ -52,7 +52,12 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
     options.startConcurrency ?? 16,
     async (w) => {
       const first = w * options.perWorkflow;
-      const input: BenchWorkflowInput = { path: options.path, first, count: Math.min(options.perWorkflow, options.jobs - first), mode: options.mode };
+      const input: BenchWorkflowInput = {
+        path: options.path,
+        first,
+        count: Math.min(options.perWorkflow, options.jobs - first),
+        mode: options.mode,
+      };
       const handle = await options.client.workflow.start('benchWorkflow', {
         taskQueue: options.taskQueue,
         workflowId: `${options.idPrefix}-${w}`,
@@ -64,7 +69,8 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
           (jobs) => {
             jobs.forEach((job, k) => {
               const i = first + k;
-              if (job.result.i !== i || job.result.by !== expectedBy) problems.push(`${handle.workflowId}: job ${i} returned ${JSON.stringify(job.result)}`);
+              if (job.result.i !== i || job.result.by !== expectedBy)
+                problems.push(`${handle.workflowId}: job ${i} returned ${JSON.stringify(job.result)}`);
               else completed += 1;
               timings.push(job);
             });

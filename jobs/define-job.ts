@@ -62,13 +62,9 @@ export type JobOutput<J> = J extends JobDefinition<unknown, infer O> ? O : never
  * });
  * ```
  */
-export function defineJob<Input, Output>(
-  definition: Omit<JobDefinition<Input, Output>, 'types'>,
-): JobDefinition<Input, Output> {
+export function defineJob<Input, Output>(definition: Omit<JobDefinition<Input, Output>, 'types'>): JobDefinition<Input, Output> {
   if (!/^[A-Za-z][\w.-]*$/.test(definition.name)) {
-    throw new TypeError(
-      `Job name "${definition.name}" is not valid: use letters, digits, ".", "_" or "-", starting with a letter.`,
-    );
+    throw new TypeError(`Job name "${definition.name}" is not valid: use letters, digits, ".", "_" or "-", starting with a letter.`);
   }
   return Object.freeze({ ...definition });
 }

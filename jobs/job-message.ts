@@ -98,7 +98,10 @@ function requireString(body: Record<string, unknown>, field: string, optional = 
     throw new JobMessageError(JobMessageProblem.MissingField, `Job message field "${field}" is missing or not a non-empty string.`);
   }
   if (value.length > MAX_FIELD_LENGTH && field !== 'taskToken' && field !== 'deadline') {
-    throw new JobMessageError(JobMessageProblem.MissingField, `Job message field "${field}" is ${value.length} characters, over ${MAX_FIELD_LENGTH}.`);
+    throw new JobMessageError(
+      JobMessageProblem.MissingField,
+      `Job message field "${field}" is ${value.length} characters, over ${MAX_FIELD_LENGTH}.`,
+    );
   }
   return value;
 }
@@ -155,7 +158,10 @@ export function decodeJobMessage(raw: string): DecodedJobMessage {
   }
   const taskTokenBytes = taskToken === undefined ? undefined : new Uint8Array(Buffer.from(taskToken, 'base64'));
   if (taskTokenBytes && !isWellFormedTaskToken(taskTokenBytes)) {
-    throw new JobMessageError(JobMessageProblem.BadToken, 'Job message field "taskToken" is not a Temporal task token (not a protobuf message).');
+    throw new JobMessageError(
+      JobMessageProblem.BadToken,
+      'Job message field "taskToken" is not a Temporal task token (not a protobuf message).',
+    );
   }
   const attempt = body.attempt;
   if (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1 || attempt > MAX_ATTEMPT) {
@@ -164,7 +170,10 @@ export function decodeJobMessage(raw: string): DecodedJobMessage {
   const heartbeatTimeoutMs = body.heartbeatTimeoutMs;
   if (
     heartbeatTimeoutMs !== undefined &&
-    (typeof heartbeatTimeoutMs !== 'number' || !Number.isFinite(heartbeatTimeoutMs) || heartbeatTimeoutMs <= 0 || heartbeatTimeoutMs > MAX_HEARTBEAT_TIMEOUT_MS)
+    (typeof heartbeatTimeoutMs !== 'number' ||
+      !Number.isFinite(heartbeatTimeoutMs) ||
+      heartbeatTimeoutMs <= 0 ||
+      heartbeatTimeoutMs > MAX_HEARTBEAT_TIMEOUT_MS)
   ) {
     throw new JobMessageError(
       JobMessageProblem.MissingField,

@@ -16,7 +16,9 @@ import { measurePath } from '../bench/throughput';
 import type { PathMeasurement } from '../bench/throughput';
 import { projectPath } from '../infra/project-root';
 
-const { values } = parseArgs({ options: { jobs: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '2,5,10,20' } } });
+const { values } = parseArgs({
+  options: { jobs: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '2,5,10,20' } },
+});
 const jobs = Number(values.jobs);
 const levels = values.concurrency.split(',').map(Number);
 const bundle = projectPath('.build/bench-function/index.mjs');
@@ -35,7 +37,9 @@ const env = await startBenchEnvironment({ log: (line) => console.error(line) });
 try {
   const direct = await measurePath(env, { path: 'direct', jobs, perWorkflow: 50, warmupJobs: 100, idPrefix: `direct-${env.runId}` });
   console.log(`${jobs} jobs per row, 50 per workflow; Node ${process.version}\n`);
-  console.log('| path | runner concurrency | batching window | jobs/s | steady | CPU per job, ms | records per invocation | ReceiveMessage per job |');
+  console.log(
+    '| path | runner concurrency | batching window | jobs/s | steady | CPU per job, ms | records per invocation | ReceiveMessage per job |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   console.log(`| direct | — | — | ${row(direct)} |`);
   const configured = env.processJobs.events[0]?.maximumBatchingWindowSeconds ?? 0;
@@ -43,7 +47,14 @@ try {
     for (const window of [...new Set([configured, 0])]) {
       const fn = await startBenchFunction(env, bundle, dir, { maximumConcurrency: concurrency, maximumBatchingWindowSeconds: window });
       try {
-        const m = await measurePath(env, { path: 'async', jobs, perWorkflow: 50, warmupJobs: 100, fn, idPrefix: `async-${env.runId}-${concurrency}-${window}` });
+        const m = await measurePath(env, {
+          path: 'async',
+          jobs,
+          perWorkflow: 50,
+          warmupJobs: 100,
+          fn,
+          idPrefix: `async-${env.runId}-${concurrency}-${window}`,
+        });
         if (m.workload.problems.length > 0) throw new Error(`jobs did not come back right: ${m.workload.problems.slice(0, 3).join('; ')}`);
         console.log(`| async | ${concurrency} | ${window} s | ${row(m)} |`);
       } finally {

@@ -31,7 +31,10 @@ await rm(dir, { recursive: true, force: true });
 await mkdir(dir, { recursive: true });
 
 const variants: Record<string, { options: BuildOptions; ext?: string; flags?: boolean; what: string }> = {
-  'as built': { options: {}, what: 'infra/build/bundle-function.ts options (the secret readers imported lazily and left to the runtime), serverless.yml NODE_OPTIONS' },
+  'as built': {
+    options: {},
+    what: 'infra/build/bundle-function.ts options (the secret readers imported lazily and left to the runtime), serverless.yml NODE_OPTIONS',
+  },
   'no --enable-source-maps': { options: {}, flags: false, what: 'the same bundle, run without NODE_OPTIONS' },
   'AWS SDK secret readers bundled': {
     options: { external: RUNTIME_PROVIDED.filter((name) => !SECRET_READERS.includes(name)) },
@@ -40,8 +43,14 @@ const variants: Record<string, { options: BuildOptions; ext?: string; flags?: bo
   'CommonJS builds of deps': { options: { mainFields: ['main', 'module'] }, what: 'before "prefer packages’ ES module builds"' },
   unminified: { options: { minify: false }, what: 'minify off' },
   'CommonJS output': { options: { format: 'cjs', banner: {} }, ext: 'cjs', what: 'format cjs, loaded with require' },
-  'client only, built as the functions': { options: { entryPoints: ['bench/functions/naive-client.ts'] }, what: 'the naive entry with the project’s options' },
-  'gRPC floor': { options: { entryPoints: ['bench/functions/grpc-floor.ts'] }, what: '@grpc/grpc-js alone, one GetSystemInfo call, no Temporal protos' },
+  'client only, built as the functions': {
+    options: { entryPoints: ['bench/functions/naive-client.ts'] },
+    what: 'the naive entry with the project’s options',
+  },
+  'gRPC floor': {
+    options: { entryPoints: ['bench/functions/grpc-floor.ts'] },
+    what: '@grpc/grpc-js alone, one GetSystemInfo call, no Temporal protos',
+  },
 };
 const bundles: Record<string, string> = {};
 const flagless: Record<string, boolean> = {};
@@ -91,7 +100,8 @@ try {
     }
   }
   const results: Record<string, { initMs: number; importMs: number }> = {};
-  for (const [name, sample] of Object.entries(samples)) results[name] = { initMs: median(sample.initMs), importMs: median(sample.importMs) };
+  for (const [name, sample] of Object.entries(samples))
+    results[name] = { initMs: median(sample.initMs), importMs: median(sample.importMs) };
   const naive = results['naive reference']?.initMs ?? Number.NaN;
   console.log(`Node ${process.version}${compileCache ? '' : ' (no compile cache before 22.1: that variant is left out)'}\n`);
   console.log(`| variant | what | init, ms (median of ${runs}) | import, ms | ÷ naive |`);

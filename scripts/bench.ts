@@ -76,6 +76,8 @@ if (profileDir) {
   log(`CPU profiles in ${profileDir} (open them in Chrome DevTools, or: npx tsx scripts/bench-profile.ts <file>).`);
 }
 if (results.correctness.completed !== results.correctness.jobs) {
-  console.error(`${results.correctness.jobs - results.correctness.completed} jobs did not come back right:\n  ${results.correctness.problems.slice(0, 20).join('\n  ')}`);
+  console.error(
+    `${results.correctness.jobs - results.correctness.completed} jobs did not come back right:\n  ${results.correctness.problems.slice(0, 20).join('\n  ')}`,
+  );
   process.exitCode = 1;
 }

@@ -10,5 +10,7 @@ const kib = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KiB`;
 
 for (const fn of FUNCTION_ENTRIES) {
   const built = await bundleFunction(fn);
-  console.log(`${built.name}: ${kib(built.zipBytes)} zipped (index.mjs ${kib(built.bundleBytes)}) → ${path.relative(PROJECT_ROOT, built.zipPath)}`);
+  console.log(
+    `${built.name}: ${kib(built.zipBytes)} zipped (index.mjs ${kib(built.bundleBytes)}) → ${path.relative(PROJECT_ROOT, built.zipPath)}`,
+  );
 }

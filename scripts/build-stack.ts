@@ -15,7 +15,9 @@ try {
   const stack = buildStackResources();
   // Atomic: osls never reads a half-written file during a concurrent build.
   await writeFileAtomic(out, `${JSON.stringify(stack, null, 2)}\n`);
-  console.log(`stack: ${Object.keys(stack.resources.Resources).length} resources from jobs/queues.json → ${path.relative(PROJECT_ROOT, out)}`);
+  console.log(
+    `stack: ${Object.keys(stack.resources.Resources).length} resources from jobs/queues.json → ${path.relative(PROJECT_ROOT, out)}`,
+  );
 } catch (err) {
   if (!(err instanceof QueueDefinitionError)) throw err;
   console.error(err.message);

@@ -30,12 +30,16 @@ if (env.stack.temporalUiUrl) say(`Temporal Web UI ${env.stack.temporalUiUrl}`);
 say(`SQS             ${env.stack.sqsEndpoint}`);
 for (const [queue, q] of Object.entries(env.stack.queues)) say(`queue ${queue.padEnd(9)} ${q.url}  (DLQ ${q.deadLetterUrl})`);
 for (const f of env.functions) {
-  const events = f.config.events.map((e) => `${e.deadLetter ? `${e.queue} DLQ` : e.queue} ×${e.maximumConcurrency} batch ${e.batchSize}`).join(', ');
+  const events = f.config.events
+    .map((e) => `${e.deadLetter ? `${e.queue} DLQ` : e.queue} ×${e.maximumConcurrency} batch ${e.batchSize}`)
+    .join(', ');
   say(`function ${f.config.name.padEnd(12)} ${f.config.bundle}  timeout ${f.config.timeoutSeconds}s  [${events}]`);
 }
 say(`worker          pid ${env.worker.pid}, task queue ${TASK_QUEUE}`);
 say(`try: npm run job -- greet '{"name":"Ada"}'`);
-say(`or:  temporal workflow start --address ${env.stack.temporalAddress} --task-queue ${TASK_QUEUE} --type ${DEMO_WORKFLOW} --input '{"name":"Ada"}'`);
+say(
+  `or:  temporal workflow start --address ${env.stack.temporalAddress} --task-queue ${TASK_QUEUE} --type ${DEMO_WORKFLOW} --input '{"name":"Ada"}'`,
+);
 say(`     (${RUN_JOB_WORKFLOW} takes a job name and its input)   dead letters: npm run dlq`);
 say('watching functions/, jobs/ and worker/ — Ctrl-C stops everything');
 

@@ -15,18 +15,32 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_ADMITTED_SHARE, formatFuzzReport, MAX_LOG_LINE_BYTES, runRecordFuzz } from '../test/helpers/record-fuzz';
 
 const { values } = parseArgs({
-  options: { cases: { type: 'string' }, seed: { type: 'string' }, path: { type: 'string' }, admitted: { type: 'string' }, 'log-line-bytes': { type: 'string' } },
+  options: {
+    cases: { type: 'string' },
+    seed: { type: 'string' },
+    path: { type: 'string' },
+    admitted: { type: 'string' },
+    'log-line-bytes': { type: 'string' },
+  },
 });
 const cases = Number(values.cases ?? process.env.FUZZ_CASES ?? 100_000);
 const seed = Number(values.seed ?? process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const admittedShare = Number(values.admitted ?? DEFAULT_ADMITTED_SHARE);
 const maxLogLineBytes = Number(values['log-line-bytes'] ?? MAX_LOG_LINE_BYTES);
-if (!Number.isInteger(cases) || cases < 1 || !Number.isInteger(seed) || !(admittedShare >= 0 && admittedShare <= 1) || !(maxLogLineBytes > 0)) {
+if (
+  !Number.isInteger(cases) ||
+  cases < 1 ||
+  !Number.isInteger(seed) ||
+  !(admittedShare >= 0 && admittedShare <= 1) ||
+  !(maxLogLineBytes > 0)
+) {
   console.error('usage: npm run fuzz -- [--cases N] [--seed S] [--path P] [--admitted 0..1] [--log-line-bytes N]');
   process.exit(2);
 }
 
-console.log(`record fuzz: ${cases} cases, seed ${seed}${values.path ? `, path ${values.path}` : ''}, admitted share ${admittedShare}, log lines ≤ ${maxLogLineBytes} bytes`);
+console.log(
+  `record fuzz: ${cases} cases, seed ${seed}${values.path ? `, path ${values.path}` : ''}, admitted share ${admittedShare}, log lines ≤ ${maxLogLineBytes} bytes`,
+);
 const step = Math.max(1, Math.floor(cases / 10));
 const result = await runRecordFuzz({
   cases,

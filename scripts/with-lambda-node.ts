@@ -11,7 +11,9 @@ import { ensureLambdaNode, LAMBDA_NODE_VERSION } from '../infra/local/lambda-nod
 import { BUNDLE_TARGET } from '../infra/build/bundle-function';
 
 if (`node${LAMBDA_NODE_VERSION.split('.')[0]}` !== BUNDLE_TARGET) {
-  throw new Error(`LAMBDA_NODE_VERSION ${LAMBDA_NODE_VERSION} does not match the bundles' target ${BUNDLE_TARGET}: update infra/local/lambda-node.ts.`);
+  throw new Error(
+    `LAMBDA_NODE_VERSION ${LAMBDA_NODE_VERSION} does not match the bundles' target ${BUNDLE_TARGET}: update infra/local/lambda-node.ts.`,
+  );
 }
 const bin = ensureLambdaNode((line) => console.log(line));
 const node = join(bin, 'node');

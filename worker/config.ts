@@ -29,7 +29,10 @@ export function queueUrlVariable(queue: QueueName): string {
  */
 export function readWorkerConfig(env: NodeJS.ProcessEnv, defaultTaskQueue: string): WorkerConfig {
   const missing: string[] = [];
-  const { connectionOptions, namespace } = loadClientConnectConfig({ profile: env.TEMPORAL_PROFILE, overrideEnvVars: env as Record<string, string> });
+  const { connectionOptions, namespace } = loadClientConnectConfig({
+    profile: env.TEMPORAL_PROFILE,
+    overrideEnvVars: env as Record<string, string>,
+  });
   const temporalAddress = connectionOptions.address ?? '';
   if (!temporalAddress) missing.push('TEMPORAL_ADDRESS (host:port of the Temporal frontend)');
   const queueUrls = {} as Record<QueueName, string>;
@@ -40,7 +43,9 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv, defaultTaskQueue: strin
     else queueUrls[queue] = url;
   }
   if (!hasSigningKeysInEnv(env)) {
-    missing.push('JOB_SIGNING_KEYS_SECRET_ARN (the job signing key ring; the stack output JobSigningKeysSecretArn) or JOB_SIGNING_KEYS_PARAMETER');
+    missing.push(
+      'JOB_SIGNING_KEYS_SECRET_ARN (the job signing key ring; the stack output JobSigningKeysSecretArn) or JOB_SIGNING_KEYS_PARAMETER',
+    );
   }
   if (missing.length > 0) throw new Error(`The worker is missing configuration:\n  - ${missing.join('\n  - ')}`);
   return {

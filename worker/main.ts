@@ -20,10 +20,12 @@ if (!existsSync(bundlePath)) {
 const config = readWorkerConfig(process.env, TASK_QUEUE);
 const logLevel = (process.env.LOG_LEVEL ?? 'INFO').toUpperCase();
 // One JSON line per entry (the SDK's default prints each entry's attributes as a multi-line object).
-const errorsAsText = (_key: string, value: unknown): unknown => (value instanceof Error ? `${value.name}: ${value.message}` : typeof value === 'bigint' ? String(value) : value);
+const errorsAsText = (_key: string, value: unknown): unknown =>
+  value instanceof Error ? `${value.name}: ${value.message}` : typeof value === 'bigint' ? String(value) : value;
 Runtime.install({
-  logger: new DefaultLogger((['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'].includes(logLevel) ? logLevel : 'INFO') as LogLevel, ({ level, message, meta }) =>
-    console.log(JSON.stringify({ level, message, ...meta }, errorsAsText)),
+  logger: new DefaultLogger(
+    (['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'].includes(logLevel) ? logLevel : 'INFO') as LogLevel,
+    ({ level, message, meta }) => console.log(JSON.stringify({ level, message, ...meta }, errorsAsText)),
   ),
 });
 const connection = await NativeConnection.connect(config.connection);

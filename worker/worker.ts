@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
+import type { ActivityInterceptorsFactory, WorkerOptions, NativeConnection } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueName } from '../jobs/queues';

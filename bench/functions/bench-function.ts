@@ -146,7 +146,14 @@ export async function handler(
   const outcomes: Record<string, number> = {};
   for (const outcome of lastOutcomes) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
   const temporalCalls = Object.fromEntries(TEMPORAL_CALLS.map((k) => [k, calls[k] - before[k]])) as Record<TemporalCall, number>;
-  const bench: BenchInvocation = { pid: process.pid, records: event.Records.length, ms, temporalCalls, outcomes, connects: temporalConnectCount() };
+  const bench: BenchInvocation = {
+    pid: process.pid,
+    records: event.Records.length,
+    ms,
+    temporalCalls,
+    outcomes,
+    connects: temporalConnectCount(),
+  };
   if (process.env.BENCH_LOG) appendFileSync(process.env.BENCH_LOG, `${JSON.stringify(bench)}\n`);
   return { ...response, bench };
 }

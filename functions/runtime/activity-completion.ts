@@ -1,9 +1,4 @@
-import {
-  ActivityCancelledError,
-  ActivityNotFoundError,
-  ActivityPausedError,
-  ActivityResetError,
-} from '@temporalio/client';
+import { ActivityCancelledError, ActivityNotFoundError, ActivityPausedError, ActivityResetError } from '@temporalio/client';
 import type { Client, FullActivityId } from '@temporalio/client';
 import type { DecodedJobMessage } from '../../jobs/job-message';
 import { capForLog } from '../../jobs/log-safe';
@@ -87,7 +82,9 @@ export class TemporalAccessError extends Error {
     readonly code: number,
     readonly details: string,
   ) {
-    super(`Temporal refused this function's credentials (gRPC ${code}): ${details}. Check the API key or mTLS secret and the namespace's permissions.`);
+    super(
+      `Temporal refused this function's credentials (gRPC ${code}): ${details}. Check the API key or mTLS secret and the namespace's permissions.`,
+    );
   }
 }
 

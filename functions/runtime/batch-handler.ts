@@ -50,7 +50,9 @@ export function createBatchHandler(spec: BatchHandlerSpec) {
     await scheduleRedelivery(
       records.flatMap((record, i) => {
         const outcome = outcomes[i] as RecordOutcome;
-        return leftOnQueue(outcome) ? [{ record, delaySeconds: redeliveryDelaySeconds(receiveCountOf(record), spec.redelivery(outcome)) }] : [];
+        return leftOnQueue(outcome)
+          ? [{ record, delaySeconds: redeliveryDelaySeconds(receiveCountOf(record), spec.redelivery(outcome)) }]
+          : [];
       }),
       spec.log,
     );

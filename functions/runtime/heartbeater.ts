@@ -7,7 +7,8 @@ import type { Logger } from './logger';
 export const HEARTBEAT_FRACTION = 0.3;
 
 /** Why the heartbeater stopped the handler. */
-export type HeartbeatStop = typeof TemporalAnswer.Cancelled | typeof TemporalAnswer.Paused | typeof TemporalAnswer.Reset | typeof TemporalAnswer.NotFound;
+export type HeartbeatStop =
+  typeof TemporalAnswer.Cancelled | typeof TemporalAnswer.Paused | typeof TemporalAnswer.Reset | typeof TemporalAnswer.NotFound;
 
 /** A running heartbeat loop for one job. */
 export interface Heartbeater {
@@ -47,9 +48,7 @@ export function startHeartbeater(options: HeartbeaterOptions): Heartbeater {
 
   const beat = async (): Promise<void> => {
     try {
-      const answer = await callTemporal(options.client, options.target, options.callDeadline(), (calls) =>
-        calls.heartbeat(details),
-      );
+      const answer = await callTemporal(options.client, options.target, options.callDeadline(), (calls) => calls.heartbeat(details));
       if (answer !== TemporalAnswer.Ok) {
         closed = true;
         resolveStop(answer);
@@ -62,9 +61,12 @@ export function startHeartbeater(options: HeartbeaterOptions): Heartbeater {
     if (!closed) schedule();
   };
   const schedule = (): void => {
-    timer = setTimeout(() => {
-      inFlight = beat();
-    }, Math.max(100, (timeout ?? 0) * HEARTBEAT_FRACTION));
+    timer = setTimeout(
+      () => {
+        inFlight = beat();
+      },
+      Math.max(100, (timeout ?? 0) * HEARTBEAT_FRACTION),
+    );
   };
   if (timeout && timeout > 0) schedule();
 

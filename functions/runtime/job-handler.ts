@@ -29,10 +29,7 @@ export interface JobContext {
 }
 
 /** A function that runs one job and returns that job's output. */
-export type JobHandler<J extends AnyJob> = (
-  input: JobInput<J>,
-  context: JobContext,
-) => Promise<JobOutput<J>> | JobOutput<J>;
+export type JobHandler<J extends AnyJob> = (input: JobInput<J>, context: JobContext) => Promise<JobOutput<J>> | JobOutput<J>;
 
 /** A job paired with the function that runs it; made by {@link handleJob}. */
 export interface RegisteredJob {

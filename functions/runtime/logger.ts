@@ -43,7 +43,9 @@ function prettyLine(level: LogLevelName, message: string, fields: Record<string,
   const pairs = Object.entries(fields)
     .filter(([, v]) => v !== undefined)
     // Strings with spaces, quotes or control characters are quoted and escaped, so one entry stays one line.
-    .map(([k, v]) => `${SHORT_KEYS[k] ?? k}=${typeof v === 'string' && /^[\x21-\x7e]*$/.test(v) && !v.includes('"') ? v : JSON.stringify(v)}`)
+    .map(
+      ([k, v]) => `${SHORT_KEYS[k] ?? k}=${typeof v === 'string' && /^[\x21-\x7e]*$/.test(v) && !v.includes('"') ? v : JSON.stringify(v)}`,
+    )
     .join(' ');
   return `${time} ${level.toUpperCase().padEnd(5)} ${message}${pairs ? `  ${pairs}` : ''}`;
 }
@@ -56,7 +58,8 @@ export const MAX_LOG_FIELD_CHARS = 128;
 
 function capStrings(fields: Record<string, unknown>): Record<string, unknown> {
   const capped: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) capped[key] = typeof value === 'string' ? capForLog(value, MAX_LOG_FIELD_CHARS) : value;
+  for (const [key, value] of Object.entries(fields))
+    capped[key] = typeof value === 'string' ? capForLog(value, MAX_LOG_FIELD_CHARS) : value;
   return capped;
 }
 

@@ -141,7 +141,11 @@ async function runHandler(
  */
 export async function processRecord(record: SQSRecord, deps: RecordDeps): Promise<RecordOutcome> {
   const base = deps.log.child({ messageId: record.messageId, receiveCount: receiveCountOf(record) });
-  const admitted = await admitRecord(record, { ...deps, allowsCompletionById: (job) => deps.jobs.get(job)?.job.allowCompletionById === true }, base);
+  const admitted = await admitRecord(
+    record,
+    { ...deps, allowsCompletionById: (job) => deps.jobs.get(job)?.job.allowCompletionById === true },
+    base,
+  );
   if (typeof admitted === 'string') return admitted;
   const message = admitted;
   const log = base.child(idsOf(message));
@@ -153,8 +157,15 @@ export async function processRecord(record: SQSRecord, deps: RecordDeps): Promis
     const registered = deps.jobs.get(message.job);
     if (!registered) {
       log.error('no handler for this job; failing the activity', { failureType: FailureType.UnknownJob });
-      const failure = ApplicationFailure.nonRetryable(`This function has no handler for job ${describeForLog(message.job)}.`, FailureType.UnknownJob);
-      return answerToOutcome(await callTemporal(client, target, deps.callDeadline, (calls) => calls.fail(failure)), RecordOutcome.UnknownJob, log);
+      const failure = ApplicationFailure.nonRetryable(
+        `This function has no handler for job ${describeForLog(message.job)}.`,
+        FailureType.UnknownJob,
+      );
+      return answerToOutcome(
+        await callTemporal(client, target, deps.callDeadline, (calls) => calls.fail(failure)),
+        RecordOutcome.UnknownJob,
+        log,
+      );
     }
     if (message.deadline && Date.parse(message.deadline) <= Date.now()) {
       log.info('job attempt already timed out; skipped');
@@ -178,7 +189,11 @@ export async function processRecord(record: SQSRecord, deps: RecordDeps): Promis
           if (!(err instanceof TemporalRejectedError) || !refusesResultSize(err)) throw err;
           const failure = resultTooLarge(err);
           log.error('Temporal refused the result as too large; failing the activity', { failureType: failure.type, reason: err.details });
-          return answerToOutcome(await callTemporal(client, target, deps.callDeadline, (calls) => calls.fail(failure)), RecordOutcome.Failed, log);
+          return answerToOutcome(
+            await callTemporal(client, target, deps.callDeadline, (calls) => calls.fail(failure)),
+            RecordOutcome.Failed,
+            log,
+          );
         }
         if (answer === TemporalAnswer.Ok) log.info('job completed');
         return answerToOutcome(answer, RecordOutcome.Completed, log);
@@ -220,7 +235,10 @@ async function undecodableInput(
 ): Promise<RecordOutcome> {
   const nextDelivery = Date.now() + redeliveryDelaySeconds(receiveCountOf(record), JOB_QUEUE_REDELIVERY) * 1000;
   if (!message.deadline || Date.parse(message.deadline) > nextDelivery) {
-    log.error('job input could not be decoded; left for the dead-letter queue', { error: (err as Error).name, failureType: FailureType.UndecodableInput });
+    log.error('job input could not be decoded; left for the dead-letter queue', {
+      error: (err as Error).name,
+      failureType: FailureType.UndecodableInput,
+    });
     return RecordOutcome.Unreadable;
   }
   log.error('job input could not be decoded and the attempt ends before its next delivery; failing the activity', {

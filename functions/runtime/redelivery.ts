@@ -1,5 +1,6 @@
 // Type only: the SQS client loads on first use, so a batch where everything succeeds never pays for it, and
 // the bundles leave it to the Lambda runtime's AWS SDK.
+import type * as SqsModule from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import type { Logger } from './logger';
@@ -49,7 +50,7 @@ export function queueOfArn(arn: string): { name: string; account: string } | und
   return { account: parts[4], name: parts[5] };
 }
 
-let sqs: Promise<{ client: SQSClient; module: typeof import('@aws-sdk/client-sqs') }> | undefined;
+let sqs: Promise<{ client: SQSClient; module: typeof SqsModule }> | undefined;
 
 function sqsClient() {
   // useQueueUrlAsEndpoint off: AWS_ENDPOINT_URL_SQS must win over the host in the URL (see jobs/sqs-client.ts).
@@ -66,7 +67,9 @@ function queueUrlOf(arn: string): Promise<string | undefined> {
     const queue = queueOfArn(arn);
     url = queue
       ? sqsClient()
-          .then(({ client, module }) => client.send(new module.GetQueueUrlCommand({ QueueName: queue.name, QueueOwnerAWSAccountId: queue.account })))
+          .then(({ client, module }) =>
+            client.send(new module.GetQueueUrlCommand({ QueueName: queue.name, QueueOwnerAWSAccountId: queue.account })),
+          )
           .then((r) => r.QueueUrl)
       : Promise.resolve(undefined);
     url.catch(() => queueUrls.delete(arn));
@@ -98,12 +101,19 @@ export async function scheduleRedelivery(
           const { Failed } = await client.send(
             new module.ChangeMessageVisibilityBatchCommand({
               QueueUrl: url,
-              Entries: slice.map((e, i) => ({ Id: String(i), ReceiptHandle: e.record.receiptHandle, VisibilityTimeout: Math.round(e.delaySeconds) })),
+              Entries: slice.map((e, i) => ({
+                Id: String(i),
+                ReceiptHandle: e.record.receiptHandle,
+                VisibilityTimeout: Math.round(e.delaySeconds),
+              })),
             }),
           );
           for (const failed of Failed ?? []) {
             const record = slice[Number(failed.Id)]?.record;
-            log.warn('could not shorten the visibility of a record; it comes back after the queue timeout', { messageId: record?.messageId, code: failed.Code });
+            log.warn('could not shorten the visibility of a record; it comes back after the queue timeout', {
+              messageId: record?.messageId,
+              code: failed.Code,
+            });
           }
         }),
       ),

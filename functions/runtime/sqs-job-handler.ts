@@ -82,7 +82,15 @@ export function createSqsJobHandler(options: SqsJobHandlerOptions): SqsJobHandle
     concurrency: options.concurrency ?? 10,
     redelivery: () => JOB_QUEUE_REDELIVERY,
     processRecord: (record, callDeadline) =>
-      processRecord(record, { jobs, namespace, dataConverter: options.dataConverter, signer, getClient: getTemporalClientBy, callDeadline, log }),
+      processRecord(record, {
+        jobs,
+        namespace,
+        dataConverter: options.dataConverter,
+        signer,
+        getClient: getTemporalClientBy,
+        callDeadline,
+        log,
+      }),
     onOutcomes: options.onOutcomes,
   });
 }

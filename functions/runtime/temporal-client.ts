@@ -56,7 +56,9 @@ export function tlsFromSecret(json: string): TLSConfig {
   try {
     raw = JSON.parse(json) as Record<string, unknown>;
   } catch {
-    throw new TypeError('The Temporal mTLS secret is not JSON: expected { "clientCert": PEM, "clientKey": PEM, "serverCACert"?: PEM, "serverName"?: string }.');
+    throw new TypeError(
+      'The Temporal mTLS secret is not JSON: expected { "clientCert": PEM, "clientKey": PEM, "serverCACert"?: PEM, "serverName"?: string }.',
+    );
   }
   if (typeof raw.clientCert !== 'string' || typeof raw.clientKey !== 'string') {
     throw new TypeError('The Temporal mTLS secret needs "clientCert" and "clientKey" (PEM strings).');
@@ -161,14 +163,20 @@ export const MAX_CONNECT_BACKOFF_MS = 2_000;
  * retried: they throw {@link TemporalConfigurationError} at once.
  * @throws TemporalUnreachableError when no connect succeeded by the deadline
  */
-export async function getTemporalClientBy(deadlineMs: number, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<Client> {
+export async function getTemporalClientBy(
+  deadlineMs: number,
+  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+): Promise<Client> {
   let backoff = FIRST_CONNECT_BACKOFF_MS;
   for (;;) {
     let timer: NodeJS.Timeout | undefined;
     try {
       // A connect in flight may outlive the deadline (its own timeout is 5 s); it stays cached for the next caller.
       const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new TemporalUnreachableError('Could not connect to Temporal by the deadline.')), Math.max(0, deadlineMs - Date.now()));
+        timer = setTimeout(
+          () => reject(new TemporalUnreachableError('Could not connect to Temporal by the deadline.')),
+          Math.max(0, deadlineMs - Date.now()),
+        );
       });
       return await Promise.race([getTemporalClient(), late]);
     } catch (err) {
@@ -177,7 +185,8 @@ export async function getTemporalClientBy(deadlineMs: number, sleep = (ms: numbe
       if (err instanceof TypeError || name === 'SecretUnavailableError') {
         throw new TemporalConfigurationError(`The Temporal connection settings are wrong (${name}): ${message}`);
       }
-      if (Date.now() + backoff >= deadlineMs) throw new TemporalUnreachableError(`Could not connect to Temporal by the deadline (${name}: ${message}).`);
+      if (Date.now() + backoff >= deadlineMs)
+        throw new TemporalUnreachableError(`Could not connect to Temporal by the deadline (${name}: ${message}).`);
       await sleep(backoff);
       backoff = Math.min(backoff * 2, MAX_CONNECT_BACKOFF_MS);
     } finally {

@@ -47,7 +47,8 @@ export const RUNTIME_PROVIDED = ['@aws-sdk/client-secrets-manager', '@aws-sdk/cl
  * Gives an ES module bundle a real `require`: some dependencies are CommonJS and `require` Node built-ins,
  * which esbuild's shim can only do with a real `require` in scope.
  */
-export const REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+export const REQUIRE_BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 /**
  * The esbuild options every function is bundled with: a minified, tree-shaken ES module (handler

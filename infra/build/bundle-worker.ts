@@ -7,7 +7,14 @@ import { writeFileAtomic } from '../write-file-atomic';
 /** Where {@link bundleWorker} writes, relative to the project root (the production worker's working directory). */
 export const WORKER_BUILD = { entry: '.build/worker/main.mjs', workflowBundle: '.build/worker/workflow-bundle.js' } as const;
 
-const quiet = { info: () => undefined, warn: console.warn, error: console.error, debug: () => undefined, trace: () => undefined, log: () => undefined };
+const quiet = {
+  info: () => undefined,
+  warn: console.warn,
+  error: console.error,
+  debug: () => undefined,
+  trace: () => undefined,
+  log: () => undefined,
+};
 
 /**
  * Bundles the workflows ahead of time (so the production worker does not bundle at start-up) and compiles

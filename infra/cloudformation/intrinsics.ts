@@ -33,7 +33,9 @@ export const ref = (logicalId: string): CfnValue => ({ Ref: logicalId });
 export const getAtt = (logicalId: string, attribute: string): CfnValue => ({ 'Fn::GetAtt': [logicalId, attribute] });
 
 /** `{ 'Fn::If': [condition, whenTrue, whenFalse] }`. */
-export const fnIf = (condition: string, whenTrue: CfnValue, whenFalse: CfnValue): CfnValue => ({ 'Fn::If': [condition, whenTrue, whenFalse] });
+export const fnIf = (condition: string, whenTrue: CfnValue, whenFalse: CfnValue): CfnValue => ({
+  'Fn::If': [condition, whenTrue, whenFalse],
+});
 
 /** `{ Ref: 'AWS::NoValue' }`: inside {@link fnIf}, leaves the property or list entry out. */
 export const NO_VALUE: CfnValue = { Ref: 'AWS::NoValue' };

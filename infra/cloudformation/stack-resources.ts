@@ -85,7 +85,9 @@ export function buildStackResources(
       Resources,
       Outputs,
       // Logs outlive the functions: kept when the stack is deleted, to read what happened before.
-      extensions: Object.fromEntries((Object.keys(consumers) as ConsumerName[]).map((fn) => [functionLogicalIds(fn).logGroup, { ...RETAIN }])),
+      extensions: Object.fromEntries(
+        (Object.keys(consumers) as ConsumerName[]).map((fn) => [functionLogicalIds(fn).logGroup, { ...RETAIN }]),
+      ),
     },
   };
 }

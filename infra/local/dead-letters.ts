@@ -45,7 +45,14 @@ export async function listDeadLetters(sqs: SQSClient, deadLetterUrl: string, max
   const handles: Message[] = [];
   for (let round = 0; round < Math.ceil(max / 10) + 1 && seen.size < max; round += 1) {
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: deadLetterUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 5, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: deadLetterUrl,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 5,
+        WaitTimeSeconds: 0,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
     );
     if (Messages.length === 0) break;
     for (const m of Messages) {
@@ -72,7 +79,9 @@ export async function listDeadLetters(sqs: SQSClient, deadLetterUrl: string, max
 export async function redriveDeadLetters(sqs: SQSClient, deadLetterUrl: string, sourceUrl: string): Promise<number> {
   let moved = 0;
   for (;;) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: deadLetterUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: deadLetterUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }),
+    );
     if (Messages.length === 0) return moved;
     for (const m of Messages) {
       await sqs.send(new SendMessageCommand({ QueueUrl: sourceUrl, MessageBody: m.Body ?? '', MessageAttributes: m.MessageAttributes }));

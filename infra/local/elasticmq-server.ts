@@ -20,7 +20,6 @@ export const ELASTICMQ_ARTIFACT = `org.elasticmq:elasticmq-server_2.13:${ELASTIC
 /** Class the server's jar names as its entry point. */
 const MAIN_CLASS = 'org.elasticmq.server.Main';
 
-
 /** Folder holding ElasticMQ's jars (its `lib/`); git-ignored. Override with `ELASTICMQ_DIR`. */
 export function elasticMqDir(): string {
   return process.env.ELASTICMQ_DIR ?? join(PROJECT_ROOT, '.tools', `elasticmq-${ELASTICMQ_VERSION}`);

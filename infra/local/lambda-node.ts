@@ -7,7 +7,6 @@ import { PROJECT_ROOT } from '../project-root';
 /** The Node.js release the suite also runs on: the Lambda runtime's major (the bundles target `node22`). */
 export const LAMBDA_NODE_VERSION = '22.23.3';
 
-
 /**
  * Finds or installs Node.js {@link LAMBDA_NODE_VERSION} into `.tools/`, from the registry package that ships
  * its binary (`node-<platform>-<arch>`). A second call finds the cache.
@@ -19,7 +18,9 @@ export function ensureLambdaNode(log: (line: string) => void = () => undefined):
   const bin = join(prefix, 'node_modules', pkg, 'bin');
   if (!existsSync(join(bin, 'node'))) {
     log(`Installing Node.js ${LAMBDA_NODE_VERSION} (${pkg}) into ${prefix}…`);
-    execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--prefix', prefix, `${pkg}@${LAMBDA_NODE_VERSION}`], { stdio: 'inherit' });
+    execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--prefix', prefix, `${pkg}@${LAMBDA_NODE_VERSION}`], {
+      stdio: 'inherit',
+    });
   }
   return bin;
 }

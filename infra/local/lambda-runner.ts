@@ -55,7 +55,10 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
     let failed: Set<string>;
     try {
       invocations += 1;
-      const context = lambdaContext({ functionName: options.functionName ?? 'local-function', deadline: Date.now() + (options.timeoutMs ?? 30_000) });
+      const context = lambdaContext({
+        functionName: options.functionName ?? 'local-function',
+        deadline: Date.now() + (options.timeoutMs ?? 30_000),
+      });
       const response = await handler({ Records: records }, context);
       failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (err) {

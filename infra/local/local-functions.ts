@@ -45,7 +45,25 @@ export interface LoadLocalFunctionsOptions {
   readonly file?: string;
 }
 
-const CLOUDFORMATION_FUNCTIONS = ['Ref', 'GetAtt', 'Sub', 'If', 'Join', 'Select', 'Split', 'ImportValue', 'Equals', 'Not', 'And', 'Or', 'FindInMap', 'Base64', 'GetAZs', 'Condition', 'Cidr'];
+const CLOUDFORMATION_FUNCTIONS = [
+  'Ref',
+  'GetAtt',
+  'Sub',
+  'If',
+  'Join',
+  'Select',
+  'Split',
+  'ImportValue',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'FindInMap',
+  'Base64',
+  'GetAZs',
+  'Condition',
+  'Cidr',
+];
 
 /** CloudFormation's short-form tags (`!Ref X`, `!If [...]`) read as their long form, so they are never mistaken for plain strings. */
 const CLOUDFORMATION_TAGS: Tags = CLOUDFORMATION_FUNCTIONS.flatMap((name) => {
@@ -61,7 +79,10 @@ const CLOUDFORMATION_TAGS: Tags = CLOUDFORMATION_FUNCTIONS.flatMap((name) => {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 function pick(value: Json | undefined, path: string): Json | undefined {
-  return path.split('.').filter(Boolean).reduce<Json | undefined>((v, key) => (v && typeof v === 'object' && !Array.isArray(v) ? v[key] : undefined), value);
+  return path
+    .split('.')
+    .filter(Boolean)
+    .reduce<Json | undefined>((v, key) => (v && typeof v === 'object' && !Array.isArray(v) ? v[key] : undefined), value);
 }
 
 /** Resolves the variable forms `serverless.yml` uses in `functions`: `${file(…):path}`, `${self:…}`, `${sls:stage}`, `${opt:…, default}`. */
@@ -79,7 +100,9 @@ function resolveExpression(expression: string, root: Json): Json {
   const file = /^file\(([^)]+)\)(?::(.*))?$/.exec(source);
   if (file) {
     const path = join(PROJECT_ROOT, file[1] as string);
-    const loaded = path.endsWith('.json') ? (JSON.parse(readFileSync(path, 'utf8')) as Json) : (createRequire(import.meta.url)(path) as Json | (() => Json));
+    const loaded = path.endsWith('.json')
+      ? (JSON.parse(readFileSync(path, 'utf8')) as Json)
+      : (createRequire(import.meta.url)(path) as Json | (() => Json));
     const value = typeof loaded === 'function' ? loaded() : loaded;
     return resolveVariables(pick(value, file[2] ?? '') ?? null, root);
   }
@@ -120,9 +143,14 @@ export async function loadLocalFunctions(options: LoadLocalFunctionsOptions = {}
   const file = options.file ?? join(PROJECT_ROOT, 'serverless.yml');
   const config = parse(readFileSync(file, 'utf8'), { customTags: CLOUDFORMATION_TAGS }) as { [key: string]: Json };
   const functions = (config.functions ?? {}) as Record<string, { [key: string]: Json }>;
-  const bundles = Object.values(functions).map((fn) => join(PROJECT_ROOT, String(pick(fn, 'package.artifact')).replace(/\.zip$/, ''), 'index.mjs'));
+  const bundles = Object.values(functions).map((fn) =>
+    join(PROJECT_ROOT, String(pick(fn, 'package.artifact')).replace(/\.zip$/, ''), 'index.mjs'),
+  );
   const projectFile = options.file === undefined;
-  if (projectFile && (options.rebuild || !existsSync(join(PROJECT_ROOT, '.build/infra/stack.json')) || bundles.some((b) => !existsSync(b)))) {
+  if (
+    projectFile &&
+    (options.rebuild || !existsSync(join(PROJECT_ROOT, '.build/infra/stack.json')) || bundles.some((b) => !existsSync(b)))
+  ) {
     await run('npm', ['run', '--silent', 'build'], { cwd: PROJECT_ROOT });
   }
   return Object.entries(functions).map(([name, raw], index) => {

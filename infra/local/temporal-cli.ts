@@ -13,7 +13,6 @@ export const TEMPORAL_CLI_VERSION = '1.5.1';
 /** Oldest Temporal server (as bundled in the CLI) whose dev server the project accepts from PATH. */
 export const MIN_SERVER_VERSION = [1, 27, 0] as const;
 
-
 /** Folder the project caches its Temporal CLI in; git-ignored. Override with `TEMPORAL_CLI_DIR`. */
 export function temporalCliDir(): string {
   return process.env.TEMPORAL_CLI_DIR ?? join(PROJECT_ROOT, '.tools', `temporal-${TEMPORAL_CLI_VERSION}`);

@@ -103,7 +103,11 @@ export function secretRefreshMs(env: NodeJS.ProcessEnv = process.env): number {
  * parsed once, now. `undefined` when none is set.
  * @throws whatever `parse` throws for a malformed inline value; a malformed stored one throws on use, naming the secret
  */
-export function parsedSecretFromEnv<T>(prefix: string, parse: (json: string) => T, env: NodeJS.ProcessEnv = process.env): (() => T | Promise<T>) | undefined {
+export function parsedSecretFromEnv<T>(
+  prefix: string,
+  parse: (json: string) => T,
+  env: NodeJS.ProcessEnv = process.env,
+): (() => T | Promise<T>) | undefined {
   const ref = secretRefFromEnv(prefix, env);
   if (ref) {
     const secret = cachedSecret(ref, secretRefreshMs(env));
@@ -114,7 +118,7 @@ export function parsedSecretFromEnv<T>(prefix: string, parse: (json: string) => 
         try {
           parsed = { json, value: parse(json) };
         } catch (err) {
-          throw new TypeError(`${describeSecretRef(ref)}: ${(err as Error).message}`);
+          throw new TypeError(`${describeSecretRef(ref)}: ${(err as Error).message}`, { cause: err });
         }
       }
       return parsed.value;

@@ -33,7 +33,11 @@ describe('npm run bench -- --quick', () => {
     // the server's counters hold only its own calls.
     const env = { ...process.env };
     for (const name of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL']) delete env[name];
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', '--quick', '--out', out], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', '--quick', '--out', out], {
+      cwd: PROJECT_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     exitCode = await new Promise((resolveExit) => child.once('exit', resolveExit));

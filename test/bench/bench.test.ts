@@ -72,8 +72,16 @@ describe('the cost model', () => {
     invocations: [invocation(9.2, 10), invocation(10, 10)],
     memoryMb: 1024,
     temporal: {
-      async: { requests: { RespondActivityTaskCompleted: 20 }, actions: { command_ScheduleActivityTask: 20, grpc_StartWorkflowExecution: 1 }, jobs: 20 },
-      direct: { requests: { RespondActivityTaskCompleted: 20 }, actions: { command_ScheduleActivityTask: 20, grpc_StartWorkflowExecution: 1 }, jobs: 20 },
+      async: {
+        requests: { RespondActivityTaskCompleted: 20 },
+        actions: { command_ScheduleActivityTask: 20, grpc_StartWorkflowExecution: 1 },
+        jobs: 20,
+      },
+      direct: {
+        requests: { RespondActivityTaskCompleted: 20 },
+        actions: { command_ScheduleActivityTask: 20, grpc_StartWorkflowExecution: 1 },
+        jobs: 20,
+      },
     },
     initMs: 300,
     coldStarts: 2,
@@ -114,35 +122,93 @@ describe('the cost model', () => {
 
 describe('the bench report', () => {
   const summary = (p50: number) => ({ n: 10, min: p50, p50, p95: p50, p99: p50, max: p50, mean: p50 });
-  const bundle = (initMs: number, zipBytes: number) => ({ zipBytes, unzippedBytes: zipBytes * 4, codeBytes: zipBytes * 2, initMs, importMs: initMs - 40, bootMs: 40, rssBytes: 100e6 });
-  const path = (jobsPerSecond: number) => ({ jobsPerRound: 100, rounds: 1, completed: 100, wallMs: 1000, jobsPerSecond, roundsJobsPerSecond: [jobsPerSecond], steadyJobsPerSecond: jobsPerSecond, cpuMsPerJob: { worker: 1 } });
+  const bundle = (initMs: number, zipBytes: number) => ({
+    zipBytes,
+    unzippedBytes: zipBytes * 4,
+    codeBytes: zipBytes * 2,
+    initMs,
+    importMs: initMs - 40,
+    bootMs: 40,
+    rssBytes: 100e6,
+  });
+  const path = (jobsPerSecond: number) => ({
+    jobsPerRound: 100,
+    rounds: 1,
+    completed: 100,
+    wallMs: 1000,
+    jobsPerSecond,
+    roundsJobsPerSecond: [jobsPerSecond],
+    steadyJobsPerSecond: jobsPerSecond,
+    cpuMsPerJob: { worker: 1 },
+  });
   const results: Omit<BenchResults, 'targets'> = {
     version: 1,
     mode: 'quick',
     startedAt: '2026-11-25T04:00:00.000Z',
     durationMs: 61_000,
-    machine: { cpus: 2, cpuModel: 'Test CPU', memoryBytes: 8 * 2 ** 30, node: 'v20.0.0', platform: 'linux', loadAverage: { start: 0.5, end: 1 } },
+    machine: {
+      cpus: 2,
+      cpuModel: 'Test CPU',
+      memoryBytes: 8 * 2 ** 30,
+      node: 'v20.0.0',
+      platform: 'linux',
+      loadAverage: { start: 0.5, end: 1 },
+    },
     setup: { settings: { jobs: 100 }, temporalDynamicConfig: {} },
     correctness: { jobs: 200, completed: 200, problems: [] },
     throughput: {
       jobsPerWorkflow: 25,
       direct: path(100),
-      async: { ...path(85), containers: 2, invocations: 10, recordsPerInvocation: 10, batchSize: 10, batchingWindowSeconds: 5, concurrency: 10 },
+      async: {
+        ...path(85),
+        containers: 2,
+        invocations: 10,
+        recordsPerInvocation: 10,
+        batchSize: 10,
+        batchingWindowSeconds: 5,
+        concurrency: 10,
+      },
       asyncWindow0: path(95),
       ratio: 0.85,
       steadyRatio: 0.85,
     },
-    latency: { clock: 'workflow time', direct: summary(20), async: summary(50), addedP50Ms: 30, asyncConfiguredWindow: summary(5050), configuredWindowSeconds: 5, windowCostP50Ms: 5000 },
+    latency: {
+      clock: 'workflow time',
+      direct: summary(20),
+      async: summary(50),
+      addedP50Ms: 30,
+      asyncConfiguredWindow: summary(5050),
+      configuredWindowSeconds: 5,
+      windowCostP50Ms: 5000,
+    },
     coldStart: {
       runs: 3,
       nodeFlags: ['--enable-source-maps'],
-      bundles: { 'process-jobs': bundle(200, 900 * 1024), 'dead-letter': bundle(200, 900 * 1024), 'bare-handler': bundle(5, 500), 'naive-client': bundle(300, 400 * 1024) },
+      bundles: {
+        'process-jobs': bundle(200, 900 * 1024),
+        'dead-letter': bundle(200, 900 * 1024),
+        'bare-handler': bundle(5, 500),
+        'naive-client': bundle(300, 400 * 1024),
+      },
       processJobsToNaive: 200 / 300,
       processJobsInitWithoutFlagsMs: 190,
     },
     warmOverhead: { samples: 10, handlerMs: summary(4), rawCompleteMs: summary(3.5), overheadP50Ms: 0.5 },
-    memory: { records: 50, invocations: 5, peakRssBytes: 300e6, rssAfterFirstInvocationBytes: 290e6, rssAtEndBytes: 295e6, bareContainerPeakRssBytes: 75e6, heapAfterGcBytes: { afterFirstRecords: 20e6, atEnd: 21e6 }, rssByRecords: [[10, 290e6]], plainProcessReadyRssBytes: 100e6 },
-    cost: computeCost({ jobs: 10, sqsRequests: { SendMessage: 10 }, invocations: [invocation(5, 10)], memoryMb: 1024, initMs: 200, coldStarts: 1 }, PRICES),
+    memory: {
+      records: 50,
+      invocations: 5,
+      peakRssBytes: 300e6,
+      rssAfterFirstInvocationBytes: 290e6,
+      rssAtEndBytes: 295e6,
+      bareContainerPeakRssBytes: 75e6,
+      heapAfterGcBytes: { afterFirstRecords: 20e6, atEnd: 21e6 },
+      rssByRecords: [[10, 290e6]],
+      plainProcessReadyRssBytes: 100e6,
+    },
+    cost: computeCost(
+      { jobs: 10, sqsRequests: { SendMessage: 10 }, invocations: [invocation(5, 10)], memoryMb: 1024, initMs: 200, coldStarts: 1 },
+      PRICES,
+    ),
   };
 
   it('judges each target and never throws for a miss', () => {
@@ -158,7 +224,16 @@ describe('the bench report', () => {
 
   it('renders every section and every target as markdown tables', () => {
     const markdown = renderMarkdown({ ...results, targets: computeTargets(results) });
-    for (const heading of ['throughput, jobs/s', 'latency p50 / p95 / p99', '| process-jobs |', '| naive-client |', 'overhead beyond the RPC', 'Memory:', 'cost per million jobs', '| target |']) {
+    for (const heading of [
+      'throughput, jobs/s',
+      'latency p50 / p95 / p99',
+      '| process-jobs |',
+      '| naive-client |',
+      'overhead beyond the RPC',
+      'Memory:',
+      'cost per million jobs',
+      '| target |',
+    ]) {
       expect(markdown).toContain(heading);
     }
     expect(markdown).toContain('| added p50 latency over direct | ≤ 25 ms (batching window 0) | 30 ms | **miss** |');

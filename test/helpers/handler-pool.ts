@@ -48,12 +48,24 @@ export function createHandlerPool(options: HandlerPoolOptions = {}): HandlerPool
   let containers = 0;
   const record = (records: readonly SQSRecord[], outcomes: readonly RecordOutcome[]): void => {
     const at = Date.now();
-    records.forEach((r, i) => deliveries.push({ messageId: r.messageId, receiveCount: Number(r.attributes.ApproximateReceiveCount), outcome: outcomes[i] as RecordOutcome, at }));
+    records.forEach((r, i) =>
+      deliveries.push({
+        messageId: r.messageId,
+        receiveCount: Number(r.attributes.ApproximateReceiveCount),
+        outcome: outcomes[i] as RecordOutcome,
+        at,
+      }),
+    );
   };
   const handler: SqsLambdaHandler = async (event, context) => {
     let instance = idle.pop();
     if (!instance) {
-      instance = createSqsJobHandler({ jobs: options.jobs ?? [...TEST_HANDLERS, ...RELIABILITY_HANDLERS], logger: options.logger, prewarm: false, onOutcomes: record });
+      instance = createSqsJobHandler({
+        jobs: options.jobs ?? [...TEST_HANDLERS, ...RELIABILITY_HANDLERS],
+        logger: options.logger,
+        prewarm: false,
+        onOutcomes: record,
+      });
       containers += 1;
     }
     try {

@@ -19,7 +19,9 @@ export async function startMotoServer(): Promise<MotoServer> {
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const spawnError = new Promise<never>((_, reject) =>
-    child.once('error', (err) => reject(new Error(`moto_server could not start (${err.message}): run "python3 -m pip install -r requirements-dev.txt".`))),
+    child.once('error', (err) =>
+      reject(new Error(`moto_server could not start (${err.message}): run "python3 -m pip install -r requirements-dev.txt".`)),
+    ),
   );
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
@@ -30,7 +32,7 @@ export async function startMotoServer(): Promise<MotoServer> {
     } catch (err) {
       if (child.exitCode !== null || Date.now() > deadline) {
         await stopChild(child, 1_000);
-        throw new Error(`moto_server did not answer: ${(err as Error).message} ${stderr}`);
+        throw new Error(`moto_server did not answer: ${(err as Error).message} ${stderr}`, { cause: err });
       }
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -74,12 +74,51 @@ export interface BatchArbitraryOptions {
 }
 
 const SPECIAL_UNITS = ['"', '\\', '\u0000', '\u0001', '\n', '\u2028', '\ud800', '\udfff', 'é', '😀', '<', '%s'];
-const unit = fc.oneof(fc.constantFrom(...SPECIAL_UNITS), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), fc.string({ minLength: 1, maxLength: 1 }));
+const unit = fc.oneof(
+  fc.constantFrom(...SPECIAL_UNITS),
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+  fc.string({ minLength: 1, maxLength: 1 }),
+);
 const RAW_VALUES = [
-  '0', '-0', '1', '-1', '0.5', '1e308', '-1e308', '1e400', '-1e400', '1e10', '-1e10', '1e-400', '5e-324', '2147483647', '2147483648',
-  '9007199254740993', '1E+2', 'NaN', 'Infinity', '"1"', '""', 'true', 'false', 'null', '[]', '{}', '[1]', '{"__proto__":{"polluted":1}}',
+  '0',
+  '-0',
+  '1',
+  '-1',
+  '0.5',
+  '1e308',
+  '-1e308',
+  '1e400',
+  '-1e400',
+  '1e10',
+  '-1e10',
+  '1e-400',
+  '5e-324',
+  '2147483647',
+  '2147483648',
+  '9007199254740993',
+  '1E+2',
+  'NaN',
+  'Infinity',
+  '"1"',
+  '""',
+  'true',
+  'false',
+  'null',
+  '[]',
+  '{}',
+  '[1]',
+  '{"__proto__":{"polluted":1}}',
 ];
-const DATES = ['2000-01-01T00:00:00.000Z', '2999-01-01T00:00:00.000Z', '+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', 'soon', '2020-13-45', '0', ' '];
+const DATES = [
+  '2000-01-01T00:00:00.000Z',
+  '2999-01-01T00:00:00.000Z',
+  '+275760-09-13T00:00:00.000Z',
+  '-271821-04-20T00:00:00.000Z',
+  'soon',
+  '2020-13-45',
+  '0',
+  ' ',
+];
 
 function tokenOf(namespaceId: string): string {
   const field = (tag: number, text: string) => Buffer.concat([Buffer.from([tag, Buffer.byteLength(text)]), Buffer.from(text)]);
@@ -92,10 +131,26 @@ const fragment: fc.Arbitrary<Fragment> = fc.oneof(
   { arbitrary: fc.jsonValue({ maxDepth: 2 }).map((json) => ({ json })), weight: 2 },
   { arbitrary: fc.string({ unit, maxLength: 24 }).map((json) => ({ json })), weight: 3 },
   // Right at the contract's 1,000-character cap, in characters that JSON escapes or UTF-8 widens.
-  { arbitrary: fc.record({ repeat: fc.constantFrom('a', '"', '\u0001', 'é', '😀', '\\', '\u2028'), chars: fc.integer({ min: 900, max: 1_001 }) }).map(({ repeat, chars }) => ({ repeat, times: Math.floor(chars / repeat.length) })), weight: 2 },
+  {
+    arbitrary: fc
+      .record({ repeat: fc.constantFrom('a', '"', '\u0001', 'é', '😀', '\\', '\u2028'), chars: fc.integer({ min: 900, max: 1_001 }) })
+      .map(({ repeat, chars }) => ({ repeat, times: Math.floor(chars / repeat.length) })),
+    weight: 2,
+  },
   // 100 KiB, 200 KB, and over the SQS limit.
-  { arbitrary: fc.record({ repeat: fc.constantFrom('a', 'é', '\u0001'), bytes: fc.constantFrom(102_400, 200_000, 262_144) }).map(({ repeat, bytes }) => ({ repeat, times: Math.floor(bytes / Buffer.byteLength(repeat)) })), weight: 1 },
-  { arbitrary: fc.record({ nest: fc.oneof(fc.integer({ min: 1, max: 64 }), fc.constantFrom(4_999, 5_000, 100_000)), as: fc.constantFrom('array' as const, 'object' as const) }), weight: 1 },
+  {
+    arbitrary: fc
+      .record({ repeat: fc.constantFrom('a', 'é', '\u0001'), bytes: fc.constantFrom(102_400, 200_000, 262_144) })
+      .map(({ repeat, bytes }) => ({ repeat, times: Math.floor(bytes / Buffer.byteLength(repeat)) })),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      nest: fc.oneof(fc.integer({ min: 1, max: 64 }), fc.constantFrom(4_999, 5_000, 100_000)),
+      as: fc.constantFrom('array' as const, 'object' as const),
+    }),
+    weight: 1,
+  },
   { arbitrary: fc.constantFrom(...DATES).map((json) => ({ json })), weight: 1 },
 );
 
@@ -109,10 +164,30 @@ const token: fc.Arbitrary<Fragment> = fc
   .map((secret) => ({ secret }));
 
 const PATHS = [
-  ['v'], ['job'], ['taskToken'], ['namespace'], ['workflowId'], ['runId'], ['activityId'], ['activityType'], ['attempt'], ['idempotencyKey'],
-  ['deadline'], ['heartbeatTimeoutMs'], ['input'], ['input', 'metadata'], ['input', 'data'], ['input', 'metadata', 'encoding'],
-  ['input', 'metadata', '__proto__'], ['input', 'metadata', 'constructor'], ['input', 'metadata', 'prototype'], ['input', 'metadata', 'toString'],
-  ['input', '__proto__'], ['__proto__'], ['constructor'], ['pad'],
+  ['v'],
+  ['job'],
+  ['taskToken'],
+  ['namespace'],
+  ['workflowId'],
+  ['runId'],
+  ['activityId'],
+  ['activityType'],
+  ['attempt'],
+  ['idempotencyKey'],
+  ['deadline'],
+  ['heartbeatTimeoutMs'],
+  ['input'],
+  ['input', 'metadata'],
+  ['input', 'data'],
+  ['input', 'metadata', 'encoding'],
+  ['input', 'metadata', '__proto__'],
+  ['input', 'metadata', 'constructor'],
+  ['input', 'metadata', 'prototype'],
+  ['input', 'metadata', 'toString'],
+  ['input', '__proto__'],
+  ['__proto__'],
+  ['constructor'],
+  ['pad'],
 ] as const;
 const path = fc.constantFrom(...PATHS);
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
@@ -125,8 +200,17 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 function bodyArbitrary(admittedShare: number): fc.Arbitrary<BodySpec> {
   const admitted = Math.round(Math.min(Math.max(admittedShare, 0), 1) * 10_000);
   const namespace =
-    admitted === 0 ? fc.constant('elsewhere') : fc.oneof({ arbitrary: fc.constant(NAMESPACE), weight: admitted }, { arbitrary: fc.constant('elsewhere'), weight: 10_000 - admitted });
-  const message = fc.record({ namespace, token: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, fc.constant(false)), mutations: fc.array(mutation, { maxLength: 4 }) });
+    admitted === 0
+      ? fc.constant('elsewhere')
+      : fc.oneof(
+          { arbitrary: fc.constant(NAMESPACE), weight: admitted },
+          { arbitrary: fc.constant('elsewhere'), weight: 10_000 - admitted },
+        );
+  const message = fc.record({
+    namespace,
+    token: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, fc.constant(false)),
+    mutations: fc.array(mutation, { maxLength: 4 }),
+  });
   return fc.oneof(
     { arbitrary: message.map((m) => ({ message: m })), weight: 8 },
     { arbitrary: fc.string({ unit, maxLength: 64 }).map((text) => ({ text })), weight: 1 },
@@ -137,9 +221,20 @@ function bodyArbitrary(admittedShare: number): fc.Arbitrary<BodySpec> {
 
 const signature: fc.Arbitrary<SignatureSpec> = fc.oneof(
   { arbitrary: fc.constant({ sig: 'valid' as const }), weight: 8 },
-  { arbitrary: fc.constantFrom(...(['valid-old-key', 'missing', 'foreign-secret', 'truncated', 'binary', 'misnamed'] as const)).map((sig) => ({ sig })), weight: 4 },
+  {
+    arbitrary: fc
+      .constantFrom(...(['valid-old-key', 'missing', 'foreign-secret', 'truncated', 'binary', 'misnamed'] as const))
+      .map((sig) => ({ sig })),
+    weight: 4,
+  },
   { arbitrary: fc.string({ unit, maxLength: 300 }).map((text) => ({ sig: 'malformed' as const, text })), weight: 1 },
-  { arbitrary: fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/).filter((id) => !(id in RING)).map((keyId) => ({ sig: 'unknown-key' as const, keyId })), weight: 1 },
+  {
+    arbitrary: fc
+      .stringMatching(/^[A-Za-z0-9_-]{1,64}$/)
+      .filter((id) => !(id in RING))
+      .map((keyId) => ({ sig: 'unknown-key' as const, keyId })),
+    weight: 1,
+  },
   { arbitrary: fc.string({ unit, minLength: 1, maxLength: 8 }).map((suffix) => ({ sig: 'other-body' as const, suffix })), weight: 1 },
 );
 
@@ -152,7 +247,11 @@ export function batchArbitrary(options: BatchArbitraryOptions = {}): fc.Arbitrar
     receiveCount: fc.constantFrom('1', '1', '2', '5', '0', '-1', 'abc', '1e400', '99999999999'),
   });
   return fc.record({
-    queue: fc.oneof({ arbitrary: fc.constant('standard' as const), weight: 2 }, fc.constant('fifo' as const), fc.constant('mixed' as const)),
+    queue: fc.oneof(
+      { arbitrary: fc.constant('standard' as const), weight: 2 },
+      fc.constant('fifo' as const),
+      fc.constant('mixed' as const),
+    ),
     arn: fc.constantFrom(...QUEUE_ARNS),
     records: fc.array(record, { minLength: 1, maxLength: 10 }),
   });
@@ -165,7 +264,8 @@ type Node = Fragment | { readonly entries: [string, Node][] };
 function renderFragment(f: Fragment, secrets: string[]): string {
   if ('raw' in f) return f.raw;
   if ('repeat' in f) return JSON.stringify(f.repeat.repeat(f.times));
-  if ('nest' in f) return f.as === 'array' ? `${'['.repeat(f.nest)}${']'.repeat(f.nest)}` : `${'{"a":'.repeat(f.nest)}0${'}'.repeat(f.nest)}`;
+  if ('nest' in f)
+    return f.as === 'array' ? `${'['.repeat(f.nest)}${']'.repeat(f.nest)}` : `${'{"a":'.repeat(f.nest)}0${'}'.repeat(f.nest)}`;
   if ('secret' in f) {
     if (f.secret.length >= 16) secrets.push(f.secret);
     return JSON.stringify(f.secret);
@@ -181,10 +281,27 @@ function render(node: Node, secrets: string[]): string {
 function baseMessage(namespace: string, token: boolean, payload: JsonPayload): Node {
   const s = (json: string): Fragment => ({ json });
   const entries: [string, Node][] = [
-    ['v', { raw: '1' }], ['job', s('greet')], ['taskToken', { secret: TOKEN }], ['namespace', s(namespace)], ['workflowId', s('wf-fuzz')],
-    ['runId', s('run-1')], ['activityId', s('1')], ['activityType', s('greet')], ['attempt', { raw: '1' }], ['idempotencyKey', s('wf-fuzz/1')],
-    ['deadline', s(new Date(Date.now() + 60_000).toISOString())], ['heartbeatTimeoutMs', { raw: '10000' }],
-    ['input', { entries: [['metadata', { entries: Object.entries(payload.metadata).map(([k, v]) => [k, s(v)]) }], ['data', { secret: payload.data }]] }],
+    ['v', { raw: '1' }],
+    ['job', s('greet')],
+    ['taskToken', { secret: TOKEN }],
+    ['namespace', s(namespace)],
+    ['workflowId', s('wf-fuzz')],
+    ['runId', s('run-1')],
+    ['activityId', s('1')],
+    ['activityType', s('greet')],
+    ['attempt', { raw: '1' }],
+    ['idempotencyKey', s('wf-fuzz/1')],
+    ['deadline', s(new Date(Date.now() + 60_000).toISOString())],
+    ['heartbeatTimeoutMs', { raw: '10000' }],
+    [
+      'input',
+      {
+        entries: [
+          ['metadata', { entries: Object.entries(payload.metadata).map(([k, v]) => [k, s(v)]) }],
+          ['data', { secret: payload.data }],
+        ],
+      },
+    ],
   ];
   return { entries: token ? entries : entries.filter(([key]) => key !== 'taskToken') };
 }
@@ -216,7 +333,9 @@ function bodyOf(spec: BodySpec, payload: JsonPayload, secrets: string[]): string
 }
 
 function attributeOf(spec: SignatureSpec, body: string): SQSRecord['messageAttributes'] {
-  const text = (stringValue: string) => ({ [SIGNATURE_ATTRIBUTE]: { stringValue, stringListValues: [], binaryListValues: [], dataType: 'String' } });
+  const text = (stringValue: string) => ({
+    [SIGNATURE_ATTRIBUTE]: { stringValue, stringListValues: [], binaryListValues: [], dataType: 'String' },
+  });
   switch (spec.sig) {
     case 'valid':
       return signatureAttribute(body);
@@ -230,7 +349,14 @@ function attributeOf(spec: SignatureSpec, body: string): SQSRecord['messageAttri
       return text(signWithKeyRing(OLD_KEY_RING, body).slice(0, -2));
     case 'binary': {
       const mac = signWithKeyRing(OLD_KEY_RING, body);
-      return { [SIGNATURE_ATTRIBUTE]: { binaryValue: Buffer.from(mac).toString('base64'), stringListValues: [], binaryListValues: [], dataType: 'Binary' } };
+      return {
+        [SIGNATURE_ATTRIBUTE]: {
+          binaryValue: Buffer.from(mac).toString('base64'),
+          stringListValues: [],
+          binaryListValues: [],
+          dataType: 'Binary',
+        },
+      };
     }
     case 'misnamed': {
       const { [SIGNATURE_ATTRIBUTE]: attribute } = signatureAttribute(body);
@@ -260,7 +386,14 @@ export function materialize(batch: FuzzBatch, payload: JsonPayload): { event: SQ
     const group = batch.queue === 'fifo' ? (spec.group ?? 'g1') : batch.queue === 'mixed' ? (spec.group ?? undefined) : undefined;
     expected.push({ signed: spec.signature.sig === 'valid' || spec.signature.sig === 'valid-old-key', group, secrets });
     const base = sqsRecord(body, { eventSourceARN: batch.arn, messageAttributes: attributeOf(spec.signature, body) });
-    return { ...base, attributes: { ...base.attributes, ApproximateReceiveCount: spec.receiveCount, ...(group === undefined ? {} : { MessageGroupId: group }) } };
+    return {
+      ...base,
+      attributes: {
+        ...base.attributes,
+        ApproximateReceiveCount: spec.receiveCount,
+        ...(group === undefined ? {} : { MessageGroupId: group }),
+      },
+    };
   });
   return { event: { Records: records }, expected };
 }

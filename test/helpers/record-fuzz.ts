@@ -73,7 +73,8 @@ async function closedPort(): Promise<number> {
  * then fails at once instead of spending the SDK's retries (30–130 ms a batch until its retry quota is spent).
  */
 async function prepareEnvironment(env: NodeJS.ProcessEnv): Promise<void> {
-  for (const name of Object.keys(env)) if (/^(TEMPORAL_|JOB_SIGNING_KEYS|AWS_)|^(LOG_FORMAT|POWERTOOLS_LOG_LEVEL)$/.test(name)) delete env[name];
+  for (const name of Object.keys(env))
+    if (/^(TEMPORAL_|JOB_SIGNING_KEYS|AWS_)|^(LOG_FORMAT|POWERTOOLS_LOG_LEVEL)$/.test(name)) delete env[name];
   Object.assign(env, {
     TEMPORAL_ADDRESS: `127.0.0.1:${await closedPort()}`,
     TEMPORAL_NAMESPACE: NAMESPACE,
@@ -102,18 +103,28 @@ function checkInvocation(
 ): void {
   const ids = event.Records.map((r) => r.messageId);
   const known = new Set<string>(Object.values(RecordOutcome));
-  if (outcomes.length !== ids.length || !outcomes.every((o) => known.has(o))) violation(fn, `outcomes ${JSON.stringify(outcomes)} for ${ids.length} records`);
+  if (outcomes.length !== ids.length || !outcomes.every((o) => known.has(o)))
+    violation(fn, `outcomes ${JSON.stringify(outcomes)} for ${ids.length} records`);
   const failures = (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
   const leftOnQueue = ids.filter((_, i) => REDELIVERED_OUTCOMES.has(outcomes[i] as RecordOutcome));
-  if (new Set(failures).size !== failures.length || failures.length !== leftOnQueue.length || !leftOnQueue.every((id) => failures.includes(id))) {
-    violation(fn, `batchItemFailures ${JSON.stringify(failures)} are not the records left on the queue (outcomes ${JSON.stringify(outcomes)})`);
+  if (
+    new Set(failures).size !== failures.length ||
+    failures.length !== leftOnQueue.length ||
+    !leftOnQueue.every((id) => failures.includes(id))
+  ) {
+    violation(
+      fn,
+      `batchItemFailures ${JSON.stringify(failures)} are not the records left on the queue (outcomes ${JSON.stringify(outcomes)})`,
+    );
   }
   const blockedBy = new Map<string, boolean>();
   expected.forEach((e, i) => {
     const outcome = outcomes[i] as RecordOutcome;
-    if (!e.signed && outcome !== RecordOutcome.Refused && outcome !== RecordOutcome.Blocked) violation(fn, `record ${i} has no valid signature but ended ${outcome}`);
+    if (!e.signed && outcome !== RecordOutcome.Refused && outcome !== RecordOutcome.Blocked)
+      violation(fn, `record ${i} has no valid signature but ended ${outcome}`);
     const blocked = e.group !== undefined && blockedBy.get(e.group) === true;
-    if ((outcome === RecordOutcome.Blocked) !== blocked) violation(fn, `record ${i} of group ${e.group ?? '(none)'} ended ${outcome}; outcomes ${JSON.stringify(outcomes)}`);
+    if ((outcome === RecordOutcome.Blocked) !== blocked)
+      violation(fn, `record ${i} of group ${e.group ?? '(none)'} ended ${outcome}; outcomes ${JSON.stringify(outcomes)}`);
     if (e.group !== undefined && REDELIVERED_OUTCOMES.has(outcome)) blockedBy.set(e.group, true);
   });
   const secrets = expected.flatMap((e) => e.secrets);
@@ -146,7 +157,8 @@ export async function createRecordFuzz(options: RecordFuzzLimits = {}): Promise<
       const before = jobOutcomes.batches;
       const response = await jobs(event, testContext(FUZZ_REMAINING_MS));
       if (jobOutcomes.batches === before) return { response, outcomes: 'no outcomes reported' };
-      if (jobOutcomes.last.size !== event.Records.length) return { response, outcomes: `${jobOutcomes.last.size} outcomes for ${event.Records.length} records` };
+      if (jobOutcomes.last.size !== event.Records.length)
+        return { response, outcomes: `${jobOutcomes.last.size} outcomes for ${event.Records.length} records` };
       return { response, outcomes: event.Records.map((r) => jobOutcomes.last.get(r.messageId) as RecordOutcome) };
     },
     'dead-letter': async (event) => {
@@ -154,7 +166,8 @@ export async function createRecordFuzz(options: RecordFuzzLimits = {}): Promise<
       const response = await deadLetter(event, testContext(FUZZ_REMAINING_MS));
       const [reported, ...more] = deadLettered;
       if (!reported || more.length > 0) return { response, outcomes: `onOutcomes called ${deadLettered.length} times` };
-      if (reported.records.length !== event.Records.length || reported.records.some((r, i) => r !== event.Records[i])) return { response, outcomes: 'onOutcomes got other records' };
+      if (reported.records.length !== event.Records.length || reported.records.some((r, i) => r !== event.Records[i]))
+        return { response, outcomes: 'onOutcomes got other records' };
       return { response, outcomes: reported.outcomes };
     },
   };
@@ -175,7 +188,10 @@ export async function createRecordFuzz(options: RecordFuzzLimits = {}): Promise<
         let watchdog: NodeJS.Timeout | undefined;
         try {
           const hung = new Promise<never>((_, reject) => {
-            watchdog = setTimeout(() => reject(new InvariantViolationError(`${fn}: the handler had not returned ${HUNG_AFTER_MS} ms after its deadline`)), bound + HUNG_AFTER_MS);
+            watchdog = setTimeout(
+              () => reject(new InvariantViolationError(`${fn}: the handler had not returned ${HUNG_AFTER_MS} ms after its deadline`)),
+              bound + HUNG_AFTER_MS,
+            );
           });
           result = await Promise.race([invokers[fn](event), hung]);
         } catch (err) {
@@ -186,7 +202,11 @@ export async function createRecordFuzz(options: RecordFuzzLimits = {}): Promise<
         }
         const elapsed = performance.now() - started;
         slowestMs = Math.max(slowestMs, elapsed);
-        if (elapsed > bound) violation(fn, `returned after ${Math.round(elapsed)} ms, past its deadline (${bound - DEADLINE_SLACK_MS} ms) plus ${DEADLINE_SLACK_MS} ms`);
+        if (elapsed > bound)
+          violation(
+            fn,
+            `returned after ${Math.round(elapsed)} ms, past its deadline (${bound - DEADLINE_SLACK_MS} ms) plus ${DEADLINE_SLACK_MS} ms`,
+          );
         if (typeof result.outcomes === 'string') violation(fn, result.outcomes);
         checkInvocation(fn, event, expected, result.response, result.outcomes, lines, maxLogLineBytes);
         for (const outcome of result.outcomes) tally[fn][outcome] = (tally[fn][outcome] ?? 0) + 1;
@@ -238,7 +258,13 @@ export async function runRecordFuzz(options: RecordFuzzOptions): Promise<RecordF
     }),
     { numRuns: options.cases, seed: options.seed, path: options.path },
   );
-  const result = { cases: details.numRuns, seed: details.seed, elapsedMs: performance.now() - started, slowestMs: fuzz.slowestMs, tally: fuzz.tally };
+  const result = {
+    cases: details.numRuns,
+    seed: details.seed,
+    elapsedMs: performance.now() - started,
+    slowestMs: fuzz.slowestMs,
+    tally: fuzz.tally,
+  };
   if (!details.failed) return result;
   const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   const batch = details.counterexample ? fc.stringify(details.counterexample[0]) : '(none: the run was interrupted)';

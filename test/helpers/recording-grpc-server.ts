@@ -16,7 +16,10 @@ export async function startRecordingGrpcServer(): Promise<RecordingGrpcServer> {
   server.on('stream', (stream, headers) => {
     calls.push({ path: String(headers[':path']), authorization: headers.authorization as string | undefined });
     stream.on('data', () => undefined);
-    stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '12', 'grpc-message': 'not here' }, { endStream: true });
+    stream.respond(
+      { ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '12', 'grpc-message': 'not here' },
+      { endStream: true },
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const address = server.address();

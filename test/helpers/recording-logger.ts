@@ -24,7 +24,13 @@ export function recordingLogger(): RecordingLogger {
     const emit = (level: LogLevelName) => (message: string, fields?: LogFields) => {
       lines.push({ level, message, fields: { ...base, ...fields } });
     };
-    return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error'), child: (fields) => make({ ...base, ...fields }) };
+    return {
+      debug: emit('debug'),
+      info: emit('info'),
+      warn: emit('warn'),
+      error: emit('error'),
+      child: (fields) => make({ ...base, ...fields }),
+    };
   };
   return Object.assign(make({}), {
     lines,

@@ -20,17 +20,25 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
 /** Messages waiting and in flight on a queue, as SQS approximates them. */
 export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<{ visible: number; inFlight: number }> {
   const { Attributes: a = {} } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
   return { visible: Number(a.ApproximateNumberOfMessages ?? 0), inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) };
 }
 
 /** Waits until a queue holds no message, visible or in flight. */
 export async function waitUntilEmpty(sqs: SQSClient, queueUrl: string, timeoutMs = 30_000): Promise<void> {
-  await waitFor(`${queueUrl} to be empty`, async () => {
-    const { visible, inFlight } = await queueDepth(sqs, queueUrl);
-    return visible === 0 && inFlight === 0;
-  }, timeoutMs, 250);
+  await waitFor(
+    `${queueUrl} to be empty`,
+    async () => {
+      const { visible, inFlight } = await queueDepth(sqs, queueUrl);
+      return visible === 0 && inFlight === 0;
+    },
+    timeoutMs,
+    250,
+  );
 }
 
 /** Receives every message a queue hands out within `seconds` (each becomes invisible for its visibility timeout). */
@@ -39,7 +47,13 @@ export async function drain(sqs: SQSClient, queueUrl: string, seconds: number, a
   const got = new Map<string, Message>();
   while (Date.now() < deadline && got.size < atLeast) {
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
     );
     for (const m of Messages) got.set(m.MessageId ?? '', m);
   }
@@ -47,7 +61,9 @@ export async function drain(sqs: SQSClient, queueUrl: string, seconds: number, a
 }
 
 /** Counts the activity events of a workflow's history by kind. */
-export async function activityEvents(handle: WorkflowHandle): Promise<{ scheduled: number; started: number; completed: number; failed: number; timedOut: number; cancelled: number }> {
+export async function activityEvents(
+  handle: WorkflowHandle,
+): Promise<{ scheduled: number; started: number; completed: number; failed: number; timedOut: number; cancelled: number }> {
   const history = await handle.fetchHistory();
   const events = history.events ?? [];
   const count = (pick: (e: (typeof events)[number]) => unknown): number => events.filter((e) => pick(e)).length;
@@ -69,7 +85,10 @@ function timestampMs(t: { seconds?: unknown; nanos?: number | null }): number {
 }
 
 /** Epoch ms of a workflow's first history event matching `pick`, if any. */
-export async function eventTime(handle: WorkflowHandle, pick: (e: NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number]) => unknown): Promise<number | undefined> {
+export async function eventTime(
+  handle: WorkflowHandle,
+  pick: (e: NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number]) => unknown,
+): Promise<number | undefined> {
   const history = await handle.fetchHistory();
   const event = (history.events ?? []).find((e) => pick(e));
   return event?.eventTime ? timestampMs(event.eventTime) : undefined;
@@ -81,11 +100,15 @@ export async function eventTime(handle: WorkflowHandle, pick: (e: NonNullable<Aw
  * @returns the pending activity as `describe()` shows it
  */
 export async function waitForHeartbeat(handle: WorkflowHandle, sinceStartMs = 0, timeoutMs = 30_000) {
-  return waitFor(`a heartbeat of ${handle.workflowId}'s activity${sinceStartMs ? ` ${sinceStartMs} ms into its attempt` : ''}`, async () => {
-    const pending = (await handle.describe()).raw.pendingActivities?.[0];
-    if (!pending?.lastHeartbeatTime || !pending.lastStartedTime) return undefined;
-    return timestampMs(pending.lastHeartbeatTime) - timestampMs(pending.lastStartedTime) >= sinceStartMs ? pending : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `a heartbeat of ${handle.workflowId}'s activity${sinceStartMs ? ` ${sinceStartMs} ms into its attempt` : ''}`,
+    async () => {
+      const pending = (await handle.describe()).raw.pendingActivities?.[0];
+      if (!pending?.lastHeartbeatTime || !pending.lastStartedTime) return undefined;
+      return timestampMs(pending.lastHeartbeatTime) - timestampMs(pending.lastStartedTime) >= sinceStartMs ? pending : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /** Prints one measurement line that `docs/reliability.md` quotes; grep the test output for `RELIABILITY`. */

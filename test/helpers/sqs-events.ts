@@ -51,7 +51,11 @@ export function sqsEvent(messages: readonly (Message | string)[], queueArn = TES
       const message: Message = typeof m === 'string' ? { Body: m } : m;
       const body = message.Body ?? '';
       return {
-        ...sqsRecordOf({ ...message, MessageId: message.MessageId ?? randomUUID(), ReceiptHandle: message.ReceiptHandle ?? randomUUID() }, queueArn, 'us-east-1'),
+        ...sqsRecordOf(
+          { ...message, MessageId: message.MessageId ?? randomUUID(), ReceiptHandle: message.ReceiptHandle ?? randomUUID() },
+          queueArn,
+          'us-east-1',
+        ),
         messageAttributes: sign ? signatureAttribute(body) : lambdaMessageAttributes(message),
       };
     }),

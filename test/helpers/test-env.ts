@@ -141,7 +141,13 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
       const got: Message[] = [];
       while (got.length < max && Date.now() < deadline) {
         const { Messages } = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: max - got.length, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: max - got.length,
+            WaitTimeSeconds: 1,
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
         );
         got.push(...(Messages ?? []));
       }

@@ -173,7 +173,9 @@ describe('the packaged CloudFormation template', () => {
   it('consumes every queue with partial batch responses, a batching window and a concurrency limit', () => {
     const mappings = resourcesOfType('AWS::Lambda::EventSourceMapping');
     expect(mappings.map(([, m]) => getAttId(m.Properties.EventSourceArn)).sort()).toEqual(
-      Object.keys(QUEUES).flatMap((q) => Object.values(queueLogicalIds(q))).sort(),
+      Object.keys(QUEUES)
+        .flatMap((q) => Object.values(queueLogicalIds(q)))
+        .sort(),
     );
     for (const [id, { Properties: p }] of mappings) {
       expect(p.FunctionResponseTypes, id).toEqual(['ReportBatchItemFailures']);
@@ -203,7 +205,9 @@ describe('the packaged CloudFormation template', () => {
         expect(s.Effect, s.at).toBe('Deny');
         const secureTransport = (s.Condition as { Bool?: Record<string, Json> } | undefined)?.Bool?.['aws:SecureTransport'];
         expect(String(secureTransport), s.at).toBe('false');
-        expect(s.at, s.at).toMatch(/^Resources\.(ServerlessDeploymentBucketPolicy|\w+QueuePolicy)\.Properties\.PolicyDocument\.Statement\[0\]$/);
+        expect(s.at, s.at).toMatch(
+          /^Resources\.(ServerlessDeploymentBucketPolicy|\w+QueuePolicy)\.Properties\.PolicyDocument\.Statement\[0\]$/,
+        );
       }
       if (s.Effect === 'Allow') expect(([] as Json[]).concat(s.Resource ?? []), s.at).not.toContain('*');
     }
@@ -217,7 +221,9 @@ describe('the packaged CloudFormation template', () => {
         .filter(([, m]) => getAttId(m.Properties.FunctionName) === id)
         .map(([, m]) => m.Properties.EventSourceArn);
       const sqs = JSON.stringify(role.Properties.Policies).match(/"sqs:[A-Za-z]+"/g);
-      expect(new Set(sqs)).toEqual(new Set(['"sqs:ReceiveMessage"', '"sqs:DeleteMessage"', '"sqs:ChangeMessageVisibility"', '"sqs:GetQueueAttributes"']));
+      expect(new Set(sqs)).toEqual(
+        new Set(['"sqs:ReceiveMessage"', '"sqs:DeleteMessage"', '"sqs:ChangeMessageVisibility"', '"sqs:GetQueueAttributes"']),
+      );
       const [policy] = role.Properties.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: Json[] }[] } }[];
       const sqsStatement = policy!.PolicyDocument.Statement.find((s) => s.Action.some((a) => a.startsWith('sqs:')));
       expect(sqsStatement?.Resource, id).toEqual(consumed);
@@ -230,7 +236,11 @@ describe('the packaged CloudFormation template', () => {
     const [send, readKeys, ...rest] = statementsOf(policy) as unknown as { Action: string[]; Resource: Json[] }[];
     expect(rest).toEqual([]);
     expect(send!.Action.sort()).toEqual(['sqs:GetQueueUrl', 'sqs:SendMessage']);
-    expect(send!.Resource.map(getAttId).sort()).toEqual(Object.keys(QUEUES).map((q) => queueLogicalIds(q).queue).sort());
+    expect(send!.Resource.map(getAttId).sort()).toEqual(
+      Object.keys(QUEUES)
+        .map((q) => queueLogicalIds(q).queue)
+        .sort(),
+    );
     expect(readKeys).toMatchObject({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [SIGNING_KEYS] });
     expect(template.Outputs.WorkerQueuePolicyArn).toMatchObject({ Value: { Ref: 'WorkerQueuePolicy' }, Export: expect.anything() });
   });
@@ -281,7 +291,11 @@ describe('the packaged CloudFormation template', () => {
       const stat = (id: string, metric: string) => ({
         Id: id,
         MetricStat: {
-          Metric: { Namespace: 'AWS/SQS', MetricName: metric, Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLetter, 'QueueName'] } }] },
+          Metric: {
+            Namespace: 'AWS/SQS',
+            MetricName: metric,
+            Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLetter, 'QueueName'] } }],
+          },
           Period: 60,
           Stat: 'Maximum',
         },
@@ -338,7 +352,8 @@ describe('the packaged CloudFormation template', () => {
     expect(template.Parameters.WorkerPrincipalArn).toMatchObject({ Type: 'String', Default: '' });
     expect(template.Conditions.HasWorkerPrincipal).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'WorkerPrincipalArn' }, ''] }] });
     const pattern = new RegExp(template.Parameters.WorkerPrincipalArn!.AllowedPattern!);
-    for (const ok of ['', 'arn:aws:iam::123456789012:role/worker', 'arn:aws:iam::123456789012:role/path/worker']) expect(ok).toMatch(pattern);
+    for (const ok of ['', 'arn:aws:iam::123456789012:role/worker', 'arn:aws:iam::123456789012:role/path/worker'])
+      expect(ok).toMatch(pattern);
     expect('arn:aws:sts::123456789012:assumed-role/worker/session').not.toMatch(pattern);
     for (const queue of Object.keys(QUEUES)) {
       const ids = queueLogicalIds(queue);
@@ -368,7 +383,12 @@ describe('the packaged CloudFormation template', () => {
       UpdateReplacePolicy: 'Retain',
       Properties: {
         Description: expect.any(String),
-        GenerateSecretString: { SecretStringTemplate: '{"current":"k1"}', GenerateStringKey: 'k1', PasswordLength: 64, ExcludePunctuation: true },
+        GenerateSecretString: {
+          SecretStringTemplate: '{"current":"k1"}',
+          GenerateStringKey: 'k1',
+          PasswordLength: 64,
+          ExcludePunctuation: true,
+        },
       },
     });
     expect(template.Outputs.JobSigningKeysSecretArn).toMatchObject({ Value: SIGNING_KEYS, Export: expect.anything() });
@@ -376,7 +396,9 @@ describe('the packaged CloudFormation template', () => {
     const functions = resourcesOfType('AWS::Lambda::Function');
     const roles = new Set(functions.map(([, fn]) => getAttId(fn.Properties.Role)));
     for (const [id, fn] of functions) {
-      expect((fn.Properties.Environment as { Variables: Record<string, Json> }).Variables.JOB_SIGNING_KEYS_SECRET_ARN, id).toEqual(SIGNING_KEYS);
+      expect((fn.Properties.Environment as { Variables: Record<string, Json> }).Variables.JOB_SIGNING_KEYS_SECRET_ARN, id).toEqual(
+        SIGNING_KEYS,
+      );
     }
     // Every grant on the key ring, wherever it is, points at exactly that secret; the functions' roles hold one.
     const grants = policyStatements().filter((s) => JSON.stringify(s.Action).includes('secretsmanager:'));
@@ -385,9 +407,18 @@ describe('the packaged CloudFormation template', () => {
     const functionPolicies = resourcesOfType('AWS::IAM::Policy').filter(([, p]) =>
       (p.Properties.Roles as { Ref: string }[]).some((r) => roles.has(r.Ref)),
     );
-    const functionGrant = functionPolicies.flatMap(([, p]) => statementsOf(p)).find((s) => (s as { Sid?: string }).Sid === 'ReadJobSigningKeys');
-    expect(functionGrant).toEqual({ Sid: 'ReadJobSigningKeys', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: SIGNING_KEYS });
-    expect(functionPolicies.flatMap(([, p]) => (p.Properties.Roles as { Ref: string }[]).map((r) => r.Ref)).sort()).toEqual([...roles].sort());
+    const functionGrant = functionPolicies
+      .flatMap(([, p]) => statementsOf(p))
+      .find((s) => (s as { Sid?: string }).Sid === 'ReadJobSigningKeys');
+    expect(functionGrant).toEqual({
+      Sid: 'ReadJobSigningKeys',
+      Effect: 'Allow',
+      Action: 'secretsmanager:GetSecretValue',
+      Resource: SIGNING_KEYS,
+    });
+    expect(functionPolicies.flatMap(([, p]) => (p.Properties.Roles as { Ref: string }[]).map((r) => r.Ref)).sort()).toEqual(
+      [...roles].sort(),
+    );
   });
 
   it('grants no SSM read: CloudFormation resolves the Temporal connection parameters at deploy', () => {

@@ -19,8 +19,16 @@ describe('npm run dlq: listing and redriving dead letters', () => {
     useGlobalServers();
     queue = (await createJobQueues(sqs, `dlq-${randomUUID().slice(0, 6)}`)).jobs;
     const body = encodeJobMessage({
-      v: JOB_MESSAGE_VERSION, job: 'greet', taskToken: TOKEN, namespace: 'default', workflowId: 'wf-dl', activityId: '7',
-      activityType: 'greet', attempt: 3, idempotencyKey: 'wf-dl/7', input: await encodeJsonPayload({ name: INPUT }),
+      v: JOB_MESSAGE_VERSION,
+      job: 'greet',
+      taskToken: TOKEN,
+      namespace: 'default',
+      workflowId: 'wf-dl',
+      activityId: '7',
+      activityType: 'greet',
+      attempt: 3,
+      idempotencyKey: 'wf-dl/7',
+      input: await encodeJsonPayload({ name: INPUT }),
     });
     await sqs.send(new SendMessageCommand({ QueueUrl: queue.deadLetterUrl, MessageBody: body }));
     await sqs.send(new SendMessageCommand({ QueueUrl: queue.deadLetterUrl, MessageBody: 'garbage' }));
@@ -40,7 +48,9 @@ describe('npm run dlq: listing and redriving dead letters', () => {
 
   it('redrives every dead letter to its source queue', async () => {
     expect(await redriveDeadLetters(sqs, queue.deadLetterUrl, queue.url)).toBe(2);
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
     expect(Attributes?.ApproximateNumberOfMessages).toBe('2');
     expect(await listDeadLetters(sqs, queue.deadLetterUrl)).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import type { ActivityFailure } from '@temporalio/client';
+import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { DeleteMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createDeadLetterHandler } from '../../functions/runtime/dead-letter-handler';
 import { startLambdaRunner } from '../../infra/local/lambda-runner';
@@ -27,7 +28,13 @@ describe('the dead-letter path on a real queue with redrive', () => {
     if (!message?.Body) throw new Error('the worker sent no job message');
     const body = JSON.parse(message.Body) as { input: { metadata: Record<string, string> } };
     body.input.metadata.encoding = Buffer.from('binary/no-such-codec').toString('base64');
-    await env.sqs.send(new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: JSON.stringify(body), MessageAttributes: signedMessageAttributes(JSON.stringify(body)) }));
+    await env.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: env.queue.url,
+        MessageBody: JSON.stringify(body),
+        MessageAttributes: signedMessageAttributes(JSON.stringify(body)),
+      }),
+    );
     await env.sqs.send(new DeleteMessageCommand({ QueueUrl: env.queue.url, ReceiptHandle: message.ReceiptHandle }));
 
     let jobInvocations = 0;
@@ -37,9 +44,14 @@ describe('the dead-letter path on a real queue with redrive', () => {
     };
     runners.push(await startLambdaRunner({ sqs: env.sqs, queueUrl: env.queue.url, handler: counted, concurrency: 1 }));
     const deadLetter = createDeadLetterHandler({ prewarm: false });
-    runners.push(await startLambdaRunner({ sqs: env.sqs, queueUrl: env.queue.deadLetterUrl, handler: deadLetter as SqsLambdaHandler, concurrency: 1 }));
+    runners.push(
+      await startLambdaRunner({ sqs: env.sqs, queueUrl: env.queue.deadLetterUrl, handler: deadLetter as SqsLambdaHandler, concurrency: 1 }),
+    );
 
-    const err = await handle.result().then(() => undefined, (e: unknown) => e);
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const failure = ((err as WorkflowFailedError).cause as ActivityFailure).cause as ApplicationFailure;
     expect(failure).toBeInstanceOf(ApplicationFailure);
@@ -51,10 +63,7 @@ describe('the dead-letter path on a real queue with redrive', () => {
 
   it('keeps an unreadable dead-lettered record on the dead-letter queue', async () => {
     const deadLetter = createDeadLetterHandler({ prewarm: false });
-    const response = await deadLetter(
-      { Records: [sqsRecord('garbage')] },
-      testContext(10_000),
-    );
+    const response = await deadLetter({ Records: [sqsRecord('garbage')] }, testContext(10_000));
     expect(response.batchItemFailures).toHaveLength(1);
   });
 });

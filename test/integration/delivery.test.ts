@@ -58,7 +58,11 @@ describe('delivery edge cases on a real queue (no runner: the test plays the eve
     const { handle, message } = await dispatchEcho('by ids');
     const echoRegistration = TEST_HANDLERS.find((h) => h.job.name === echo.name) as RegisteredJob;
     const byIdsOutcomes = recordOutcomes();
-    const byIds = createSqsJobHandler({ onOutcomes: byIdsOutcomes.onOutcomes, jobs: [{ ...echoRegistration, job: { ...echo, allowCompletionById: true } }], prewarm: false });
+    const byIds = createSqsJobHandler({
+      onOutcomes: byIdsOutcomes.onOutcomes,
+      jobs: [{ ...echoRegistration, job: { ...echo, allowCompletionById: true } }],
+      prewarm: false,
+    });
     const { taskToken: _dropped, ...body } = JSON.parse(message.Body ?? '{}') as Record<string, unknown>;
     const response = await byIds(sqsEvent([{ ...message, Body: JSON.stringify(body) }], env.queue.arn), testContext(20_000));
     expect(response.batchItemFailures).toEqual([]);

@@ -68,10 +68,24 @@ describe('npm run dev', () => {
     expect(output).toMatch(/Temporal Web UI http:\/\/127\.0\.0\.1:\d+/);
 
     const cli = await ensureTemporalCli();
-    const { stdout } = await run(cli, [
-      'workflow', 'execute', '--address', address, '--task-queue', TASK_QUEUE, '--type', DEMO_WORKFLOW,
-      '--workflow-id', `cli-${Date.now()}`, '--input', '{"name":"Ada"}',
-    ], { timeout: 60_000 });
+    const { stdout } = await run(
+      cli,
+      [
+        'workflow',
+        'execute',
+        '--address',
+        address,
+        '--task-queue',
+        TASK_QUEUE,
+        '--type',
+        DEMO_WORKFLOW,
+        '--workflow-id',
+        `cli-${Date.now()}`,
+        '--input',
+        '{"name":"Ada"}',
+      ],
+      { timeout: 60_000 },
+    );
     expect(stdout).toContain('Hello, Ada!');
     expect(stdout).toContain('lambda:process-jobs');
 

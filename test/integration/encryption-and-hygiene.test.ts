@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import type { ActivityFailure, ApplicationFailure } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
 import { DefaultLogger } from '@temporalio/worker';
 import proto from '@temporalio/proto';
 import { RecordOutcome } from '../../functions/runtime/outcomes';
@@ -77,7 +78,10 @@ describe('end-to-end payload encryption, and no token or payload in any log', ()
     const reason = `${SECRET}-refused`;
     const { handle, message } = await dispatch(reason, 'refuseWorkflow');
     expect((await env.invoke([message])).batchItemFailures).toEqual([]);
-    const err = await handle.result().then(() => undefined, (e: unknown) => e);
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const failure = ((err as WorkflowFailedError).cause as ActivityFailure).cause as ApplicationFailure;
     expect(failure).toMatchObject({ message: reason, type: 'Refused', nonRetryable: true, details: [{ code: 42 }] });
@@ -112,7 +116,11 @@ describe('end-to-end payload encryption, and no token or payload in any log', ()
     const { handle, message } = await dispatch(`${SECRET}-3`);
     const body = JSON.parse(message.Body!) as Record<string, unknown>;
     // Poison variants of a real message: their error logs must not leak the token either.
-    await env.invoke([JSON.stringify({ ...body, namespace: 'elsewhere' }), JSON.stringify({ ...body, v: 9 }), JSON.stringify({ ...body, job: 'nope.nope' })]);
+    await env.invoke([
+      JSON.stringify({ ...body, namespace: 'elsewhere' }),
+      JSON.stringify({ ...body, v: 9 }),
+      JSON.stringify({ ...body, job: 'nope.nope' }),
+    ]);
     // The last variant carries the real token: its UnknownJob failure ends the workflow (no race with a terminate).
     await expect(handle.result()).rejects.toThrow();
     expect(logLines.length).toBeGreaterThan(10);

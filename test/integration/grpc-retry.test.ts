@@ -14,7 +14,18 @@ describe('the functions’ gRPC retries', () => {
   let calls = 0;
   beforeAll(async () => {
     server.addService(
-      { call: { path: METHOD, requestStream: false, responseStream: false, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity, originalName: 'call' } },
+      {
+        call: {
+          path: METHOD,
+          requestStream: false,
+          responseStream: false,
+          requestSerialize: identity,
+          requestDeserialize: identity,
+          responseSerialize: identity,
+          responseDeserialize: identity,
+          originalName: 'call',
+        },
+      },
       {
         call: (_call: unknown, callback: (err: Partial<ServiceError>) => void) => {
           calls += 1;
@@ -22,7 +33,9 @@ describe('the functions’ gRPC retries', () => {
         },
       },
     );
-    port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
+    port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    );
   });
   afterAll(() => server.forceShutdown());
 
@@ -33,8 +46,14 @@ describe('the functions’ gRPC retries', () => {
       return await withGrpcStatus(
         () =>
           new Promise((resolve, reject) =>
-            client.makeUnaryRequest(METHOD, identity, identity, Buffer.from('x'), new Metadata(), { deadline: Date.now() + deadlineMs }, (err, value) =>
-              err ? reject(err) : resolve(value),
+            client.makeUnaryRequest(
+              METHOD,
+              identity,
+              identity,
+              Buffer.from('x'),
+              new Metadata(),
+              { deadline: Date.now() + deadlineMs },
+              (err, value) => (err ? reject(err) : resolve(value)),
             ),
           ),
       );

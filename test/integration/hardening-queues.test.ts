@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, DeleteQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
 import type { Message } from '@aws-sdk/client-sqs';
-import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
-import type { WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import type { WorkflowHandle, ActivityFailure } from '@temporalio/client';
 import { createDeadLetterHandler } from '../../functions/runtime/dead-letter-handler';
 import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { handleJob } from '../../functions/runtime/job-handler';
@@ -46,14 +52,22 @@ describe('hardening: FIFO groups and redelivery on real queues (issue 11)', () =
    */
   async function takeJobMessages(workflowIds: readonly string[]): Promise<Message[]> {
     const wanted = new Map<string, Message>();
-    await waitFor(`the job messages of ${workflowIds.length} workflow(s)`, async () => {
-      for (const m of await env.receive(env.queue.url, 10, 1)) {
-        const { workflowId } = JSON.parse(m.Body ?? '{}') as { workflowId?: string };
-        if (workflowId && workflowIds.includes(workflowId)) wanted.set(workflowId, m);
-        else await env.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: env.queue.url, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }));
-      }
-      return wanted.size === workflowIds.length;
-    }, 15_000, 0);
+    await waitFor(
+      `the job messages of ${workflowIds.length} workflow(s)`,
+      async () => {
+        for (const m of await env.receive(env.queue.url, 10, 1)) {
+          const { workflowId } = JSON.parse(m.Body ?? '{}') as { workflowId?: string };
+          if (workflowId && workflowIds.includes(workflowId)) wanted.set(workflowId, m);
+          else
+            await env.sqs.send(
+              new ChangeMessageVisibilityCommand({ QueueUrl: env.queue.url, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }),
+            );
+        }
+        return wanted.size === workflowIds.length;
+      },
+      15_000,
+      0,
+    );
     return workflowIds.map((id) => wanted.get(id) as Message);
   }
 
@@ -78,7 +92,8 @@ describe('hardening: FIFO groups and redelivery on real queues (issue 11)', () =
     const queue = (await createJobQueues(env.sqs, `t-fifo-${randomUUID().slice(0, 8)}`, { fifo: true })).jobs;
     expect(queue.url).toMatch(/\.fifo$/);
     onTestFinished(async () => {
-      for (const url of [queue.url, queue.deadLetterUrl]) await env.sqs.send(new DeleteQueueCommand({ QueueUrl: url })).catch(() => undefined);
+      for (const url of [queue.url, queue.deadLetterUrl])
+        await env.sqs.send(new DeleteQueueCommand({ QueueUrl: url })).catch(() => undefined);
     });
     return queue;
   }
@@ -109,14 +124,19 @@ describe('hardening: FIFO groups and redelivery on real queues (issue 11)', () =
    */
   async function receiveFifo(fifo: CreatedQueue, count: number): Promise<Message[]> {
     const messages: Message[] = [];
-    await waitFor(`${count} messages from the FIFO queue`, async () => {
-      const got = await env.receive(fifo.url, count - messages.length, 1);
-      messages.push(...got);
-      if (inject('sqsImpl') === 'fauxqs') {
-        for (const m of got) await env.sqs.send(new DeleteMessageCommand({ QueueUrl: fifo.url, ReceiptHandle: m.ReceiptHandle }));
-      }
-      return messages.length === count;
-    }, 15_000, 0);
+    await waitFor(
+      `${count} messages from the FIFO queue`,
+      async () => {
+        const got = await env.receive(fifo.url, count - messages.length, 1);
+        messages.push(...got);
+        if (inject('sqsImpl') === 'fauxqs') {
+          for (const m of got) await env.sqs.send(new DeleteMessageCommand({ QueueUrl: fifo.url, ReceiptHandle: m.ReceiptHandle }));
+        }
+        return messages.length === count;
+      },
+      15_000,
+      0,
+    );
     for (const m of messages) expect(m.Attributes?.MessageGroupId).toBeDefined();
     return messages;
   }
@@ -130,7 +150,10 @@ describe('hardening: FIFO groups and redelivery on real queues (issue 11)', () =
     onTestFinished(() => terminate(handles));
     const fifo = await createFifoQueue();
     const group = `g-${randomUUID()}`;
-    const ids = await sendToGroups(fifo, [UNREADABLE, ...bodies].map((body) => ({ group, body })));
+    const ids = await sendToGroups(
+      fifo,
+      [UNREADABLE, ...bodies].map((body) => ({ group, body })),
+    );
     const messages = await receiveFifo(fifo, 3);
     expect(messages.map((m) => m.MessageId)).toEqual(ids);
     const echoCalls = observed.echoCalls;
@@ -148,7 +171,10 @@ describe('hardening: FIFO groups and redelivery on real queues (issue 11)', () =
     onTestFinished(() => terminate(handles));
     const fifo = await createFifoQueue();
     const group = `g-${randomUUID()}`;
-    const ids = await sendToGroups(fifo, bodies.map((body) => ({ group, body })));
+    const ids = await sendToGroups(
+      fifo,
+      bodies.map((body) => ({ group, body })),
+    );
     const messages = await receiveFifo(fifo, 3);
     expect(messages.map((m) => m.MessageId)).toEqual(ids);
     const seen: string[] = [];
@@ -173,7 +199,9 @@ describe('hardening: FIFO groups and redelivery on real queues (issue 11)', () =
     expect(ids.map((id) => outcomes.last.get(id))).toEqual([RecordOutcome.Completed, RecordOutcome.Completed, RecordOutcome.Completed]);
     expect(response.batchItemFailures).toEqual([]);
     expect(seen).toEqual(['start one', 'end one', 'start two', 'end two', 'start three', 'end three']);
-    expect(await Promise.all(handles.map((h) => h.result()))).toEqual(['ONE', 'TWO', 'THREE'].map((echoed) => ({ echoed, by: 'hardening', attempt: 1 })));
+    expect(await Promise.all(handles.map((h) => h.result()))).toEqual(
+      ['ONE', 'TWO', 'THREE'].map((echoed) => ({ echoed, by: 'hardening', attempt: 1 })),
+    );
   });
 
   it('keeps a failure in one FIFO group from blocking another group of the same batch', async () => {
@@ -183,18 +211,23 @@ describe('hardening: FIFO groups and redelivery on real queues (issue 11)', () =
     const [aEcho, bFirst, bSecond] = bodies as [string, string, string];
     const a = `a-${randomUUID()}`;
     const b = `b-${randomUUID()}`;
-    const [aBad, b1, aBlocked, b2] = await sendToGroups(fifo, [
+    const [aBad, b1, aBlocked, b2] = (await sendToGroups(fifo, [
       { group: a, body: UNREADABLE },
       { group: b, body: bFirst },
       { group: a, body: aEcho },
       { group: b, body: bSecond },
-    ]) as [string, string, string, string];
+    ])) as [string, string, string, string];
     const messages = await receiveFifo(fifo, 4);
     const echoCalls = observed.echoCalls;
 
     const response = await env.handler(sqsEvent(messages, fifo.arn, { sign: false }), testContext(20_000));
 
-    expect(outcomesOf([aBad, aBlocked, b1, b2])).toEqual([RecordOutcome.Unreadable, RecordOutcome.Blocked, RecordOutcome.Completed, RecordOutcome.Completed]);
+    expect(outcomesOf([aBad, aBlocked, b1, b2])).toEqual([
+      RecordOutcome.Unreadable,
+      RecordOutcome.Blocked,
+      RecordOutcome.Completed,
+      RecordOutcome.Completed,
+    ]);
     expect(observed.echoCalls).toBe(echoCalls + 2);
     expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual([aBad, aBlocked].sort());
     expect(await Promise.all(handles.slice(1).map((h) => h.result()))).toEqual([
@@ -208,75 +241,89 @@ describe('hardening: FIFO groups and redelivery on real queues (issue 11)', () =
   // while it could still tell the workflow anything. Now each delivery shortens its own visibility (2, 4, 8, 16,
   // 32 s): the fifth delivery comes about 30 s after the send and the redrive 32 s later, about a minute before
   // the attempt's 2-minute deadline.
-  it(
-    'brings an undecodable job to the dead-letter queue within its attempt, with the shipped queue settings',
-    async () => {
-      const { Attributes = {} } = await env.sqs.send(new GetQueueAttributesCommand({ QueueUrl: env.queue.url, AttributeNames: ['VisibilityTimeout', 'RedrivePolicy'] }));
-      expect(Number(Attributes.VisibilityTimeout)).toBe(QUEUES.jobs.visibilityTimeoutSeconds);
-      expect(Number(Attributes.VisibilityTimeout)).toBe(180);
-      const maxReceiveCount = Number((JSON.parse(Attributes.RedrivePolicy ?? '{}') as { maxReceiveCount: unknown }).maxReceiveCount);
-      expect(maxReceiveCount).toBe(5);
+  it('brings an undecodable job to the dead-letter queue within its attempt, with the shipped queue settings', async () => {
+    const { Attributes = {} } = await env.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: env.queue.url, AttributeNames: ['VisibilityTimeout', 'RedrivePolicy'] }),
+    );
+    expect(Number(Attributes.VisibilityTimeout)).toBe(QUEUES.jobs.visibilityTimeoutSeconds);
+    expect(Number(Attributes.VisibilityTimeout)).toBe(180);
+    const maxReceiveCount = Number((JSON.parse(Attributes.RedrivePolicy ?? '{}') as { maxReceiveCount: unknown }).maxReceiveCount);
+    expect(maxReceiveCount).toBe(5);
 
-      // `stamp`: a start-to-close of 2 minutes, three attempts.
-      const handle = await env.start('stampWorkflow', 0);
-      onTestFinished(() => terminate([handle]));
-      const [original] = (await takeJobMessages([handle.workflowId])) as [Message];
-      const body = JSON.parse(original.Body ?? '{}') as { deadline: string; input: { metadata: Record<string, string> } };
-      const deadline = Date.parse(body.deadline);
-      body.input.metadata.encoding = Buffer.from('binary/no-such-codec').toString('base64');
-      const undecodable = JSON.stringify(body);
-      const sentAt = Date.now();
-      const { MessageId } = await env.sqs.send(new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: undecodable, MessageAttributes: signedMessageAttributes(undecodable) }));
-      await env.sqs.send(new DeleteMessageCommand({ QueueUrl: env.queue.url, ReceiptHandle: original.ReceiptHandle }));
+    // `stamp`: a start-to-close of 2 minutes, three attempts.
+    const handle = await env.start('stampWorkflow', 0);
+    onTestFinished(() => terminate([handle]));
+    const [original] = (await takeJobMessages([handle.workflowId])) as [Message];
+    const body = JSON.parse(original.Body ?? '{}') as { deadline: string; input: { metadata: Record<string, string> } };
+    const deadline = Date.parse(body.deadline);
+    body.input.metadata.encoding = Buffer.from('binary/no-such-codec').toString('base64');
+    const undecodable = JSON.stringify(body);
+    const sentAt = Date.now();
+    const { MessageId } = await env.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: env.queue.url,
+        MessageBody: undecodable,
+        MessageAttributes: signedMessageAttributes(undecodable),
+      }),
+    );
+    await env.sqs.send(new DeleteMessageCommand({ QueueUrl: env.queue.url, ReceiptHandle: original.ReceiptHandle }));
 
-      const pool = createHandlerPool({ logger: log });
-      const deadLetterOutcomes: RecordOutcome[] = [];
-      const deadLetter = createDeadLetterHandler({ prewarm: false, logger: log, onOutcomes: (_, outcomes) => deadLetterOutcomes.push(...outcomes) });
-      for (const [queueUrl, handler] of [
-        [env.queue.url, pool.handler],
-        [env.queue.deadLetterUrl, deadLetter],
-      ] as const) {
-        const runner = await startLambdaRunner({ sqs: env.sqs, queueUrl, handler, concurrency: 1, maximumBatchingWindowSeconds: 0 });
-        onTestFinished(() => runner.stop());
-      }
+    const pool = createHandlerPool({ logger: log });
+    const deadLetterOutcomes: RecordOutcome[] = [];
+    const deadLetter = createDeadLetterHandler({
+      prewarm: false,
+      logger: log,
+      onOutcomes: (_, outcomes) => deadLetterOutcomes.push(...outcomes),
+    });
+    for (const [queueUrl, handler] of [
+      [env.queue.url, pool.handler],
+      [env.queue.deadLetterUrl, deadLetter],
+    ] as const) {
+      const runner = await startLambdaRunner({ sqs: env.sqs, queueUrl, handler, concurrency: 1, maximumBatchingWindowSeconds: 0 });
+      onTestFinished(() => runner.stop());
+    }
 
-      // Past the attempt's deadline Temporal would time the attempt out and retry it: that is the failure.
-      const whatHappened = async (): Promise<string> => {
-        const seen = pool.deliveries.map((d) => ({ receiveCount: d.receiveCount, outcome: d.outcome, afterSendMs: d.at - sentAt }));
-        const depth = { jobs: await queueDepth(env.sqs, env.queue.url), deadLetter: await queueDepth(env.sqs, env.queue.deadLetterUrl) };
-        const warnings = log.lines.filter((l) => l.level === 'warn' || l.level === 'error').slice(-10);
-        return `Deliveries: ${JSON.stringify(seen)}; dead-letter outcomes: ${JSON.stringify(deadLetterOutcomes)}; queues: ${JSON.stringify(depth)}; last warnings: ${JSON.stringify(warnings)}`;
-      };
-      await waitFor('the workflow to fail before the attempt’s deadline', async () => (await handle.describe()).status.name === 'FAILED', deadline - Date.now(), 250).catch(
-        async (err: unknown) => {
-          throw new Error(`${(err as Error).message} ${await whatHappened()}`);
-        },
-      );
-      const err = await handle.result().then(() => undefined, (e: unknown) => e);
-      const failedAt = await eventTime(handle, (e) => e.activityTaskFailedEventAttributes);
+    // Past the attempt's deadline Temporal would time the attempt out and retry it: that is the failure.
+    const whatHappened = async (): Promise<string> => {
+      const seen = pool.deliveries.map((d) => ({ receiveCount: d.receiveCount, outcome: d.outcome, afterSendMs: d.at - sentAt }));
+      const depth = { jobs: await queueDepth(env.sqs, env.queue.url), deadLetter: await queueDepth(env.sqs, env.queue.deadLetterUrl) };
+      const warnings = log.lines.filter((l) => l.level === 'warn' || l.level === 'error').slice(-10);
+      return `Deliveries: ${JSON.stringify(seen)}; dead-letter outcomes: ${JSON.stringify(deadLetterOutcomes)}; queues: ${JSON.stringify(depth)}; last warnings: ${JSON.stringify(warnings)}`;
+    };
+    await waitFor(
+      'the workflow to fail before the attempt’s deadline',
+      async () => (await handle.describe()).status.name === 'FAILED',
+      deadline - Date.now(),
+      250,
+    ).catch(async (err: unknown) => {
+      throw new Error(`${(err as Error).message} ${await whatHappened()}`);
+    });
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const failedAt = await eventTime(handle, (e) => e.activityTaskFailedEventAttributes);
 
-      expect(err).toBeInstanceOf(WorkflowFailedError);
-      const failure = ((err as WorkflowFailedError).cause as ActivityFailure).cause as ApplicationFailure;
-      expect(failure).toBeInstanceOf(ApplicationFailure);
-      expect(failure.type).toBe('DeadLettered');
-      expect(failure.nonRetryable).toBe(true);
-      expect(failure.details).toEqual([{ receiveCount: expect.any(Number) }]);
-      if (failedAt === undefined) throw new Error('no ActivityTaskFailed event');
-      expect(failedAt).toBeLessThan(deadline);
-      const deliveries = pool.deliveries.filter((d) => d.messageId === MessageId);
-      expect(deliveries.map((d) => d.outcome)).toEqual(Array.from({ length: maxReceiveCount }, () => RecordOutcome.Unreadable));
-      expect(deliveries.map((d) => d.receiveCount)).toEqual([1, 2, 3, 4, 5]);
-      await waitUntilEmpty(env.sqs, env.queue.url);
-      await waitUntilEmpty(env.sqs, env.queue.deadLetterUrl);
-      expect(deadLetterOutcomes).toEqual([RecordOutcome.Failed]);
-      report('hardening-dead-letter-shipped-settings', {
-        visibilityTimeoutSeconds: 180,
-        maxReceiveCount,
-        deliveriesAfterSendMs: deliveries.map((d) => d.at - sentAt),
-        sendToWorkflowFailureMs: failedAt - sentAt,
-        attemptDeadlineLeftMs: deadline - failedAt,
-      });
-    },
-    180_000,
-  );
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const failure = ((err as WorkflowFailedError).cause as ActivityFailure).cause as ApplicationFailure;
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure.type).toBe('DeadLettered');
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.details).toEqual([{ receiveCount: expect.any(Number) }]);
+    if (failedAt === undefined) throw new Error('no ActivityTaskFailed event');
+    expect(failedAt).toBeLessThan(deadline);
+    const deliveries = pool.deliveries.filter((d) => d.messageId === MessageId);
+    expect(deliveries.map((d) => d.outcome)).toEqual(Array.from({ length: maxReceiveCount }, () => RecordOutcome.Unreadable));
+    expect(deliveries.map((d) => d.receiveCount)).toEqual([1, 2, 3, 4, 5]);
+    await waitUntilEmpty(env.sqs, env.queue.url);
+    await waitUntilEmpty(env.sqs, env.queue.deadLetterUrl);
+    expect(deadLetterOutcomes).toEqual([RecordOutcome.Failed]);
+    report('hardening-dead-letter-shipped-settings', {
+      visibilityTimeoutSeconds: 180,
+      maxReceiveCount,
+      deliveriesAfterSendMs: deliveries.map((d) => d.at - sentAt),
+      sendToWorkflowFailureMs: failedAt - sentAt,
+      attemptDeadlineLeftMs: deadline - failedAt,
+    });
+  }, 180_000);
 });

@@ -81,16 +81,25 @@ describe('hardening: Temporal’s answers and late connects (issue 11)', () => {
     const wanted = new Map<string, Message>();
     onTestFinished(async () => {
       await Promise.all(handles.map((h) => h.terminate('test done').catch(() => undefined)));
-      for (const m of wanted.values()) await env.sqs.send(new DeleteMessageCommand({ QueueUrl: env.queue.url, ReceiptHandle: m.ReceiptHandle })).catch(() => undefined);
+      for (const m of wanted.values())
+        await env.sqs.send(new DeleteMessageCommand({ QueueUrl: env.queue.url, ReceiptHandle: m.ReceiptHandle })).catch(() => undefined);
     });
-    await waitFor(`the job messages of ${ids.length} workflow(s)`, async () => {
-      for (const m of await env.receive(env.queue.url, 10, 1)) {
-        const { workflowId = '' } = JSON.parse(m.Body ?? '{}') as { workflowId?: string };
-        if (ids.includes(workflowId)) wanted.set(workflowId, m);
-        else await env.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: env.queue.url, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }));
-      }
-      return wanted.size === ids.length;
-    }, 15_000, 0);
+    await waitFor(
+      `the job messages of ${ids.length} workflow(s)`,
+      async () => {
+        for (const m of await env.receive(env.queue.url, 10, 1)) {
+          const { workflowId = '' } = JSON.parse(m.Body ?? '{}') as { workflowId?: string };
+          if (ids.includes(workflowId)) wanted.set(workflowId, m);
+          else
+            await env.sqs.send(
+              new ChangeMessageVisibilityCommand({ QueueUrl: env.queue.url, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }),
+            );
+        }
+        return wanted.size === ids.length;
+      },
+      15_000,
+      0,
+    );
     return { handles, messages: ids.map((id) => wanted.get(id) as Message) };
   }
 
@@ -108,7 +117,7 @@ describe('hardening: Temporal’s answers and late connects (issue 11)', () => {
     { what: 'field 2 as a varint', rest: Buffer.from([0x10, 0x01]), reason: 'WorkflowId is not set on request.' },
     { what: 'field 2 not UTF-8', rest: Buffer.from([0x12, 0x02, 0xff, 0xfe]), reason: 'Error deserializing task token.' },
   ])('rejects a token of this namespace that Temporal cannot use ($what), logged with Temporal’s reason', async ({ rest, reason }) => {
-    const { handles, messages } = await dispatchEchoes(['unusable token']);
+    const { messages } = await dispatchEchoes(['unusable token']);
     const [message] = messages as [Message];
     const body = JSON.parse(message.Body ?? '{}') as JobBody;
     const forged = { ...message, Body: JSON.stringify({ ...body, taskToken: await tokenWith(rest) }) };
@@ -119,7 +128,11 @@ describe('hardening: Temporal’s answers and late connects (issue 11)', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: message.MessageId }]);
     const lines = log.lines.filter((l) => l.fields.messageId === message.MessageId);
     expect(lines).toContainEqual(
-      expect.objectContaining({ level: 'error', message: expect.stringContaining('left for the dead-letter queue'), fields: expect.objectContaining({ code: 3, reason }) }),
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringContaining('left for the dead-letter queue'),
+        fields: expect.objectContaining({ code: 3, reason }),
+      }),
     );
     expect(lines.filter((l) => /redelivery/.test(l.message))).toEqual([]);
   });
@@ -149,7 +162,10 @@ describe('hardening: Temporal’s answers and late connects (issue 11)', () => {
 
     expect(response.batchItemFailures).toEqual([]);
     expect([...outcomes.last.values()]).toEqual([RecordOutcome.Completed]);
-    const err = await handle.result().then(() => undefined, (e: unknown) => e);
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const activityFailure = (err as WorkflowFailedError).cause as ActivityFailure;
     expect(activityFailure).toBeInstanceOf(ActivityFailure);
@@ -157,7 +173,11 @@ describe('hardening: Temporal’s answers and late connects (issue 11)', () => {
     expect(activityFailure.cause).toMatchObject({ message: 'Complete result exceeds size limit.', nonRetryable: true });
     expect(await activityEvents(handle)).toMatchObject({ started: 1, failed: 1, completed: 0 });
     expect(calls).toBe(1);
-    report('hardening-result-over-blob-limit', { resultBytes: size, outcome: outcomes.last.get(messages[0]?.MessageId ?? ''), failure: 'ServerFailure' });
+    report('hardening-result-over-blob-limit', {
+      resultBytes: size,
+      outcome: outcomes.last.get(messages[0]?.MessageId ?? ''),
+      failure: 'ServerFailure',
+    });
   });
 
   // Defect 7 above the gRPC limit: the server refuses the request with RESOURCE_EXHAUSTED ("grpc: received
@@ -178,11 +198,19 @@ describe('hardening: Temporal’s answers and late connects (issue 11)', () => {
     const started = Date.now();
     const response = await handler(sqsEvent(messages, env.queue.arn), testContext(6_000));
     const invocationMs = Date.now() - started;
-    report('hardening-result-over-grpc-limit', { resultBytes: size, outcome: outcomes.last.get(messages[0]?.MessageId ?? ''), remainingMs: 6_000, invocationMs });
+    report('hardening-result-over-grpc-limit', {
+      resultBytes: size,
+      outcome: outcomes.last.get(messages[0]?.MessageId ?? ''),
+      remainingMs: 6_000,
+      invocationMs,
+    });
     expect([...outcomes.last.values()]).toEqual([RecordOutcome.Failed]);
     expect(response.batchItemFailures).toEqual([]);
     expect(invocationMs).toBeLessThan(6_000);
-    const err = await handle.result().then(() => undefined, (e: unknown) => e);
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(((err as WorkflowFailedError).cause as ActivityFailure).cause).toMatchObject({ type: 'ResultTooLarge', nonRetryable: true });
   });
 
@@ -201,19 +229,34 @@ describe('hardening: Temporal’s answers and late connects (issue 11)', () => {
     try {
       const started = Date.now();
       const invocation = env.invoke(messages, 20_000);
-      await waitFor('a failed connect and 2 s of Temporal being away', () => temporalConnectCount() >= connectsBefore + 2 && Date.now() - started >= 2_000, 15_000, 20);
+      await waitFor(
+        'a failed connect and 2 s of Temporal being away',
+        () => temporalConnectCount() >= connectsBefore + 2 && Date.now() - started >= 2_000,
+        15_000,
+        20,
+      );
       const proxyAfterMs = Date.now() - started;
       const connectsBeforeProxy = temporalConnectCount() - connectsBefore;
       proxy = await startTcpProxy(port, realAddress);
       const response = await invocation;
       const invocationMs = Date.now() - started;
 
-      expect(messages.map((m) => env.outcomes.last.get(m.MessageId ?? ''))).toEqual([RecordOutcome.Completed, RecordOutcome.Completed, RecordOutcome.Completed]);
+      expect(messages.map((m) => env.outcomes.last.get(m.MessageId ?? ''))).toEqual([
+        RecordOutcome.Completed,
+        RecordOutcome.Completed,
+        RecordOutcome.Completed,
+      ]);
       expect(response.batchItemFailures).toEqual([]);
       expect(invocationMs).toBeLessThan(20_000);
       const results = await Promise.all(handles.map((h) => h.result()));
       expect(results.map((r) => (r as { echoed: string }).echoed).sort()).toEqual(['LATE 1', 'LATE 2', 'LATE 3']);
-      report('hardening-late-connect', { records: messages.length, proxyAfterMs, connectsBeforeProxy, connects: temporalConnectCount() - connectsBefore, invocationMs });
+      report('hardening-late-connect', {
+        records: messages.length,
+        proxyAfterMs,
+        connectsBeforeProxy,
+        connects: temporalConnectCount() - connectsBefore,
+        invocationMs,
+      });
     } finally {
       await closeTemporalClient();
       process.env.TEMPORAL_ADDRESS = realAddress;

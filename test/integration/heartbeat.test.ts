@@ -30,10 +30,16 @@ describe('heartbeats while a job runs', () => {
   });
 
   it.each([
-    ['paused', (env: TestEnv, workflowId: string) =>
-      env.client.workflowService.pauseActivity({ namespace: 'default', execution: { workflowId }, id: '1', reason: 'test' })],
-    ['reset', (env: TestEnv, workflowId: string) =>
-      env.client.workflowService.resetActivity({ namespace: 'default', execution: { workflowId }, id: '1', keepPaused: true })],
+    [
+      'paused',
+      (env: TestEnv, workflowId: string) =>
+        env.client.workflowService.pauseActivity({ namespace: 'default', execution: { workflowId }, id: '1', reason: 'test' }),
+    ],
+    [
+      'reset',
+      (env: TestEnv, workflowId: string) =>
+        env.client.workflowService.resetActivity({ namespace: 'default', execution: { workflowId }, id: '1', keepPaused: true }),
+    ],
   ])('aborts the handler and stops when the activity is %s', async (_name, act) => {
     const before = observed.waitAborted;
     const { handle, invocation } = await runWaitJob(30_000);

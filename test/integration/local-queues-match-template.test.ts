@@ -16,7 +16,12 @@ const SETTINGS = ['VisibilityTimeout', 'MessageRetentionPeriod', 'MaximumMessage
  * (`SQS_IMPL=elasticmq`) does not report MessageRetentionPeriod or MaximumMessageSize at all, so on it only
  * what it reports is compared.
  */
-function expectSetting(local: Record<string, string>, template: Record<string, unknown>, name: (typeof SETTINGS)[number], label: string): void {
+function expectSetting(
+  local: Record<string, string>,
+  template: Record<string, unknown>,
+  name: (typeof SETTINGS)[number],
+  label: string,
+): void {
   if (local[name] === undefined && inject('sqsImpl') !== 'fauxqs') return;
   expect(Number(local[name]), `${label} ${name}`).toBe(template[name]);
 }
@@ -47,7 +52,9 @@ describe('queues of the local stack', () => {
       const local = await attributesOf(urls.url);
       for (const name of SETTINGS) expectSetting(local, template, name, queue);
       const redrive = JSON.parse(local.RedrivePolicy ?? '{}') as { maxReceiveCount: number | string; deadLetterTargetArn: string };
-      expect(Number(redrive.maxReceiveCount), `${queue} maxReceiveCount`).toBe((template.RedrivePolicy as { maxReceiveCount: number }).maxReceiveCount);
+      expect(Number(redrive.maxReceiveCount), `${queue} maxReceiveCount`).toBe(
+        (template.RedrivePolicy as { maxReceiveCount: number }).maxReceiveCount,
+      );
       expect(redrive.deadLetterTargetArn).toBe(urls.deadLetterArn);
 
       const deadLetterTemplate = Resources[ids.deadLetter]!.Properties as Record<string, number>;

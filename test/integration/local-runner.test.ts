@@ -35,7 +35,13 @@ describe('the local Lambda runner, configured from a serverless.yml', () => {
   let log: string;
 
   const lines = (): ProbeLine[] =>
-    existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as ProbeLine) : [];
+    existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as ProbeLine)
+      : [];
   const linesWith = (prefix: string) => lines().filter((l) => l.records.some((r) => r.body.startsWith(prefix)));
   async function until<T>(what: string, check: () => T | undefined, ms = 30_000): Promise<T> {
     const deadline = Date.now() + ms;
@@ -49,7 +55,10 @@ describe('the local Lambda runner, configured from a serverless.yml', () => {
   async function send(bodies: string[]): Promise<void> {
     for (let i = 0; i < bodies.length; i += 10) {
       await sqs.send(
-        new SendMessageBatchCommand({ QueueUrl: queue.url, Entries: bodies.slice(i, i + 10).map((b, j) => ({ Id: String(j), MessageBody: b })) }),
+        new SendMessageBatchCommand({
+          QueueUrl: queue.url,
+          Entries: bodies.slice(i, i + 10).map((b, j) => ({ Id: String(j), MessageBody: b })),
+        }),
       );
     }
   }
@@ -72,7 +81,14 @@ describe('the local Lambda runner, configured from a serverless.yml', () => {
     expect(fn).toMatchObject({ name: 'probe', timeoutSeconds: 2, memoryMb: 512 });
     expect(fn.bundle).toBe(join(PROJECT_ROOT, '.build/test-probe/index.mjs'));
     expect(fn.events).toEqual([
-      { queue: 'jobs', deadLetter: false, batchSize: 3, maximumBatchingWindowSeconds: 1, maximumConcurrency: 2, functionResponseType: 'ReportBatchItemFailures' },
+      {
+        queue: 'jobs',
+        deadLetter: false,
+        batchSize: 3,
+        maximumBatchingWindowSeconds: 1,
+        maximumConcurrency: 2,
+        functionResponseType: 'ReportBatchItemFailures',
+      },
     ]);
     expect(fn.environment).toEqual({ FROM_PROVIDER: 'yes-provider' });
   });
@@ -103,14 +119,21 @@ describe('the local Lambda runner, configured from a serverless.yml', () => {
 
   it('redelivers only the records reported in batchItemFailures', async () => {
     await send(['fail-once', 'ok-neighbour']);
-    await until('fail-once redelivered', () => linesWith('fail-once').find((l) => l.records.some((r) => r.body === 'fail-once' && r.receiveCount === 2)));
-    const neighbour = lines().flatMap((l) => l.records).filter((r) => r.body === 'ok-neighbour');
+    await until('fail-once redelivered', () =>
+      linesWith('fail-once').find((l) => l.records.some((r) => r.body === 'fail-once' && r.receiveCount === 2)),
+    );
+    const neighbour = lines()
+      .flatMap((l) => l.records)
+      .filter((r) => r.body === 'ok-neighbour');
     expect(neighbour).toEqual([{ body: 'ok-neighbour', receiveCount: 1 }]);
     const deadline = Date.now() + 5_000;
     let left = -1;
     while (left !== 0 && Date.now() < deadline) {
       const { Attributes } = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+        new GetQueueAttributesCommand({
+          QueueUrl: queue.url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
       );
       left = Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible);
       if (left !== 0) await new Promise((r) => setTimeout(r, 100));
@@ -121,9 +144,7 @@ describe('the local Lambda runner, configured from a serverless.yml', () => {
   it('kills an invocation at the function timeout and the batch comes back after the visibility timeout', async () => {
     const timeoutsBefore = running.pool.stats.timeouts;
     await send(['sleep:5000']);
-    const redelivered = await until('sleep redelivered', () =>
-      linesWith('sleep:').find((l) => l.records.some((r) => r.receiveCount >= 2)),
-    );
+    const redelivered = await until('sleep redelivered', () => linesWith('sleep:').find((l) => l.records.some((r) => r.receiveCount >= 2)));
     expect(running.pool.stats.timeouts).toBe(timeoutsBefore + 1);
     expect(linesWith('sleep:').filter((l) => l.records.some((r) => r.receiveCount === 1))).toEqual([]);
     expect(redelivered.remainingMs).toBeLessThanOrEqual(2_000);

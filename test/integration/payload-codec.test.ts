@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActivityFailure, ApplicationFailure, Client, WorkflowFailedError } from '@temporalio/client';
-import type { WorkflowHandle } from '@temporalio/client';
+import { Client, WorkflowFailedError } from '@temporalio/client';
+import type { WorkflowHandle, ActivityFailure, ApplicationFailure } from '@temporalio/client';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { dataConverterFromEnv } from '../../jobs/security/data-converter';
@@ -14,7 +14,12 @@ const SECRET = 'plaintext-that-must-not-leak';
 const xorCodec: PayloadCodec = {
   async encode(payloads: Payload[]) {
     return payloads.map((p) => ({
-      metadata: { encoding: new TextEncoder().encode('binary/xor'), inner: new TextEncoder().encode(JSON.stringify(Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])))) },
+      metadata: {
+        encoding: new TextEncoder().encode('binary/xor'),
+        inner: new TextEncoder().encode(
+          JSON.stringify(Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]))),
+        ),
+      },
       data: Uint8Array.from(p.data ?? [], (b) => b ^ 0x5a),
     }));
   },
@@ -50,7 +55,10 @@ describe('a payload codec shared by worker, SQS message and function', () => {
 
   it('rejects at dispatch an input over the SQS limit, non-retryably, without sending it', async () => {
     const handle = await env.start('echoWorkflow', 'x'.repeat(300_000));
-    const err = await handle.result().then(() => undefined, (e: unknown) => e);
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const failure = ((err as WorkflowFailedError).cause as ActivityFailure).cause as ApplicationFailure;
     expect(failure.type).toBe('JobInputTooLarge');
@@ -81,7 +89,11 @@ describe('with a key ring, a workflow started by a client without it (as by the 
 
   it('is refused by the worker: its workflow task fails with PlaintextPayloadError and no job is sent', async () => {
     const plainClient = new Client({ connection: env.client.connection });
-    const handle = await plainClient.workflow.start('echoWorkflow', { taskQueue: env.taskQueue, workflowId: `plain-${randomUUID()}`, args: [SECRET] });
+    const handle = await plainClient.workflow.start('echoWorkflow', {
+      taskQueue: env.taskQueue,
+      workflowId: `plain-${randomUUID()}`,
+      args: [SECRET],
+    });
     try {
       const failure = await firstWorkflowTaskFailure(handle);
       expect(failure?.message).toMatch(/not encrypted.*json\/plain.*same key ring/s);
@@ -92,4 +104,3 @@ describe('with a key ring, a workflow started by a client without it (as by the 
     }
   });
 });
-

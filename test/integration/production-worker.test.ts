@@ -50,7 +50,11 @@ describe('npm run worker (pre-built workflow bundle, config from the environment
     const handler = createSqsJobHandler({ jobs: [greetHandler], prewarm: false });
     runner = await startLambdaRunner({ sqs, queueUrl: queues.jobs.url, handler: handler as SqsLambdaHandler });
     const client = new Client({ connection });
-    const result = await client.workflow.execute(DEMO_WORKFLOW, { taskQueue, workflowId: `prod-${randomUUID()}`, args: [{ name: 'Prod' }] });
+    const result = await client.workflow.execute(DEMO_WORKFLOW, {
+      taskQueue,
+      workflowId: `prod-${randomUUID()}`,
+      args: [{ name: 'Prod' }],
+    });
     expect(result).toEqual({ greeting: 'Hello, Prod!', producedBy: 'lambda:process-jobs' });
     worker.kill('SIGTERM');
     await exited(worker);
@@ -59,7 +63,13 @@ describe('npm run worker (pre-built workflow bundle, config from the environment
     // One line per job step, with the ids and never the token (issue 11, 13: it used to be a 14-line object).
     const dispatched = output.split('\n').filter((line) => line.includes('job dispatched'));
     expect(dispatched).toHaveLength(1);
-    expect(JSON.parse(dispatched[0] as string)).toMatchObject({ level: 'INFO', message: 'job dispatched', job: 'greet', activityId: '1', attempt: 1 });
+    expect(JSON.parse(dispatched[0] as string)).toMatchObject({
+      level: 'INFO',
+      message: 'job dispatched',
+      job: 'greet',
+      activityId: '1',
+      attempt: 1,
+    });
     expect(dispatched[0]).not.toMatch(/taskToken/);
   });
 });

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { receiveCountOf, redeliveryDelaySeconds, JOB_QUEUE_REDELIVERY, DEAD_LETTER_REDELIVERY, scheduleRedelivery } from '../../functions/runtime/redelivery';
+import {
+  receiveCountOf,
+  redeliveryDelaySeconds,
+  JOB_QUEUE_REDELIVERY,
+  DEAD_LETTER_REDELIVERY,
+  scheduleRedelivery,
+} from '../../functions/runtime/redelivery';
 import { createJobQueues } from '../../infra/local/create-queues';
 import type { CreatedQueue } from '../../infra/local/create-queues';
 import { createSqsClient } from '../../jobs/sqs-client';

@@ -51,14 +51,31 @@ describe('secrets from a real local AWS API (moto): Secrets Manager and SSM', ()
     const name = `temporal-api-key-${randomUUID()}`;
     const { ARN } = await secrets.send(new CreateSecretCommand({ Name: name, SecretString: 'key-one' }));
     // An API key turns TLS on by default; the recording server speaks plaintext.
-    Object.assign(process.env, { TEMPORAL_ADDRESS: grpc.address, TEMPORAL_TLS: 'false', TEMPORAL_API_KEY_SECRET_ARN: ARN, SECRET_REFRESH_SECONDS: '0' });
+    Object.assign(process.env, {
+      TEMPORAL_ADDRESS: grpc.address,
+      TEMPORAL_TLS: 'false',
+      TEMPORAL_API_KEY_SECRET_ARN: ARN,
+      SECRET_REFRESH_SECONDS: '0',
+    });
     delete process.env.TEMPORAL_API_KEY;
     const lines: string[] = [];
     const outcomes = recordOutcomes();
-    const handler = createSqsJobHandler({ onOutcomes: outcomes.onOutcomes, jobs: TEST_HANDLERS, prewarm: false, logger: createLogger({}, (l) => lines.push(l)) });
+    const handler = createSqsJobHandler({
+      onOutcomes: outcomes.onOutcomes,
+      jobs: TEST_HANDLERS,
+      prewarm: false,
+      logger: createLogger({}, (l) => lines.push(l)),
+    });
     const body = encodeJobMessage({
-      v: JOB_MESSAGE_VERSION, job: 'test.echo', taskToken: fakeTaskToken().toString('base64'), namespace: 'default',
-      workflowId: 'wf', activityId: '1', activityType: 'test.echo', attempt: 1, idempotencyKey: 'wf/1',
+      v: JOB_MESSAGE_VERSION,
+      job: 'test.echo',
+      taskToken: fakeTaskToken().toString('base64'),
+      namespace: 'default',
+      workflowId: 'wf',
+      activityId: '1',
+      activityType: 'test.echo',
+      attempt: 1,
+      idempotencyKey: 'wf/1',
       input: await encodeJsonPayload({ text: 'x' }),
     });
     await handler(sqsEvent([body]), testContext(4_000));
@@ -88,7 +105,14 @@ describe('secrets from a real local AWS API (moto): Secrets Manager and SSM', ()
     const [first] = await codec.encode([defaultPayloadConverter.toPayload('hello')]);
     expect(new TextDecoder().decode(first?.metadata?.['encryption-key-id'])).toBe('k1');
 
-    await ssm.send(new PutParameterCommand({ Name: name, Type: 'SecureString', Overwrite: true, Value: JSON.stringify({ current: 'k2', keys: { k1, k2 } }) }));
+    await ssm.send(
+      new PutParameterCommand({
+        Name: name,
+        Type: 'SecureString',
+        Overwrite: true,
+        Value: JSON.stringify({ current: 'k2', keys: { k1, k2 } }),
+      }),
+    );
     const [second] = await codec.encode([defaultPayloadConverter.toPayload('again')]);
     expect(new TextDecoder().decode(second?.metadata?.['encryption-key-id'])).toBe('k2');
     const decoded = await codec.decode([first!, second!]);
@@ -99,7 +123,9 @@ describe('secrets from a real local AWS API (moto): Secrets Manager and SSM', ()
     // The stack's secret: GenerateSecretString with SecretStringTemplate {"current":"k1"} and GenerateStringKey k1.
     const k1 = randomBytes(48).toString('base64url').slice(0, 64);
     const k2 = randomBytes(48).toString('base64url').slice(0, 64);
-    const { ARN } = await secrets.send(new CreateSecretCommand({ Name: `job-signing-${randomUUID()}`, SecretString: JSON.stringify({ current: 'k1', k1 }) }));
+    const { ARN } = await secrets.send(
+      new CreateSecretCommand({ Name: `job-signing-${randomUUID()}`, SecretString: JSON.stringify({ current: 'k1', k1 }) }),
+    );
     const signer = jobMessageSignerFromEnv({ JOB_SIGNING_KEYS_SECRET_ARN: ARN, SECRET_REFRESH_SECONDS: '0' });
     const before = await signer.sign('body');
     await expect(signer.verify('body', before)).resolves.toEqual({ ok: true, keyId: 'k1' });

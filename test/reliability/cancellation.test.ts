@@ -31,7 +31,12 @@ describe('reliability: the workflow cancels a running job', () => {
   it('aborts the handler, reports the cancellation, and the workflow sees a cancelled failure', async () => {
     const abortedBefore = observed.waitAborted;
     const handle = await env.start('cancelWaitWorkflow');
-    await waitFor('the job to run and heartbeat', async () => (await handle.describe()).raw.pendingActivities?.[0]?.heartbeatDetails, 20_000, 200);
+    await waitFor(
+      'the job to run and heartbeat',
+      async () => (await handle.describe()).raw.pendingActivities?.[0]?.heartbeatDetails,
+      20_000,
+      200,
+    );
     const cancelledAt = Date.now();
     await handle.signal('cancel');
     await expect(handle.result()).resolves.toBe('CancelledFailure');

@@ -26,9 +26,22 @@ describe('reliability: a Lambda container killed mid-batch', () => {
         timeoutSeconds: 10,
         memoryMb: 256,
         environment: {},
-        events: [{ queue: 'jobs', deadLetter: false, batchSize: 5, maximumBatchingWindowSeconds: 1, maximumConcurrency: 2, functionResponseType: 'ReportBatchItemFailures' }],
+        events: [
+          {
+            queue: 'jobs',
+            deadLetter: false,
+            batchSize: 5,
+            maximumBatchingWindowSeconds: 1,
+            maximumConcurrency: 2,
+            functionResponseType: 'ReportBatchItemFailures',
+          },
+        ],
       },
-      { sqs: env.sqs, queues: { jobs: env.queue }, env: { TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '', SLOW_MS: '1500', LOG_LEVEL: 'warn', STARTED_LOG: startedLog } },
+      {
+        sqs: env.sqs,
+        queues: { jobs: env.queue },
+        env: { TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '', SLOW_MS: '1500', LOG_LEVEL: 'warn', STARTED_LOG: startedLog },
+      },
     );
   });
   afterAll(async () => {
@@ -54,6 +67,8 @@ describe('reliability: a Lambda container killed mid-batch', () => {
     expect([...finishers].some((pid) => !killed.includes(pid))).toBe(true);
     expect(fn.pool.stats.containersStarted).toBeGreaterThan(killed.length);
     await waitUntilEmpty(env.sqs, env.queue.url, 15_000);
-    console.log(`RELIABILITY container-crash: killed ${killed.length} container(s) mid-batch; all 6 workflows completed ${tookMs} ms later (visibility timeout 2 s)`);
+    console.log(
+      `RELIABILITY container-crash: killed ${killed.length} container(s) mid-batch; all 6 workflows completed ${tookMs} ms later (visibility timeout 2 s)`,
+    );
   }, 90_000);
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { WorkflowHandle, ActivityFailure, ApplicationFailure } from '@temporalio/client';
 import { createDeadLetterHandler } from '../../functions/runtime/dead-letter-handler';
 import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { startLambdaRunner } from '../../infra/local/lambda-runner';
@@ -27,7 +27,11 @@ describe('reliability: the dead-letter path, timed', () => {
   const runners: LambdaRunner[] = [];
   const log = recordingLogger();
   beforeAll(async () => {
-    env = await startTestEnv({ runner: false, logger: log, queueOverrides: { visibilityTimeoutSeconds: 1, maxReceiveCount: MAX_RECEIVE_COUNT } });
+    env = await startTestEnv({
+      runner: false,
+      logger: log,
+      queueOverrides: { visibilityTimeoutSeconds: 1, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
   });
   afterAll(async () => {
     for (const r of runners) await r.stop();
@@ -43,7 +47,13 @@ describe('reliability: the dead-letter path, timed', () => {
       // Same activity, but an input this function's data converter cannot decode: readable, yet unusable.
       const body = JSON.parse(message.Body ?? '{}') as { workflowId: string; input: { metadata: Record<string, string> } };
       body.input.metadata.encoding = Buffer.from('binary/no-such-codec').toString('base64');
-      const { MessageId } = await env.sqs.send(new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: JSON.stringify(body), MessageAttributes: signedMessageAttributes(JSON.stringify(body)) }));
+      const { MessageId } = await env.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: env.queue.url,
+          MessageBody: JSON.stringify(body),
+          MessageAttributes: signedMessageAttributes(JSON.stringify(body)),
+        }),
+      );
       await env.sqs.send(new DeleteMessageCommand({ QueueUrl: env.queue.url, ReceiptHandle: message.ReceiptHandle }));
       workflowOfMessage.set(MessageId!, body.workflowId);
     }
@@ -65,7 +75,10 @@ describe('reliability: the dead-letter path, timed', () => {
     const learned: number[] = [];
     const endToEnd: number[] = [];
     for (const handle of handles) {
-      const err = await handle.result().then(() => undefined, (e: unknown) => e);
+      const err = await handle.result().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(WorkflowFailedError);
       const failure = ((err as WorkflowFailedError).cause as ActivityFailure).cause as ApplicationFailure;
       expect(failure.type).toBe('DeadLettered');

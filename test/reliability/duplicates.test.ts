@@ -80,7 +80,10 @@ describe('reliability: the same job message delivered twice', () => {
       ],
     });
     const context = testContext(20_000);
-    const [a, b] = await Promise.all([pool.handler(sqsEvent([message], env.queue.arn), context), pool.handler(sqsEvent([message], env.queue.arn), context)]);
+    const [a, b] = await Promise.all([
+      pool.handler(sqsEvent([message], env.queue.arn), context),
+      pool.handler(sqsEvent([message], env.queue.arn), context),
+    ]);
     expect(pool.containers).toBe(2);
     expect(produced).toEqual([1, 2]);
     expect([a, b].flatMap((r) => r?.batchItemFailures ?? [])).toEqual([]);
@@ -109,7 +112,9 @@ describe('reliability: the same job message delivered twice', () => {
   it('drains a job the producer sent twice (two SQS messages) through concurrent runners, one completion', async () => {
     const { handle, message } = await dispatch(200);
     // The producer retried its SendMessage: a second message, new id, same body. The original becomes visible again too.
-    const { MessageId: copyId } = await env.sqs.send(new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: message.Body, MessageAttributes: message.MessageAttributes }));
+    const { MessageId: copyId } = await env.sqs.send(
+      new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: message.Body, MessageAttributes: message.MessageAttributes }),
+    );
     const ids = [message.MessageId!, copyId!];
     const pool = createHandlerPool({ logger: log });
     const started = Date.now();

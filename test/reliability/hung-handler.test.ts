@@ -74,7 +74,9 @@ describe('reliability: a handler that hangs without heartbeats', () => {
     const response = await pool.handler(sqsEvent([second], env.queue.arn), testContext(20_000));
     expect(response?.batchItemFailures).toEqual([]);
     await expect(handle.result()).resolves.toEqual({ attempt: 2 });
-    expect(log.at('warn').some((l) => l.message.startsWith('job heartbeat failed') && l.fields.workflowId === handle.workflowId)).toBe(true);
+    expect(log.at('warn').some((l) => l.message.startsWith('job heartbeat failed') && l.fields.workflowId === handle.workflowId)).toBe(
+      true,
+    );
 
     // When the hung handler finally returns, its invocation's time is spent: the record is left for redelivery
     // (in Lambda the invocation would have been stopped at its timeout, with the same effect).
@@ -93,7 +95,12 @@ describe('reliability: a handler that hangs without heartbeats', () => {
     expect(observedReliability.hangAbortSignals).toBe(abortsBefore + 1);
     expect(acknowledgedAfterMs).toBeLessThan(5_000);
     await expect(handle.result()).resolves.toEqual({ attempt: 2 });
-    report('hung-handler:retry-completes', { functionTimeoutMs: FUNCTION_TIMEOUT_MS, heartbeatTimeoutMs: 2_000, retriedAfterMs, staleRedeliveryAcknowledgedAfterMs: acknowledgedAfterMs });
+    report('hung-handler:retry-completes', {
+      functionTimeoutMs: FUNCTION_TIMEOUT_MS,
+      heartbeatTimeoutMs: 2_000,
+      retriedAfterMs,
+      staleRedeliveryAcknowledgedAfterMs: acknowledgedAfterMs,
+    });
   });
 
   it('fails the workflow with a heartbeat timeout once the retry policy’s attempts are spent', async () => {
@@ -104,7 +111,10 @@ describe('reliability: a handler that hangs without heartbeats', () => {
       expect(attemptOf(message)).toBe(attempt);
       invokeAndHang(message);
     }
-    const err = await handle.result().then(() => undefined, (e: unknown) => e);
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     const failedAfterMs = Date.now() - started;
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const activity = (err as WorkflowFailedError).cause as ActivityFailure;

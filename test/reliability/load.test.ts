@@ -30,7 +30,9 @@ describe(`reliability: ${JOBS} jobs through the full local pipeline`, () => {
   beforeAll(async () => {
     env = await startTestEnv({ runner: false, logger: log });
     for (let i = 0; i < RUNNERS; i += 1) {
-      runners.push(await startLambdaRunner({ sqs: env.sqs, queueUrl: env.queue.url, handler: pool.handler, concurrency: RUNNER_CONCURRENCY }));
+      runners.push(
+        await startLambdaRunner({ sqs: env.sqs, queueUrl: env.queue.url, handler: pool.handler, concurrency: RUNNER_CONCURRENCY }),
+      );
     }
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import type { ActivityFailure, ApplicationFailure } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
 import { createDeadLetterHandler } from '../../functions/runtime/dead-letter-handler';
 import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { startLambdaRunner } from '../../infra/local/lambda-runner';
@@ -25,7 +26,11 @@ describe('reliability: poison messages', () => {
   const log = recordingLogger();
   const pool = createHandlerPool({ logger: log });
   beforeAll(async () => {
-    env = await startTestEnv({ runner: false, logger: log, queueOverrides: { visibilityTimeoutSeconds: 1, maxReceiveCount: MAX_RECEIVE_COUNT } });
+    env = await startTestEnv({
+      runner: false,
+      logger: log,
+      queueOverrides: { visibilityTimeoutSeconds: 1, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
   });
   afterAll(async () => {
     await runner?.stop();
@@ -37,7 +42,10 @@ describe('reliability: poison messages', () => {
     const template = await env.start('echoWorkflow', 'survivor');
     const [message] = await env.receive(env.queue.url, 1, 10);
     if (!message?.Body) throw new Error('the worker sent no job message');
-    const good = JSON.parse(message.Body) as Record<string, unknown> & { taskToken: string; input: { metadata: Record<string, string>; data: string } };
+    const good = JSON.parse(message.Body) as Record<string, unknown> & {
+      taskToken: string;
+      input: { metadata: Record<string, string>; data: string };
+    };
     const poison: Record<string, string> = {
       'not JSON': 'this is not {json',
       'JSON but not an object': '[1, 2, 3]',
@@ -46,7 +54,10 @@ describe('reliability: poison messages', () => {
       'attempt 0': JSON.stringify({ ...good, attempt: 0 }),
       'wrong version': JSON.stringify({ ...good, v: 2 }),
       'token not base64': JSON.stringify({ ...good, taskToken: 'not*base64!' }),
-      'input the converter cannot decode': JSON.stringify({ ...good, input: { ...good.input, metadata: { encoding: Buffer.from('binary/unknown-codec').toString('base64') } } }),
+      'input the converter cannot decode': JSON.stringify({
+        ...good,
+        input: { ...good.input, metadata: { encoding: Buffer.from('binary/unknown-codec').toString('base64') } },
+      }),
     };
     // Refused before anything else: never parsed past the signature, never sent to Temporal.
     const refused: Record<string, { body: string; signature?: string }> = {
@@ -58,7 +69,9 @@ describe('reliability: poison messages', () => {
     const poisonIds = new Map<string, string>();
     const refusedIds = new Map<string, string>();
     for (const [what, body] of Object.entries(poison)) {
-      const { MessageId } = await env.sqs.send(new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: body, MessageAttributes: signedMessageAttributes(body) }));
+      const { MessageId } = await env.sqs.send(
+        new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: body, MessageAttributes: signedMessageAttributes(body) }),
+      );
       poisonIds.set(MessageId!, what);
     }
     for (const [what, { body, signature }] of Object.entries(refused)) {
@@ -70,7 +83,9 @@ describe('reliability: poison messages', () => {
             : signature === ''
               ? undefined
               : { JobSignature: { DataType: 'String', StringValue: signature } };
-      const { MessageId } = await env.sqs.send(new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: body, MessageAttributes: attributes }));
+      const { MessageId } = await env.sqs.send(
+        new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: body, MessageAttributes: attributes }),
+      );
       refusedIds.set(MessageId!, what);
       poison[what] = body;
     }
@@ -78,7 +93,9 @@ describe('reliability: poison messages', () => {
     // An oversize body: queues are created with MaximumMessageSize 262,144. fauxqs enforces it at SendMessage;
     // ElasticMQ ignores the attribute and accepts the message, which then is unreadable like the rest.
     const oversize = `not json ${'x'.repeat(262_144)}`;
-    const sendOversize = env.sqs.send(new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: oversize, MessageAttributes: signedMessageAttributes(oversize) }));
+    const sendOversize = env.sqs.send(
+      new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: oversize, MessageAttributes: signedMessageAttributes(oversize) }),
+    );
     if (inject('sqsImpl') === 'fauxqs') {
       await expect(sendOversize).rejects.toThrow();
     } else {
@@ -98,7 +115,10 @@ describe('reliability: poison messages', () => {
     const freshAllDoneMs = Date.now() - started;
     expect(freshResults).toEqual(Array.from({ length: 10 }, (_, i) => ({ echoed: `FRESH ${i}`, by: 'test-function', attempt: 1 })));
     await expect(template.result()).resolves.toEqual({ echoed: 'SURVIVOR', by: 'test-function', attempt: 1 });
-    const orphanError = await orphan.result().then(() => undefined, (e: unknown) => e);
+    const orphanError = await orphan.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(orphanError).toBeInstanceOf(WorkflowFailedError);
     const orphanFailure = ((orphanError as WorkflowFailedError).cause as ActivityFailure).cause as ApplicationFailure;
     expect(orphanFailure.type).toBe('UnknownJob');
@@ -106,7 +126,12 @@ describe('reliability: poison messages', () => {
 
     // Every unreadable message is delivered maxReceiveCount times, then SQS moves it to the dead-letter queue.
     const expected = poisonIds.size + refusedIds.size;
-    await waitFor('the poison on the dead-letter queue', async () => (await queueDepth(env.sqs, env.queue.deadLetterUrl)).visible === expected, 30_000, 250);
+    await waitFor(
+      'the poison on the dead-letter queue',
+      async () => (await queueDepth(env.sqs, env.queue.deadLetterUrl)).visible === expected,
+      30_000,
+      250,
+    );
     await waitUntilEmpty(env.sqs, env.queue.url);
     await runner.stop();
     runner = undefined;
@@ -134,9 +159,24 @@ describe('reliability: poison messages', () => {
     expect(kept.batchItemFailures).toHaveLength(unreadableHere.length);
 
     // Logged at error, once per delivery, and never with the token or the input.
-    expect(log.at('error').filter((l) => l.fields.messageId !== undefined && (poisonIds.has(l.fields.messageId as string) || refusedIds.has(l.fields.messageId as string)))).toHaveLength(expected * MAX_RECEIVE_COUNT);
+    expect(
+      log
+        .at('error')
+        .filter(
+          (l) =>
+            l.fields.messageId !== undefined &&
+            (poisonIds.has(l.fields.messageId as string) || refusedIds.has(l.fields.messageId as string)),
+        ),
+    ).toHaveLength(expected * MAX_RECEIVE_COUNT);
     expect(log.text()).not.toContain(good.taskToken);
     expect(log.text()).not.toContain(good.input.data);
-    report('poison', { poisonMessages: expected, deliveriesEach: MAX_RECEIVE_COUNT, deadLettered: deadLettered.length, freshJobs: 10, freshAllDoneMs, unknownJob: 1 });
+    report('poison', {
+      poisonMessages: expected,
+      deliveriesEach: MAX_RECEIVE_COUNT,
+      deadLettered: deadLettered.length,
+      freshJobs: 10,
+      freshAllDoneMs,
+      unknownJob: 1,
+    });
   });
 });

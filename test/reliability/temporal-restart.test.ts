@@ -63,7 +63,13 @@ describe('reliability: Temporal stops while the function completes jobs, then co
 
     // Stop Temporal while every handler is running, so all their completions meet a server that is gone.
     const callsBefore = observedReliability.stampCalls;
-    runner = await startLambdaRunner({ sqs: e.sqs, queueUrl: e.queue.url, handler: pool.handler, concurrency: 4, timeoutMs: FUNCTION_TIMEOUT_MS });
+    runner = await startLambdaRunner({
+      sqs: e.sqs,
+      queueUrl: e.queue.url,
+      handler: pool.handler,
+      concurrency: 4,
+      timeoutMs: FUNCTION_TIMEOUT_MS,
+    });
     await waitFor('the function to start every job', () => observedReliability.stampCalls - callsBefore === JOBS, 20_000, 10);
     const connectsBefore = temporalConnectCount();
     const stoppedAt = Date.now();
@@ -94,6 +100,14 @@ describe('reliability: Temporal stops while the function completes jobs, then co
     expect(log.at('error')).toEqual([]);
     // The function's cached client rode out the outage: its channel reconnected, no new connection was made.
     expect(temporalConnectCount()).toBe(connectsBefore);
-    report('temporal-restart', { jobs: JOBS, downMs, retriesWhileDown, retryOutcomes: counts.retry, completed: counts.completed, notFound: counts['not-found'], allDoneAfterRestartMs: allDoneMs });
+    report('temporal-restart', {
+      jobs: JOBS,
+      downMs,
+      retriesWhileDown,
+      retryOutcomes: counts.retry,
+      completed: counts.completed,
+      notFound: counts['not-found'],
+      allDoneAfterRestartMs: allDoneMs,
+    });
   });
 });

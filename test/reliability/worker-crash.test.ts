@@ -40,7 +40,12 @@ describe('reliability: the worker is killed right after it sent the job message'
     const child = await launchWorkerProcess({
       name: 'the test worker',
       entry: WORKER_ENTRY,
-      env: { TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: env.taskQueue, JOB_QUEUE_URL: env.queue.url, KILL_AFTER_SEND: killAfterSend ? '1' : '0' },
+      env: {
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TASK_QUEUE: env.taskQueue,
+        JOB_QUEUE_URL: env.queue.url,
+        KILL_AFTER_SEND: killAfterSend ? '1' : '0',
+      },
       output: 'pipe',
       readyTimeoutMs: 60_000,
     });

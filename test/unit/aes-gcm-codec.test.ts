@@ -63,7 +63,9 @@ describe('AES-256-GCM payload codec', () => {
   it('fails clearly on a wrong key, an unknown key id and tampered data', async () => {
     const [sealed] = await createAesGcmCodec(() => ring('k1', { k1 })).encode([defaultPayloadConverter.toPayload(SECRET)]);
     await expect(createAesGcmCodec(() => ring('k1', { k1: k2 })).decode([sealed!])).rejects.toThrow(PayloadDecryptionError);
-    await expect(createAesGcmCodec(() => ring('k2', { k2 })).decode([sealed!])).rejects.toThrow(/key "k1", which this key ring does not have/);
+    await expect(createAesGcmCodec(() => ring('k2', { k2 })).decode([sealed!])).rejects.toThrow(
+      /key "k1", which this key ring does not have/,
+    );
     const tampered = { ...sealed!, data: Uint8Array.from(sealed!.data!, (b, i) => (i === 20 ? b ^ 1 : b)) };
     await expect(createAesGcmCodec(() => ring('k1', { k1 })).decode([tampered])).rejects.toThrow(/tampered/);
   });
@@ -71,7 +73,10 @@ describe('AES-256-GCM payload codec', () => {
   it('refuses a plaintext payload: with a key ring, every payload must be sealed', async () => {
     const codec = createAesGcmCodec(() => ring('k1', { k1 }));
     const plain = defaultPayloadConverter.toPayload(SECRET);
-    const err = await codec.decode([plain]).then(() => undefined, (e: unknown) => e);
+    const err = await codec.decode([plain]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(PlaintextPayloadError);
     expect(err).toBeInstanceOf(PayloadDecryptionError);
     expect((err as PlaintextPayloadError).name).toBe('PlaintextPayloadError');
@@ -99,7 +104,9 @@ describe('AES-256-GCM payload codec', () => {
   it('refuses a tag of any length other than 16 bytes, even one made with the right key', async () => {
     const codec = createAesGcmCodec(() => ring('k1', { k1 }));
     for (const tagBytes of [4, 8, 12, 15]) {
-      await expect(codec.decode([sealByHand(k1, 'k1', { tagBytes, aad: 'k1' })]), `${tagBytes}-byte tag`).rejects.toThrow(PayloadDecryptionError);
+      await expect(codec.decode([sealByHand(k1, 'k1', { tagBytes, aad: 'k1' })]), `${tagBytes}-byte tag`).rejects.toThrow(
+        PayloadDecryptionError,
+      );
     }
     const [good] = await codec.decode([sealByHand(k1, 'k1', { tagBytes: 16, aad: 'k1' })]);
     expect(defaultPayloadConverter.fromPayload(good!)).toBe(SECRET);
@@ -146,4 +153,3 @@ describe('dataConverterFromEnv', () => {
     expect(dataConverterFromEnv({})).toBeUndefined();
   });
 });
-

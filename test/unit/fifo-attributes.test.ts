@@ -14,6 +14,8 @@ describe('FIFO send attributes', () => {
     expect(first.MessageGroupId).toBe('wf-1');
     expect(first.MessageDeduplicationId).toMatch(/^[0-9a-f]{64}$/);
     expect(fifoAttributes('https://sqs/123/orders.fifo', message)).toEqual(first);
-    expect(fifoAttributes('https://sqs/123/orders.fifo', { ...message, attempt: 2 }).MessageDeduplicationId).not.toBe(first.MessageDeduplicationId);
+    expect(fifoAttributes('https://sqs/123/orders.fifo', { ...message, attempt: 2 }).MessageDeduplicationId).not.toBe(
+      first.MessageDeduplicationId,
+    );
   });
 });

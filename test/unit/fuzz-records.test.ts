@@ -21,7 +21,9 @@ describe('both functions under fuzzed SQS records', () => {
       arn: 'arn:aws:sqs:us-east-1:000000000000:fuzz',
       records: [
         {
-          body: { message: { namespace: 'elsewhere', token: true, mutations: [{ set: ['workflowId'], to: { repeat: '\u0001', times: 900 } }] } },
+          body: {
+            message: { namespace: 'elsewhere', token: true, mutations: [{ set: ['workflowId'], to: { repeat: '\u0001', times: 900 } }] },
+          },
           signature: { sig: 'valid' },
           group: null,
           receiveCount: '1',

@@ -52,7 +52,13 @@ describe('hostile records cannot fail a batch (both functions)', () => {
   it('the job function answers with batchItemFailures for every one, and its log lines stay short', async () => {
     const log = recordingLogger();
     const recorded = recordOutcomes();
-    const handler = createSqsJobHandler({ onOutcomes: recorded.onOutcomes, jobs: [greetHandler], prewarm: false, logger: log, safetyMarginMs: 200 });
+    const handler = createSqsJobHandler({
+      onOutcomes: recorded.onOutcomes,
+      jobs: [greetHandler],
+      prewarm: false,
+      logger: log,
+      safetyMarginMs: 200,
+    });
     const event = sqsEvent(await bodies());
     const response = await handler(event, context());
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(event.Records.map((r) => r.messageId));
@@ -79,7 +85,13 @@ describe('hostile records cannot fail a batch (both functions)', () => {
   ])('refuses %s as unreadable before any call', async (_what, overrides) => {
     const log = recordingLogger();
     const recorded = recordOutcomes();
-    const handler = createSqsJobHandler({ onOutcomes: recorded.onOutcomes, jobs: [greetHandler], prewarm: false, logger: log, safetyMarginMs: 200 });
+    const handler = createSqsJobHandler({
+      onOutcomes: recorded.onOutcomes,
+      jobs: [greetHandler],
+      prewarm: false,
+      logger: log,
+      safetyMarginMs: 200,
+    });
     const connects = temporalConnectCount();
     await handler(sqsEvent([await aMessage(overrides)]), context());
     expect([...recorded.last.values()]).toEqual([RecordOutcome.Unreadable]);
@@ -93,7 +105,13 @@ describe('the namespace check (fails closed)', () => {
     process.env.TEMPORAL_NAMESPACE_ID = 'the-real-namespace-id';
     try {
       const recorded = recordOutcomes();
-      const handler = createSqsJobHandler({ onOutcomes: recorded.onOutcomes, jobs: [greetHandler], prewarm: false, logger: recordingLogger(), safetyMarginMs: 200 });
+      const handler = createSqsJobHandler({
+        onOutcomes: recorded.onOutcomes,
+        jobs: [greetHandler],
+        prewarm: false,
+        logger: recordingLogger(),
+        safetyMarginMs: 200,
+      });
       const connects = temporalConnectCount();
       await handler(sqsEvent([await aMessage()]), context(10_000));
       expect([...recorded.last.values()]).toEqual([RecordOutcome.Refused]);

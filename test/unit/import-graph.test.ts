@@ -51,11 +51,15 @@ describe('the import graph', () => {
   });
 
   it('has functions/ import nothing from infra/ or worker/', () => {
-    expect(imports.filter((i) => topFolder(i.from) === 'functions' && ['infra', 'worker'].includes(topFolder(i.to))).map(describeImport)).toEqual([]);
+    expect(
+      imports.filter((i) => topFolder(i.from) === 'functions' && ['infra', 'worker'].includes(topFolder(i.to))).map(describeImport),
+    ).toEqual([]);
   });
 
   it('has worker/ import only jobs/ and itself, so the worker bundle carries no infra/', () => {
-    expect(imports.filter((i) => topFolder(i.from) === 'worker' && !['worker', 'jobs'].includes(topFolder(i.to))).map(describeImport)).toEqual([]);
+    expect(
+      imports.filter((i) => topFolder(i.from) === 'worker' && !['worker', 'jobs'].includes(topFolder(i.to))).map(describeImport),
+    ).toEqual([]);
   });
 
   it('keeps scripts/ to entry points: nothing imports them, and they export nothing', () => {

@@ -62,7 +62,11 @@ describe('job message contract v1', () => {
     ['attempt 0', (m: JobMessage) => JSON.stringify({ ...m, attempt: 0 }), JobMessageProblem.MissingField],
     ['a bad deadline', (m: JobMessage) => JSON.stringify({ ...m, deadline: 'soon' }), JobMessageProblem.MissingField],
     ['an input that is not a payload', (m: JobMessage) => JSON.stringify({ ...m, input: { name: 'Ada' } }), JobMessageProblem.MissingField],
-    ['a base64 token that is not a protobuf message', (m: JobMessage) => JSON.stringify({ ...m, taskToken: Buffer.from('not a token').toString('base64') }), JobMessageProblem.BadToken],
+    [
+      'a base64 token that is not a protobuf message',
+      (m: JobMessage) => JSON.stringify({ ...m, taskToken: Buffer.from('not a token').toString('base64') }),
+      JobMessageProblem.BadToken,
+    ],
     ['a token that is not base64', (m: JobMessage) => JSON.stringify({ ...m, taskToken: `${TOKEN}!` }), JobMessageProblem.BadToken],
     ['an oversize body', (m: JobMessage) => JSON.stringify({ ...m, pad: 'x'.repeat(SQS_MAX_MESSAGE_BYTES) }), JobMessageProblem.TooLarge],
   ])('rejects %s with a clear problem that never quotes the token', async (_name, make, problem) => {

@@ -10,7 +10,10 @@ describe('the functions’ logger', () => {
 
   it('caps every string field, so an id of 1,000 control characters keeps the line short', () => {
     const lines: string[] = [];
-    const log = createLogger({ workflowId: '\u0001'.repeat(1_000) }, (l) => lines.push(l)).child({ job: 'j'.repeat(1_000), activityId: '\n'.repeat(1_000) });
+    const log = createLogger({ workflowId: '\u0001'.repeat(1_000) }, (l) => lines.push(l)).child({
+      job: 'j'.repeat(1_000),
+      activityId: '\n'.repeat(1_000),
+    });
     log.error('refused');
     expect(lines).toHaveLength(1);
     expect(lines[0]!.length).toBeLessThan(4_096);

@@ -22,12 +22,18 @@ describe('job message signing', () => {
     await expect(signer.verify(`${body} `, signature)).resolves.toEqual({ ok: false, problem: SignatureProblem.Mismatch });
     await expect(signer.verify(body, undefined)).resolves.toEqual({ ok: false, problem: SignatureProblem.Missing });
     await expect(signer.verify(body, 'hmac-sha256.k1')).resolves.toEqual({ ok: false, problem: SignatureProblem.Malformed });
-    await expect(signer.verify(body, `md5.k1.${signature.split('.')[2]}`)).resolves.toEqual({ ok: false, problem: SignatureProblem.Malformed });
+    await expect(signer.verify(body, `md5.k1.${signature.split('.')[2]}`)).resolves.toEqual({
+      ok: false,
+      problem: SignatureProblem.Malformed,
+    });
     await expect(signer.verify(body, 'x'.repeat(10_000))).resolves.toEqual({ ok: false, problem: SignatureProblem.Malformed });
     // Node's base64url decoder skips stray characters; the MAC text must be exactly 43 of them.
     await expect(signer.verify(body, `${signature}!!`)).resolves.toEqual({ ok: false, problem: SignatureProblem.Malformed });
     await expect(signer.verify(body, `${signature}=`)).resolves.toEqual({ ok: false, problem: SignatureProblem.Malformed });
-    await expect(signer.verify(body, signature.replace('.k1.', '.k9.'))).resolves.toEqual({ ok: false, problem: SignatureProblem.UnknownKey });
+    await expect(signer.verify(body, signature.replace('.k1.', '.k9.'))).resolves.toEqual({
+      ok: false,
+      problem: SignatureProblem.UnknownKey,
+    });
   });
 
   it('refuses a signature made with another key of the same id', async () => {

@@ -8,14 +8,23 @@ function taggingCodec(tag: string): PayloadCodec {
     async encode(payloads: Payload[]) {
       return payloads.map((p) => ({
         metadata: { encoding: new TextEncoder().encode(`binary/${tag}`) },
-        data: new TextEncoder().encode(JSON.stringify({ tag, data: Buffer.from(p.data ?? []).toString('base64'), metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])) })),
+        data: new TextEncoder().encode(
+          JSON.stringify({
+            tag,
+            data: Buffer.from(p.data ?? []).toString('base64'),
+            metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+          }),
+        ),
       }));
     },
     async decode(payloads: Payload[]) {
       return payloads.map((p) => {
         const inner = JSON.parse(new TextDecoder().decode(p.data)) as { tag: string; data: string; metadata: Record<string, string> };
         if (inner.tag !== tag) throw new Error(`codec ${tag} got a payload of ${inner.tag}`);
-        return { data: Buffer.from(inner.data, 'base64'), metadata: Object.fromEntries(Object.entries(inner.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])) };
+        return {
+          data: Buffer.from(inner.data, 'base64'),
+          metadata: Object.fromEntries(Object.entries(inner.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+        };
       });
     },
   };

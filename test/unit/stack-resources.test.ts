@@ -9,7 +9,10 @@ const jobs: QueueDefinition = QUEUES.jobs;
 describe('buildStackResources', () => {
   it('makes a FIFO job queue and dead-letter queue, named with .fifo, with no batching window', () => {
     const { resources, functions } = buildStackResources({ orders: { ...jobs, fifo: true } }, CONSUMERS);
-    expect(resources.Resources.OrdersQueue?.Properties).toMatchObject({ FifoQueue: true, QueueName: { 'Fn::Sub': '${AWS::StackName}-orders.fifo' } });
+    expect(resources.Resources.OrdersQueue?.Properties).toMatchObject({
+      FifoQueue: true,
+      QueueName: { 'Fn::Sub': '${AWS::StackName}-orders.fifo' },
+    });
     expect(resources.Resources.OrdersDeadLetterQueue?.Properties).toMatchObject({
       FifoQueue: true,
       QueueName: { 'Fn::Sub': '${AWS::StackName}-orders-dlq.fifo' },
@@ -20,7 +23,9 @@ describe('buildStackResources', () => {
 
   it('gives each queue its own logical ids, events and outputs', () => {
     const { resources, functions } = buildStackResources({ jobs, 'image-resize': jobs }, CONSUMERS);
-    expect(Object.keys(resources.Resources)).toEqual(expect.arrayContaining(['JobsQueue', 'ImageResizeQueue', 'ImageResizeDeadLetterQueue']));
+    expect(Object.keys(resources.Resources)).toEqual(
+      expect.arrayContaining(['JobsQueue', 'ImageResizeQueue', 'ImageResizeDeadLetterQueue']),
+    );
     expect(functions.processJobs.events).toHaveLength(2);
     expect(Object.keys(resources.Outputs)).toContain('ImageResizeQueueUrl');
   });
@@ -49,7 +54,10 @@ describe('buildStackResources', () => {
     const { resources } = buildStackResources({ jobs, 'image-resize': { ...jobs, fifo: true } }, CONSUMERS);
     for (const id of ['JobsQueue', 'JobsDeadLetterQueue', 'ImageResizeQueue', 'ImageResizeDeadLetterQueue']) {
       expect(resources.Resources[id], id).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
-      expect(resources.Resources[`${id}Policy`], id).toMatchObject({ Type: 'AWS::SQS::QueuePolicy', Properties: { Queues: [{ Ref: id }] } });
+      expect(resources.Resources[`${id}Policy`], id).toMatchObject({
+        Type: 'AWS::SQS::QueuePolicy',
+        Properties: { Queues: [{ Ref: id }] },
+      });
     }
     expect(resources.extensions).toEqual({
       ProcessJobsLogGroup: { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' },
@@ -61,7 +69,9 @@ describe('buildStackResources', () => {
     const { Resources } = buildStackResources({ jobs }, CONSUMERS).resources;
     const statements = (id: string) => (Resources[id]!.Properties.PolicyDocument as { Statement: unknown[] }).Statement;
     expect(statements('JobsQueuePolicy')).toHaveLength(2);
-    expect(statements('JobsQueuePolicy')[1]).toMatchObject({ 'Fn::If': ['HasWorkerPrincipal', { Sid: 'SendOnlyFromWorker' }, { Ref: 'AWS::NoValue' }] });
+    expect(statements('JobsQueuePolicy')[1]).toMatchObject({
+      'Fn::If': ['HasWorkerPrincipal', { Sid: 'SendOnlyFromWorker' }, { Ref: 'AWS::NoValue' }],
+    });
     expect(statements('JobsDeadLetterQueuePolicy')[1]).toMatchObject({ Sid: 'DenySendMessage', Effect: 'Deny', Action: 'sqs:SendMessage' });
   });
 

@@ -1,11 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/free-port';
-import {
-  closeTemporalClient,
-  getTemporalClient,
-  IDLE_RECONNECT_MS,
-  temporalConnectCount,
-} from '../../functions/runtime/temporal-client';
+import { closeTemporalClient, getTemporalClient, IDLE_RECONNECT_MS, temporalConnectCount } from '../../functions/runtime/temporal-client';
 
 describe('the module-scope Temporal client', () => {
   afterEach(() => closeTemporalClient());
