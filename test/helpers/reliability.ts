@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { WorkflowHandle } from '@temporalio/client';
 import { inject } from 'vitest';
@@ -114,4 +114,33 @@ export async function waitForHeartbeat(handle: WorkflowHandle, sinceStartMs = 0,
 /** Prints one measurement line that `docs/reliability.md` quotes; grep the test output for `RELIABILITY`. */
 export function report(scenario: string, numbers: Record<string, unknown>): void {
   console.log(`RELIABILITY ${scenario} ${JSON.stringify({ sqs: inject('sqsImpl'), ...numbers })}`);
+}
+
+/**
+ * Takes the job messages of these workflows off `queueUrl`, in this order. Any other message (a retry of
+ * another test's job, which now comes back within seconds) is given back at once rather than hidden for the
+ * queue's visibility timeout.
+ */
+export async function takeJobMessages(
+  sqs: SQSClient,
+  queueUrl: string,
+  receive: (queueUrl: string, max?: number, seconds?: number) => Promise<Message[]>,
+  workflowIds: readonly string[],
+): Promise<Message[]> {
+  const wanted = new Map<string, Message>();
+  await waitFor(
+    `the job messages of ${workflowIds.length} workflow(s)`,
+    async () => {
+      for (const m of await receive(queueUrl, 10, 1)) {
+        const { workflowId = '' } = JSON.parse(m.Body ?? '{}') as { workflowId?: string };
+        if (workflowIds.includes(workflowId)) wanted.set(workflowId, m);
+        else
+          await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }));
+      }
+      return wanted.size === workflowIds.length;
+    },
+    15_000,
+    0,
+  );
+  return workflowIds.map((id) => wanted.get(id) as Message);
 }

@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
-import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
-  DeleteQueueCommand,
-  GetQueueAttributesCommand,
-  SendMessageCommand,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, DeleteQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Message } from '@aws-sdk/client-sqs';
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import type { WorkflowHandle, ActivityFailure } from '@temporalio/client';
@@ -21,7 +15,7 @@ import { QUEUES } from '../../jobs/queues';
 import { recordOutcomes } from '../helpers/outcome-recorder';
 import { createHandlerPool } from '../helpers/handler-pool';
 import { recordingLogger } from '../helpers/recording-logger';
-import { eventTime, queueDepth, report, sleep, waitFor, waitUntilEmpty } from '../helpers/reliability';
+import { eventTime, queueDepth, report, sleep, takeJobMessages, waitFor, waitUntilEmpty } from '../helpers/reliability';
 import { signedMessageAttributes, sqsEvent, testContext } from '../helpers/sqs-events';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
@@ -46,35 +40,13 @@ describe('hardening: FIFO groups and redelivery on real queues (issue 11)', () =
     await env?.stop();
   });
 
-  /**
-   * Takes the job messages of these workflows off the standard queue, in this order; any other message (a
-   * retry of another test's job) is given back at once rather than hidden for the queue's 180 s.
-   */
-  async function takeJobMessages(workflowIds: readonly string[]): Promise<Message[]> {
-    const wanted = new Map<string, Message>();
-    await waitFor(
-      `the job messages of ${workflowIds.length} workflow(s)`,
-      async () => {
-        for (const m of await env.receive(env.queue.url, 10, 1)) {
-          const { workflowId } = JSON.parse(m.Body ?? '{}') as { workflowId?: string };
-          if (workflowId && workflowIds.includes(workflowId)) wanted.set(workflowId, m);
-          else
-            await env.sqs.send(
-              new ChangeMessageVisibilityCommand({ QueueUrl: env.queue.url, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }),
-            );
-        }
-        return wanted.size === workflowIds.length;
-      },
-      15_000,
-      0,
-    );
-    return workflowIds.map((id) => wanted.get(id) as Message);
-  }
+  const takeJobMessagesOf = (workflowIds: readonly string[]): Promise<Message[]> =>
+    takeJobMessages(env.sqs, env.queue.url, env.receive, workflowIds);
 
   /** Starts echo workflows, takes their job messages off the standard queue and returns their bodies in order. */
   async function dispatchEchoes(texts: readonly string[]): Promise<{ handles: WorkflowHandle[]; bodies: string[] }> {
     const handles = await Promise.all(texts.map((text) => env.start('echoWorkflow', text)));
-    const messages = await takeJobMessages(handles.map((h) => h.workflowId));
+    const messages = await takeJobMessagesOf(handles.map((h) => h.workflowId));
     for (const m of messages) await env.sqs.send(new DeleteMessageCommand({ QueueUrl: env.queue.url, ReceiptHandle: m.ReceiptHandle }));
     return { handles, bodies: messages.map((m) => m.Body ?? '') };
   }
@@ -253,7 +225,7 @@ describe('hardening: FIFO groups and redelivery on real queues (issue 11)', () =
     // `stamp`: a start-to-close of 2 minutes, three attempts.
     const handle = await env.start('stampWorkflow', 0);
     onTestFinished(() => terminate([handle]));
-    const [original] = (await takeJobMessages([handle.workflowId])) as [Message];
+    const [original] = (await takeJobMessagesOf([handle.workflowId])) as [Message];
     const body = JSON.parse(original.Body ?? '{}') as { deadline: string; input: { metadata: Record<string, string> } };
     const deadline = Date.parse(body.deadline);
     body.input.metadata.encoding = Buffer.from('binary/no-such-codec').toString('base64');

@@ -1,7 +1,7 @@
 import { createServer, connect as connectTcp } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import type { Message } from '@aws-sdk/client-sqs';
 import { ActivityFailure, ServerFailure, WorkflowFailedError } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -12,7 +12,7 @@ import { closeTemporalClient, temporalConnectCount } from '../../functions/runti
 import { freePort } from '../../infra/local/free-port';
 import { recordOutcomes } from '../helpers/outcome-recorder';
 import { recordingLogger } from '../helpers/recording-logger';
-import { activityEvents, report, waitFor } from '../helpers/reliability';
+import { activityEvents, report, takeJobMessages, waitFor } from '../helpers/reliability';
 import { sqsEvent, testContext } from '../helpers/sqs-events';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
@@ -77,30 +77,18 @@ describe('hardening: Temporal’s answers and late connects (issue 11)', () => {
    */
   async function dispatchEchoes(texts: readonly string[]): Promise<{ handles: WorkflowHandle[]; messages: Message[] }> {
     const handles = await Promise.all(texts.map((text) => env.start('echoWorkflow', text)));
-    const ids = handles.map((h) => h.workflowId);
-    const wanted = new Map<string, Message>();
+    onTestFinished(() => Promise.all(handles.map((h) => h.terminate('test done').catch(() => undefined))).then(() => undefined));
+    const messages = await takeJobMessages(
+      env.sqs,
+      env.queue.url,
+      env.receive,
+      handles.map((h) => h.workflowId),
+    );
     onTestFinished(async () => {
-      await Promise.all(handles.map((h) => h.terminate('test done').catch(() => undefined)));
-      for (const m of wanted.values())
+      for (const m of messages)
         await env.sqs.send(new DeleteMessageCommand({ QueueUrl: env.queue.url, ReceiptHandle: m.ReceiptHandle })).catch(() => undefined);
     });
-    await waitFor(
-      `the job messages of ${ids.length} workflow(s)`,
-      async () => {
-        for (const m of await env.receive(env.queue.url, 10, 1)) {
-          const { workflowId = '' } = JSON.parse(m.Body ?? '{}') as { workflowId?: string };
-          if (ids.includes(workflowId)) wanted.set(workflowId, m);
-          else
-            await env.sqs.send(
-              new ChangeMessageVisibilityCommand({ QueueUrl: env.queue.url, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }),
-            );
-        }
-        return wanted.size === ids.length;
-      },
-      15_000,
-      0,
-    );
-    return { handles, messages: ids.map((id) => wanted.get(id) as Message) };
+    return { handles, messages };
   }
 
   /** A token of this namespace (its real id in field 1) that the rest of Temporal's TaskToken cannot use. */

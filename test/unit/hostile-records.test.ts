@@ -46,19 +46,25 @@ async function aMessage(overrides: Partial<Record<keyof JobMessage, unknown>> = 
 
 const deeplyNested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 
+/** The job function as deployed (greet), recording its log lines and outcomes; no prewarm, a short safety margin. */
+function jobFunction() {
+  const log = recordingLogger();
+  const recorded = recordOutcomes();
+  const handler = createSqsJobHandler({
+    onOutcomes: recorded.onOutcomes,
+    jobs: [greetHandler],
+    prewarm: false,
+    logger: log,
+    safetyMarginMs: 200,
+  });
+  return { log, recorded, handler };
+}
+
 describe('hostile records cannot fail a batch (both functions)', () => {
   const bodies = async () => [`{"v":${deeplyNested(6_000)}}`, 'not json', await aMessage({ v: 'x'.repeat(200_000) })];
 
   it('the job function answers with batchItemFailures for every one, and its log lines stay short', async () => {
-    const log = recordingLogger();
-    const recorded = recordOutcomes();
-    const handler = createSqsJobHandler({
-      onOutcomes: recorded.onOutcomes,
-      jobs: [greetHandler],
-      prewarm: false,
-      logger: log,
-      safetyMarginMs: 200,
-    });
+    const { log, recorded, handler } = jobFunction();
     const event = sqsEvent(await bodies());
     const response = await handler(event, context());
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(event.Records.map((r) => r.messageId));
@@ -83,15 +89,7 @@ describe('hostile records cannot fail a batch (both functions)', () => {
     ['attempt 1e308', { attempt: 1e308 }],
     ['a non-finite-looking heartbeat', { heartbeatTimeoutMs: -1 }],
   ])('refuses %s as unreadable before any call', async (_what, overrides) => {
-    const log = recordingLogger();
-    const recorded = recordOutcomes();
-    const handler = createSqsJobHandler({
-      onOutcomes: recorded.onOutcomes,
-      jobs: [greetHandler],
-      prewarm: false,
-      logger: log,
-      safetyMarginMs: 200,
-    });
+    const { log, recorded, handler } = jobFunction();
     const connects = temporalConnectCount();
     await handler(sqsEvent([await aMessage(overrides)]), context());
     expect([...recorded.last.values()]).toEqual([RecordOutcome.Unreadable]);
