@@ -22,8 +22,8 @@ export const FUNCTION_ENTRIES: readonly FunctionEntry[] = [
 /** Where bundles, zips and the generated stack resources go (git-ignored). */
 export const BUILD_DIR = '.build';
 
-/** esbuild target of the bundles; must match `provider.runtime` in `serverless.yml` (`nodejs22.x`). */
-export const BUNDLE_TARGET = 'node22';
+/** esbuild target of the bundles; must match `provider.runtime` in `serverless.yml` (`nodejs24.x`). */
+export const BUNDLE_TARGET = 'node24';
 
 /** What {@link bundleFunction} wrote. */
 export interface BuiltFunction {
@@ -37,7 +37,7 @@ export interface BuiltFunction {
 }
 
 /**
- * Packages left out of the bundles because the Lambda runtime ships them (AWS SDK v3 in nodejs22.x). Only
+ * Packages left out of the bundles because the Lambda runtime ships them (AWS SDK v3 in nodejs24.x). Only
  * clients that load lazily: the secret readers (bundled they cost ~60 ms of init and ~250 KiB of zip,
  * docs/benchmarks.md) and SQS, used only to set the redelivery delay of records left on the queue.
  */

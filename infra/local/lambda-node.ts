@@ -4,8 +4,8 @@ import { arch, platform } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../project-root';
 
-/** The Node.js release the suite also runs on: the Lambda runtime's major (the bundles target `node22`). */
-export const LAMBDA_NODE_VERSION = '22.23.3';
+/** The Node.js release the suite also runs on: the Lambda runtime's major (the bundles target `node24`). */
+export const LAMBDA_NODE_VERSION = '24.21.0';
 
 /**
  * Finds or installs Node.js {@link LAMBDA_NODE_VERSION} into `.tools/`, from the registry package that ships
