@@ -16,6 +16,7 @@ export const SQS_FACING_TESTS = [
   'test/integration/dead-letter.test.ts',
   'test/integration/redelivery.test.ts',
   'test/integration/hardening-queues.test.ts',
+  'test/integration/message-size.test.ts',
 ];
 
 process.env.SQS_IMPL ??= 'elasticmq';

@@ -3,7 +3,7 @@
  * functions report to Temporal, all non-retryable. A workflow can match on them (`failure.type`).
  */
 export const FailureType = {
-  /** The job's input does not fit in a job message (SQS's 256 KiB); the worker refuses to send it. */
+  /** The job's input does not fit in a job message (SQS's 1 MiB, less a reserve for the signature attribute); the worker refuses to send it. */
   JobInputTooLarge: 'JobInputTooLarge',
   /** A job's dispatching activity was called outside a workflow. */
   NotInWorkflow: 'NotInWorkflow',

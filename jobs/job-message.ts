@@ -7,10 +7,23 @@ import { isWellFormedTaskToken } from './task-token';
 export const JOB_MESSAGE_VERSION = 1;
 
 /**
- * Largest message body the project sends, in bytes: SQS's classic limit, which every SQS implementation
- * accepts. The queues are created with the same `MaximumMessageSize`.
+ * SQS's message size limit, in bytes (1 MiB since August 2025; Lambda's SQS event source carries it too). The
+ * queues are created with this `MaximumMessageSize`. SQS counts the message attributes in it.
  */
-export const SQS_MAX_MESSAGE_BYTES = 262_144;
+export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
+
+/**
+ * Bytes of a message kept for its attributes: the `JobSignature` attribute (name, type and a value of
+ * `hmac-sha256.<key id>.<43 characters>`: at most 138 bytes with a 64-character key id) with room to spare.
+ */
+export const MESSAGE_ATTRIBUTES_RESERVE_BYTES = 1_024;
+
+/**
+ * Largest job message body, in bytes: {@link SQS_MAX_MESSAGE_BYTES} less {@link MESSAGE_ATTRIBUTES_RESERVE_BYTES},
+ * so that body and signature together always fit. The dispatching activity refuses a larger body
+ * (`JobInputTooLarge`); the functions refuse one as unreadable.
+ */
+export const JOB_MESSAGE_MAX_BODY_BYTES = SQS_MAX_MESSAGE_BYTES - MESSAGE_ATTRIBUTES_RESERVE_BYTES;
 
 /**
  * Largest attempt number a message may carry: Temporal counts attempts in an int32, so anything above is not
@@ -79,10 +92,11 @@ export function idempotencyKeyOf(workflowId: string, activityId: string): string
 export function encodeJobMessage(message: JobMessage): string {
   const body = JSON.stringify(message);
   const bytes = Buffer.byteLength(body, 'utf8');
-  if (bytes > SQS_MAX_MESSAGE_BYTES) {
+  if (bytes > JOB_MESSAGE_MAX_BODY_BYTES) {
     throw new JobMessageError(
       JobMessageProblem.TooLarge,
-      `Job "${message.job}" message is ${bytes} bytes, over the SQS limit of ${SQS_MAX_MESSAGE_BYTES}: ` +
+      `Job "${message.job}" message is ${bytes} bytes, over the ${JOB_MESSAGE_MAX_BODY_BYTES} a job message body may have ` +
+        `(SQS's ${SQS_MAX_MESSAGE_BYTES} less ${MESSAGE_ATTRIBUTES_RESERVE_BYTES} for its signature attribute): ` +
         'pass a reference (e.g. an S3 key) instead of the data itself.',
     );
   }
@@ -133,8 +147,8 @@ function requirePayload(value: unknown): JsonPayload {
  * @throws JobMessageError naming what is wrong; its text never contains the token or the input.
  */
 export function decodeJobMessage(raw: string): DecodedJobMessage {
-  if (Buffer.byteLength(raw, 'utf8') > SQS_MAX_MESSAGE_BYTES) {
-    throw new JobMessageError(JobMessageProblem.TooLarge, `Job message is over ${SQS_MAX_MESSAGE_BYTES} bytes.`);
+  if (Buffer.byteLength(raw, 'utf8') > JOB_MESSAGE_MAX_BODY_BYTES) {
+    throw new JobMessageError(JobMessageProblem.TooLarge, `Job message is over ${JOB_MESSAGE_MAX_BODY_BYTES} bytes.`);
   }
   let parsed: unknown;
   try {

@@ -137,10 +137,10 @@ const fragment: fc.Arbitrary<Fragment> = fc.oneof(
       .map(({ repeat, chars }) => ({ repeat, times: Math.floor(chars / repeat.length) })),
     weight: 2,
   },
-  // 100 KiB, 200 KB, and over the SQS limit.
+  // 100 KiB, 200 KB, 256 KiB (the old limit), and about the body cap (1 MiB less the attribute reserve).
   {
     arbitrary: fc
-      .record({ repeat: fc.constantFrom('a', 'é', '\u0001'), bytes: fc.constantFrom(102_400, 200_000, 262_144) })
+      .record({ repeat: fc.constantFrom('a', 'é', '\u0001'), bytes: fc.constantFrom(102_400, 200_000, 262_144, 1_047_553) })
       .map(({ repeat, bytes }) => ({ repeat, times: Math.floor(bytes / Buffer.byteLength(repeat)) })),
     weight: 1,
   },

@@ -155,7 +155,7 @@ describe('the packaged CloudFormation template', () => {
       expect(deadLetterId).toBe(ids.deadLetter);
       expect(redrive.maxReceiveCount).toBeGreaterThanOrEqual(5);
       expect(p.SqsManagedSseEnabled).toBe(true);
-      expect(p.MaximumMessageSize).toBe(262_144);
+      expect(p.MaximumMessageSize).toBe(1_048_576);
       expect(p.MessageRetentionPeriod).toEqual(expect.any(Number));
 
       const dlq = template.Resources[deadLetterId]!;

@@ -54,7 +54,7 @@ describe('a payload codec shared by worker, SQS message and function', () => {
   });
 
   it('rejects at dispatch an input over the SQS limit, non-retryably, without sending it', async () => {
-    const handle = await env.start('echoWorkflow', 'x'.repeat(300_000));
+    const handle = await env.start('echoWorkflow', 'x'.repeat(800_000));
     const err = await handle.result().then(
       () => undefined,
       (e: unknown) => e,

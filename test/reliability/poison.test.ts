@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { ActivityFailure, ApplicationFailure } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
+import { SQS_MAX_MESSAGE_BYTES } from '../../jobs/job-message';
 import { createDeadLetterHandler } from '../../functions/runtime/dead-letter-handler';
 import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { startLambdaRunner } from '../../infra/local/lambda-runner';
@@ -90,9 +91,9 @@ describe('reliability: poison messages', () => {
       poison[what] = body;
     }
 
-    // An oversize body: queues are created with MaximumMessageSize 262,144. fauxqs enforces it at SendMessage;
+    // An oversize body: queues are created with MaximumMessageSize 1,048,576. fauxqs enforces it at SendMessage;
     // ElasticMQ ignores the attribute and accepts the message, which then is unreadable like the rest.
-    const oversize = `not json ${'x'.repeat(262_144)}`;
+    const oversize = `not json ${'x'.repeat(SQS_MAX_MESSAGE_BYTES)}`;
     const sendOversize = env.sqs.send(
       new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: oversize, MessageAttributes: signedMessageAttributes(oversize) }),
     );

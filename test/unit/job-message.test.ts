@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { JobMessageError, JobMessageProblem } from '../../jobs/errors';
-import { decodeJobMessage, encodeJobMessage, JOB_MESSAGE_VERSION, SQS_MAX_MESSAGE_BYTES } from '../../jobs/job-message';
+import {
+  decodeJobMessage,
+  encodeJobMessage,
+  JOB_MESSAGE_MAX_BODY_BYTES,
+  JOB_MESSAGE_VERSION,
+  SQS_MAX_MESSAGE_BYTES,
+} from '../../jobs/job-message';
 import type { JobMessage } from '../../jobs/job-message';
 import { encodeJsonPayload } from '../../jobs/payloads';
 import { isWellFormedTaskToken } from '../../jobs/task-token';
@@ -75,7 +81,23 @@ describe('job message contract v1', () => {
 
   it('refuses to encode a message over the SQS limit and says what to do', async () => {
     const message = await aMessage({ input: await encodeJsonPayload({ blob: 'x'.repeat(SQS_MAX_MESSAGE_BYTES) }) });
-    expect(() => encodeJobMessage(message)).toThrow(/over the SQS limit.*pass a reference/);
+    expect(() => encodeJobMessage(message)).toThrow(/over the 1047552 a job message body may have.*pass a reference/);
+  });
+
+  it('takes a body of exactly the cap (1 MiB less the attribute reserve) and refuses one byte more, both ways', async () => {
+    expect(SQS_MAX_MESSAGE_BYTES).toBe(1_048_576);
+    expect(JOB_MESSAGE_MAX_BODY_BYTES).toBe(SQS_MAX_MESSAGE_BYTES - 1_024);
+    const ofBodyBytes = async (bytes: number): Promise<JobMessage> => {
+      const base = await aMessage();
+      const overhead = Buffer.byteLength(JSON.stringify({ ...base, input: { ...base.input, data: '' } }), 'utf8');
+      return { ...base, input: { ...base.input, data: 'A'.repeat(bytes - overhead) } };
+    };
+    const atCap = encodeJobMessage(await ofBodyBytes(JOB_MESSAGE_MAX_BODY_BYTES));
+    expect(Buffer.byteLength(atCap, 'utf8')).toBe(JOB_MESSAGE_MAX_BODY_BYTES);
+    expect(decodeJobMessage(atCap).workflowId).toBe('wf-1');
+    const over = JSON.stringify(await ofBodyBytes(JOB_MESSAGE_MAX_BODY_BYTES + 1));
+    expect(() => encodeJobMessage(JSON.parse(over) as JobMessage)).toThrow(JobMessageError);
+    expect(problemOf(over)).toBe(JobMessageProblem.TooLarge);
   });
 });
 
