@@ -58,7 +58,12 @@ export function toSqsAttributes(values: object): Record<string, string> {
  * The shortest visibility timeout a queue consumed by `consumer` may have: six times the function's timeout
  * plus the batching window, as Lambda's SQS event source asks, so a message is not handed out again while a
  * (retried) invocation still holds it. FIFO event sources have no batching window.
+ * @param windowSeconds the event source's batching window, when it is not the consumer's (a queue's opt-in)
  */
-export function minimumVisibilityTimeout(consumer: QueueConsumer, fifo = false): number {
-  return 6 * consumer.timeoutSeconds + (fifo ? 0 : consumer.maximumBatchingWindowSeconds);
+export function minimumVisibilityTimeout(
+  consumer: QueueConsumer,
+  fifo = false,
+  windowSeconds = consumer.maximumBatchingWindowSeconds,
+): number {
+  return 6 * consumer.timeoutSeconds + (fifo ? 0 : windowSeconds);
 }

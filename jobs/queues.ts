@@ -19,6 +19,11 @@ export interface QueueDefinition {
    * @default false
    */
   readonly fifo?: boolean;
+  /**
+   * How `processJobs`' event source on this queue differs from the consumer's defaults (opt-ins, each with a
+   * cost: see infra/README.md "Event sources").
+   */
+  readonly eventSource?: QueueEventSourceSettings;
   /** Settings of the queue's dead-letter queue. */
   readonly deadLetter: {
     /** Seconds SQS keeps a dead-lettered message. */
@@ -31,13 +36,38 @@ export interface QueueDefinition {
   };
 }
 
+/** Per-queue opt-ins of the job function's SQS event source. */
+export interface QueueEventSourceSettings {
+  /**
+   * Seconds the event source may wait to fill a batch on this queue (standard queues only): fewer, fuller
+   * invocations for a queue of many small jobs, at the price of up to this much latency for a lone job.
+   * @default the consumer's `maximumBatchingWindowSeconds` (0)
+   */
+  readonly maximumBatchingWindowSeconds?: number;
+  /**
+   * Lambda's provisioned mode for this queue: dedicated event pollers, at least `minimum` always running (2 to
+   * 200) and at most `maximum` (up to 2000), for bursty queues that must scale at once. Billed per poller-hour;
+   * it replaces the consumer's `maximumConcurrency` (the two are mutually exclusive on an event source).
+   */
+  readonly provisionedPollers?: { readonly minimum: number; readonly maximum: number };
+}
+
+/** The batching window of `processJobs`' event source on a queue: the queue's opt-in, else the consumer's. */
+export function batchingWindowOf(definition: Pick<QueueDefinition, 'eventSource' | 'fifo'>, consumer: QueueConsumer): number {
+  if (definition.fifo) return 0;
+  return definition.eventSource?.maximumBatchingWindowSeconds ?? consumer.maximumBatchingWindowSeconds;
+}
+
 /** How a function consumes its queues: the Lambda function's timeout and its SQS event source settings. */
 export interface QueueConsumer {
   /** Lambda function timeout, seconds. */
   readonly timeoutSeconds: number;
   /** Records per invocation, at most. */
   readonly batchSize: number;
-  /** Seconds the event source may wait to fill a batch (standard queues only; FIFO event sources ignore it). */
+  /**
+   * Seconds the event source may wait to fill a batch (standard queues only; FIFO event sources ignore it). 0
+   * by default, so a lone job is invoked at once; a queue can opt in to a window (`eventSource`).
+   */
   readonly maximumBatchingWindowSeconds: number;
   /** Concurrent invocations the event source may make per queue, 2 to 1000. */
   readonly maximumConcurrency: number;

@@ -1,4 +1,5 @@
 import { minimumVisibilityTimeout } from '../queue-attributes';
+import { batchingWindowOf } from '../../jobs/queues';
 import type { ConsumerName, QueueConsumer, QueueDefinition } from '../../jobs/queues';
 import { QueueDefinitionError } from './errors';
 import { queueLogicalIds } from './logical-ids';
@@ -23,7 +24,7 @@ function checkConsumer(name: ConsumerName, consumer: QueueConsumer): string[] {
 function checkQueue(queue: string, definition: QueueDefinition, consumers: Readonly<Record<ConsumerName, QueueConsumer>>): string[] {
   const problems: string[] = [];
   const fifo = definition.fifo ?? false;
-  const jobsNeed = minimumVisibilityTimeout(consumers.processJobs, fifo);
+  const jobsNeed = minimumVisibilityTimeout(consumers.processJobs, fifo, batchingWindowOf(definition, consumers.processJobs));
   if (definition.visibilityTimeoutSeconds < jobsNeed) {
     problems.push(
       `queues.${queue}.visibilityTimeoutSeconds is ${definition.visibilityTimeoutSeconds}, under 6 × processJobs timeout ` +
@@ -46,6 +47,25 @@ function checkQueue(queue: string, definition: QueueDefinition, consumers: Reado
       `queues.${queue}.deadLetter.messageRetentionSeconds must exceed the queue's messageRetentionSeconds: SQS counts a ` +
         'dead-lettered message’s age from its first enqueue, so a shorter retention loses it on arrival.',
     );
+  }
+  const window = definition.eventSource?.maximumBatchingWindowSeconds;
+  if (window !== undefined && (!Number.isInteger(window) || window < 0 || window > 300)) {
+    problems.push(`queues.${queue}.eventSource.maximumBatchingWindowSeconds is ${window}; Lambda accepts 0 to 300 seconds.`);
+  }
+  if (window !== undefined && fifo) {
+    problems.push(`queues.${queue} is FIFO: its event source takes no batching window; remove eventSource.maximumBatchingWindowSeconds.`);
+  }
+  const pollers = definition.eventSource?.provisionedPollers;
+  if (pollers) {
+    const { minimum, maximum } = pollers;
+    if (!Number.isInteger(minimum) || minimum < 2 || minimum > 200) {
+      problems.push(`queues.${queue}.eventSource.provisionedPollers.minimum is ${minimum}; SQS event sources take 2 to 200.`);
+    }
+    if (!Number.isInteger(maximum) || maximum < Math.max(2, minimum) || maximum > 2000) {
+      problems.push(
+        `queues.${queue}.eventSource.provisionedPollers.maximum is ${maximum}; it must be at least the minimum and at most 2000.`,
+      );
+    }
   }
   if (fifo && consumers.processJobs.batchSize > 10) {
     problems.push(`queues.${queue} is FIFO: consumers.processJobs.batchSize must be at most 10.`);

@@ -45,3 +45,11 @@ export function functionLogicalIds(fn: ConsumerName): { function: string; logGro
   const base = fn[0]!.toUpperCase() + fn.slice(1);
   return { function: `${base}LambdaFunction`, logGroup: `${base}LogGroup`, role: `${base}Role` };
 }
+
+/**
+ * Logical id osls gives the event source mapping of a function's SQS event on a queue resource of this
+ * stack (its naming: function, `EventSourceMappingSQS`, the queue's logical id).
+ */
+export function eventSourceMappingLogicalId(fn: ConsumerName, queueLogicalId: string): string {
+  return `${fn[0]!.toUpperCase()}${fn.slice(1)}EventSourceMappingSQS${queueLogicalId}`;
+}

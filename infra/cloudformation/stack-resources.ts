@@ -1,11 +1,11 @@
-import { CONSUMERS, QUEUES } from '../../jobs/queues';
+import { batchingWindowOf, CONSUMERS, QUEUES } from '../../jobs/queues';
 import type { ConsumerName, QueueConsumer, QueueDefinition } from '../../jobs/queues';
 import { functionAlarms, queueAlarms } from './alarm-resources';
 import { checkQueueDefinitions } from './check-definitions';
 import { functionRole, workerOutputs, workerPolicy } from './iam-resources';
 import { getAtt, RETAIN } from './intrinsics';
 import type { CfnOutput, CfnResource, CfnValue } from './intrinsics';
-import { functionLogicalIds, queueLogicalIds } from './logical-ids';
+import { eventSourceMappingLogicalId, functionLogicalIds, queueLogicalIds } from './logical-ids';
 import { queuePolicies } from './queue-policies';
 import { queueOutputs, queueResources } from './queue-resources';
 
@@ -16,9 +16,13 @@ export interface SqsEventSource {
     readonly batchSize: number;
     readonly maximumBatchingWindow?: number;
     readonly functionResponseType: 'ReportBatchItemFailures';
-    readonly maximumConcurrency: number;
+    /** Absent on an event source in provisioned mode, which takes no maximum concurrency. */
+    readonly maximumConcurrency?: number;
   };
 }
+
+/** What `resources.extensions` may add to a resource osls generates. */
+type ResourceExtension = Pick<CfnResource, 'DeletionPolicy' | 'UpdateReplacePolicy'> & { readonly Properties?: Record<string, unknown> };
 
 /** What `serverless.yml` reads from `.build/infra/stack.json`. */
 export interface GeneratedStack {
@@ -29,21 +33,42 @@ export interface GeneratedStack {
     readonly Resources: Readonly<Record<string, CfnResource>>;
     readonly Outputs: Readonly<Record<string, CfnOutput>>;
     /** Attributes osls adds to resources it generates itself, by logical id (osls's `resources.extensions`). */
-    readonly extensions: Readonly<Record<string, Pick<CfnResource, 'DeletionPolicy' | 'UpdateReplacePolicy'>>>;
+    readonly extensions: Readonly<Record<string, ResourceExtension>>;
   };
 }
 
-function eventSource(queueArn: CfnValue, consumer: QueueConsumer, fifo: boolean): SqsEventSource {
+/**
+ * The SQS event of a function on one queue. `definition` carries the queue's event-source opt-ins; it is
+ * given only for `processJobs` on a job queue (the dead-letter function's events take the consumer's settings).
+ */
+function eventSource(queueArn: CfnValue, consumer: QueueConsumer, fifo: boolean, definition?: QueueDefinition): SqsEventSource {
+  const provisioned = definition?.eventSource?.provisionedPollers !== undefined;
   return {
     sqs: {
       arn: queueArn,
       batchSize: consumer.batchSize,
       // FIFO event sources take no batching window.
-      ...(fifo ? {} : { maximumBatchingWindow: consumer.maximumBatchingWindowSeconds }),
+      ...(fifo ? {} : { maximumBatchingWindow: batchingWindowOf(definition ?? {}, consumer) }),
       functionResponseType: 'ReportBatchItemFailures',
-      maximumConcurrency: consumer.maximumConcurrency,
+      // Provisioned mode and maximum concurrency are mutually exclusive on an SQS event source.
+      ...(provisioned ? {} : { maximumConcurrency: consumer.maximumConcurrency }),
     },
   };
+}
+
+/**
+ * `ProvisionedPollerConfig` of the job function's event source on each queue that opts in. osls's `sqs` event
+ * has no such setting, so it is added to the event source mapping osls generates, through `resources.extensions`.
+ */
+function provisionedPollerExtensions(entries: readonly [string, QueueDefinition][]): Record<string, ResourceExtension> {
+  return Object.fromEntries(
+    entries.flatMap(([queue, definition]) => {
+      const pollers = definition.eventSource?.provisionedPollers;
+      if (!pollers) return [];
+      const id = eventSourceMappingLogicalId('processJobs', queueLogicalIds(queue).queue);
+      return [[id, { Properties: { ProvisionedPollerConfig: { MinimumPollers: pollers.minimum, MaximumPollers: pollers.maximum } } }]];
+    }),
+  );
 }
 
 /**
@@ -74,20 +99,25 @@ export function buildStackResources(
     Object.assign(Resources, queueResources(queue, definition), queuePolicies(queue), queueAlarms(queue, definition));
     Object.assign(Outputs, queueOutputs(queue));
   }
-  const eventsOf = (consumer: QueueConsumer, arns: readonly CfnValue[]): SqsEventSource[] =>
-    entries.map(([, definition], i) => eventSource(arns[i]!, consumer, definition.fifo ?? false));
+  const jobEvents = entries.map(([, definition], i) =>
+    eventSource(jobQueueArns[i]!, consumers.processJobs, definition.fifo ?? false, definition),
+  );
+  const deadLetterEvents = entries.map(([, definition], i) =>
+    eventSource(deadLetterArns[i]!, consumers.deadLetter, definition.fifo ?? false),
+  );
   return {
     functions: {
-      processJobs: { timeout: consumers.processJobs.timeoutSeconds, events: eventsOf(consumers.processJobs, jobQueueArns) },
-      deadLetter: { timeout: consumers.deadLetter.timeoutSeconds, events: eventsOf(consumers.deadLetter, deadLetterArns) },
+      processJobs: { timeout: consumers.processJobs.timeoutSeconds, events: jobEvents },
+      deadLetter: { timeout: consumers.deadLetter.timeoutSeconds, events: deadLetterEvents },
     },
     resources: {
       Resources,
       Outputs,
       // Logs outlive the functions: kept when the stack is deleted, to read what happened before.
-      extensions: Object.fromEntries(
-        (Object.keys(consumers) as ConsumerName[]).map((fn) => [functionLogicalIds(fn).logGroup, { ...RETAIN }]),
-      ),
+      extensions: {
+        ...Object.fromEntries((Object.keys(consumers) as ConsumerName[]).map((fn) => [functionLogicalIds(fn).logGroup, { ...RETAIN }])),
+        ...provisionedPollerExtensions(entries),
+      },
     },
   };
 }

@@ -84,6 +84,7 @@ export async function startLocalFunction(fn: LocalFunction, deps: LocalFunctionD
         batchSize: event.batchSize,
         maximumBatchingWindowSeconds: event.maximumBatchingWindowSeconds,
         concurrency: event.maximumConcurrency,
+        ...(event.provisionedPollers ? { pollers: event.provisionedPollers.minimum } : {}),
         functionName: fn.name,
         onError: deps.onInvocationError,
       }),

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import type { Tags } from 'yaml';
-import { QUEUES } from '../../jobs/queues';
-import type { QueueName } from '../../jobs/queues';
+import { CONSUMERS, QUEUES } from '../../jobs/queues';
+import type { ConsumerName, QueueName } from '../../jobs/queues';
 import { PROJECT_ROOT } from '../project-root';
 
 const run = promisify(execFile);
@@ -19,7 +19,13 @@ export interface LocalEventSource {
   readonly deadLetter: boolean;
   readonly batchSize: number;
   readonly maximumBatchingWindowSeconds: number;
+  /**
+   * Most invocations at once. An event source in provisioned mode has none in the cloud (its pollers scale it);
+   * locally, where each container is a process, the consumer's `maximumConcurrency` of `jobs/queues.json` caps it.
+   */
   readonly maximumConcurrency: number;
+  /** The queue's provisioned-mode opt-in (`jobs/queues.json`); locally, `minimum` pollers keep polling. */
+  readonly provisionedPollers?: { readonly minimum: number; readonly maximum: number };
   /** `ReportBatchItemFailures` when the function reports partial batch failures. */
   readonly functionResponseType?: string;
 }
@@ -158,12 +164,17 @@ export async function loadLocalFunctions(options: LoadLocalFunctionsOptions = {}
     const events = ((fn.events ?? []) as Json[]).flatMap((event) => {
       const sqs = pick(event, 'sqs');
       if (!sqs || typeof sqs !== 'object') return [];
+      const source = queueOfArn(pick(sqs, 'arn'));
+      const provisionedPollers = source.deadLetter ? undefined : QUEUES[source.queue].eventSource?.provisionedPollers;
+      const localCap = (CONSUMERS as Readonly<Record<string, { maximumConcurrency: number } | undefined>>)[name as ConsumerName]
+        ?.maximumConcurrency;
       return [
         {
-          ...queueOfArn(pick(sqs, 'arn')),
+          ...source,
           batchSize: Number(pick(sqs, 'batchSize') ?? 10),
           maximumBatchingWindowSeconds: Number(pick(sqs, 'maximumBatchingWindow') ?? 0),
-          maximumConcurrency: Number(pick(sqs, 'maximumConcurrency') ?? 2),
+          maximumConcurrency: Number(pick(sqs, 'maximumConcurrency') ?? localCap ?? 2),
+          ...(provisionedPollers ? { provisionedPollers } : {}),
           functionResponseType: pick(sqs, 'functionResponseType') as string | undefined,
         },
       ];

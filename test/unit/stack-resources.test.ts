@@ -42,8 +42,46 @@ describe('buildStackResources', () => {
     expect(error).toBeInstanceOf(QueueDefinitionError);
     const { problems } = error as QueueDefinitionError;
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatch(/queues\.jobs\.visibilityTimeoutSeconds is 60, under .* = 155: raise it/);
+    expect(problems[0]).toMatch(/queues\.jobs\.visibilityTimeoutSeconds is 60, under .* = 150: raise it/);
     expect(problems[1]).toMatch(/deadLetter\.visibilityTimeoutSeconds is not set/);
+  });
+
+  it('takes a queue’s batching window opt-in into its event source and into the visibility it needs', () => {
+    const windowed: QueueDefinition = { ...jobs, eventSource: { maximumBatchingWindowSeconds: 20 } };
+    const { functions } = buildStackResources({ jobs: windowed }, CONSUMERS);
+    expect(functions.processJobs.events[0]?.sqs.maximumBatchingWindow).toBe(20);
+    expect(functions.deadLetter.events[0]?.sqs.maximumBatchingWindow).toBe(CONSUMERS.deadLetter.maximumBatchingWindowSeconds);
+    expect(() => buildStackResources({ jobs: { ...windowed, eventSource: { maximumBatchingWindowSeconds: 40 } } }, CONSUMERS)).toThrow(
+      /visibilityTimeoutSeconds is 180, under .* = 190: raise it/,
+    );
+  });
+
+  it('puts provisioned pollers on the job queue’s event source mapping and drops its maximum concurrency', () => {
+    const { functions, resources } = buildStackResources(
+      { jobs: { ...jobs, eventSource: { provisionedPollers: { minimum: 3, maximum: 30 } } } },
+      CONSUMERS,
+    );
+    expect(functions.processJobs.events[0]?.sqs).not.toHaveProperty('maximumConcurrency');
+    expect(functions.deadLetter.events[0]?.sqs.maximumConcurrency).toBe(CONSUMERS.deadLetter.maximumConcurrency);
+    expect(resources.extensions.ProcessJobsEventSourceMappingSQSJobsQueue).toEqual({
+      Properties: { ProvisionedPollerConfig: { MinimumPollers: 3, MaximumPollers: 30 } },
+    });
+    expect(buildStackResources({ jobs }, CONSUMERS).resources.extensions).not.toHaveProperty('ProcessJobsEventSourceMappingSQSJobsQueue');
+  });
+
+  it.each([
+    [{ provisionedPollers: { minimum: 1, maximum: 10 } }, /provisionedPollers\.minimum is 1; SQS event sources take 2 to 200/],
+    [{ provisionedPollers: { minimum: 5, maximum: 4 } }, /provisionedPollers\.maximum is 4; it must be at least the minimum/],
+    [{ provisionedPollers: { minimum: 2, maximum: 2001 } }, /maximum is 2001; .* at most 2000/],
+    [{ maximumBatchingWindowSeconds: 301 }, /maximumBatchingWindowSeconds is 301; Lambda accepts 0 to 300/],
+  ])('refuses the event source opt-in %j, saying what Lambda accepts', (eventSource, message) => {
+    expect(() => buildStackResources({ jobs: { ...jobs, visibilityTimeoutSeconds: 600, eventSource } }, CONSUMERS)).toThrow(message);
+  });
+
+  it('refuses a batching window on a FIFO queue', () => {
+    expect(() =>
+      buildStackResources({ jobs: { ...jobs, fifo: true, eventSource: { maximumBatchingWindowSeconds: 1 } } }, CONSUMERS),
+    ).toThrow(/is FIFO: its event source takes no batching window/);
   });
 
   it('refuses fewer than five deliveries before dead-lettering', () => {
