@@ -64,16 +64,31 @@ function offlineEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Whether the lock's holder is gone: its process ended (a killed run), or it has held the lock too long. */
+async function lockIsStale(lock: string): Promise<boolean> {
+  const held = await stat(lock).catch(() => undefined);
+  if (!held) return false;
+  if (Date.now() - held.mtimeMs > STALE_LOCK_MS) return true;
+  const pid = Number(await readFile(path.join(lock, 'pid'), 'utf8').catch(() => ''));
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 async function withPackageLock<T>(action: () => Promise<T>): Promise<T> {
   const { lock } = lockPaths();
   for (;;) {
     try {
       await mkdir(lock);
+      await writeFile(path.join(lock, 'pid'), String(process.pid));
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const held = await stat(lock).catch(() => undefined);
-      if (held && Date.now() - held.mtimeMs > STALE_LOCK_MS) await rm(lock, { recursive: true, force: true });
+      if (await lockIsStale(lock)) await rm(lock, { recursive: true, force: true });
       else await new Promise((r) => setTimeout(r, 250));
     }
   }
