@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { startLocalStack } from '../../infra/local/local-stack';
 import { SqsImplementation, sqsImplementationFromEnv, startSqsImplementation } from '../../infra/local/sqs-implementation';
@@ -9,6 +10,8 @@ declare module 'vitest' {
     sqsEndpoint: string;
     /** Which SQS implementation the run uses (`SQS_IMPL`). */
     sqsImpl: SqsImplementation;
+    /** One id per `vitest run`: lets test files share work done once per run (test/helpers/packaged-service.ts). */
+    testRunId: string;
   }
 }
 
@@ -17,6 +20,7 @@ declare module 'vitest' {
  * SQS is fauxqs unless `SQS_IMPL=elasticmq`, which starts ElasticMQ and points the local stack at it.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  project.provide('testRunId', randomUUID());
   const impl = sqsImplementationFromEnv();
   let sqsServer: LocalSqsServer | undefined;
   if (impl !== SqsImplementation.Fauxqs) {

@@ -2,14 +2,14 @@ import { spawn } from 'node:child_process';
 import { stopChild } from '../../infra/local/child-process';
 import { freePort } from '../../infra/local/free-port';
 
-/** A running moto server: a local AWS API (Secrets Manager, SSM, …) for tests. */
+/** A running moto server: a local AWS API (Secrets Manager, SSM, CloudFormation and what it deploys) for tests. */
 export interface MotoServer {
   readonly endpoint: string;
   stop(): Promise<void>;
 }
 
 /**
- * Starts `moto_server` (PyPI `moto[server]`, installed by `.ci/run` from requirements-dev.txt) on a free
+ * Starts `moto_server` (PyPI `moto[server]`, installed by scripts/setup.ts from requirements-dev.txt) on a free
  * loopback port and waits until it answers.
  * @throws Error saying how to install it when it is missing
  */

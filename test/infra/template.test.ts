@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { packageService, UPDATE_TEMPLATE } from '../helpers/packaged-service';
 import { queueLogicalIds } from '../../infra/cloudformation/logical-ids';
 import { buildStackResources } from '../../infra/cloudformation/stack-resources';
 import { QUEUES } from '../../jobs/queues';
@@ -11,11 +12,11 @@ import { PROJECT_ROOT } from '../../infra/project-root';
 
 /**
  * Packages the service exactly as `npm run package` does (build, then `osls package`, offline, with no AWS
- * credentials in the environment) and checks the CloudFormation template osls writes.
+ * credentials in the environment; shared with test/infra/deploy-to-moto.test.ts) and checks the
+ * CloudFormation template osls writes.
  */
 
 const run = promisify(execFile);
-const TEMPLATE = path.join(PROJECT_ROOT, '.serverless', 'cloudformation-template-update-stack.json');
 const MAX_ZIP_BYTES = 1024 * 1024;
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -42,12 +43,6 @@ interface Template {
 }
 
 let template: Template;
-
-function offlineEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of Object.keys(env)) if (/^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE)$/.test(name)) delete env[name];
-  return env;
-}
 
 function resourcesOfType(type: string): [string, Resource][] {
   return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
@@ -125,12 +120,7 @@ async function cfnLint(file: string): Promise<{ code: number; output: string }> 
 }
 
 beforeAll(async () => {
-  await run('npm', ['run', 'package'], { cwd: PROJECT_ROOT, env: offlineEnv(), timeout: 110_000, maxBuffer: 16 * 1024 * 1024 }).catch(
-    (err: { stdout?: string; stderr?: string }) => {
-      throw new Error(`npm run package failed:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
-    },
-  );
-  template = JSON.parse(await readFile(TEMPLATE, 'utf8')) as Template;
+  template = (await packageService()).updateTemplate as unknown as Template;
 }, 120_000);
 
 describe('the packaged CloudFormation template', () => {
@@ -435,12 +425,13 @@ describe('the packaged CloudFormation template', () => {
     }
   });
 
-  it('runs every function on the Node.js runtime the bundles target', () => {
+  it('runs every function on the Node.js runtime the bundles target, on arm64', () => {
     const functions = resourcesOfType('AWS::Lambda::Function');
     expect(functions).toHaveLength(FUNCTION_ENTRIES.length);
     for (const [id, fn] of functions) {
       expect(fn.Properties.Runtime, id).toBe(`nodejs${BUNDLE_TARGET.replace('node', '')}.x`);
       expect(fn.Properties.Handler, id).toBe('index.handler');
+      expect(fn.Properties.Architectures, id).toEqual(['arm64']);
     }
   });
 
@@ -471,7 +462,7 @@ describe('the packaged CloudFormation template', () => {
   });
 
   it('passes cfn-lint with no errors', async () => {
-    const { code, output } = await cfnLint(TEMPLATE);
+    const { code, output } = await cfnLint(UPDATE_TEMPLATE);
     // cfn-lint's exit code is a bit set: 2 errors, 4 warnings, 8 informational; 1 means it could not run.
     expect(code === 1 || (code & 2) !== 0 ? output : '', 'cfn-lint errors').toBe('');
   });
