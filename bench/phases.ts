@@ -166,7 +166,7 @@ export interface ConfiguredWindowResult {
   readonly throughput: Omit<ThroughputResult, 'asyncWindow0'>;
   readonly direct: readonly PathMeasurement[];
   readonly async: readonly PathMeasurement[];
-  /** Latency samples of the async path with the configured window, ms. */
+  /** Latency samples of the async path with the configured window (or {@link OPT_IN_WINDOW_SECONDS} when none is), ms. */
   readonly windowedSamples: readonly number[];
   readonly batchingWindowSeconds: number;
   /** Containers the bench function started (its cold starts). */
@@ -175,12 +175,13 @@ export interface ConfiguredWindowResult {
 
 /**
  * Throughput rounds, direct and async alternating (the worker and this process profiled over the first
- * async round when profiling), then the async latency with the configured batching window.
+ * async round when profiling), then the async latency with the configured batching window, or with a
+ * {@link OPT_IN_WINDOW_SECONDS} s window on a function of its own when none is configured (the default).
  */
 export async function measureConfiguredWindow(run: BenchRun): Promise<ConfiguredWindowResult> {
   const { env, settings: s, log } = run;
   log(`Throughput: ${s.rounds} round(s) of ${s.jobs} jobs per path…`);
-  return withBenchFunction(run, {}, async (fn) => {
+  const measured = await withBenchFunction(run, {}, async (fn) => {
     const direct: PathMeasurement[] = [];
     const asyncRuns: PathMeasurement[] = [];
     for (let round = 1; round <= s.rounds; round += 1) {
@@ -225,18 +226,29 @@ export async function measureConfiguredWindow(run: BenchRun): Promise<Configured
       steadyRatio: asyncPath.steadyJobsPerSecond / directPath.steadyJobsPerSecond,
     };
 
-    log(`Latency with the configured ${event.maximumBatchingWindowSeconds} s batching window…`);
-    const windowedSamples = await latencySamples(run, 'async', s.windowJobsPerWorkflow, `window-${env.runId}`);
-    return {
-      throughput,
-      direct,
-      async: asyncRuns,
-      windowedSamples,
-      batchingWindowSeconds: event.maximumBatchingWindowSeconds,
-      coldStarts: fn.running.pool.stats.containersStarted,
-    };
+    const configuredWindow = event.maximumBatchingWindowSeconds;
+    const windowedSamples = configuredWindow
+      ? await latencySamples(run, 'async', s.windowJobsPerWorkflow, `window-${env.runId}`)
+      : undefined;
+    return { throughput, direct, async: asyncRuns, windowedSamples, coldStarts: fn.running.pool.stats.containersStarted };
   });
+  if (measured.windowedSamples) {
+    return {
+      ...measured,
+      windowedSamples: measured.windowedSamples,
+      batchingWindowSeconds: measured.throughput.async.batchingWindowSeconds,
+    };
+  }
+  // No window configured (the default): measure what a queue's opt-in window costs, on a function of its own.
+  log(`Latency with a ${OPT_IN_WINDOW_SECONDS} s batching window (a queue's opt-in)…`);
+  const windowedSamples = await withBenchFunction(run, { maximumBatchingWindowSeconds: OPT_IN_WINDOW_SECONDS }, () =>
+    latencySamples(run, 'async', s.windowJobsPerWorkflow, `window-${env.runId}`),
+  );
+  return { ...measured, windowedSamples, batchingWindowSeconds: OPT_IN_WINDOW_SECONDS };
 }
+
+/** The batching window whose latency cost the bench reports when `serverless.yml` configures none. */
+export const OPT_IN_WINDOW_SECONDS = 1;
 
 /** What the phase with a batching window of 0 measured. */
 export interface WindowZeroResult {

@@ -117,7 +117,7 @@ export function renderMarkdown(r: BenchResults): string {
     `| latency p50 / p95 / p99, ms (window 0; ${l.direct.n} jobs each) | **${ms(l.async.p50)}** / ${ms(l.async.p95)} / ${ms(l.async.p99)} | **${ms(l.direct.p50)}** / ${ms(l.direct.p95)} / ${ms(l.direct.p99)} |`,
   );
   lines.push(
-    `| latency p50 with the configured ${l.configuredWindowSeconds} s batching window, ms (${l.asyncConfiguredWindow.n} jobs) | ${ms(l.asyncConfiguredWindow.p50)} | — |`,
+    `| latency p50 with a ${l.configuredWindowSeconds} s batching window (opt-in per queue), ms (${l.asyncConfiguredWindow.n} jobs) | ${ms(l.asyncConfiguredWindow.p50)} | — |`,
   );
   lines.push('');
   lines.push(

@@ -58,7 +58,7 @@ export interface LatencyResult {
   readonly async: Summary;
   /** async p50 − direct p50, ms. */
   readonly addedP50Ms: number;
-  /** The bench function with the configured batching window. */
+  /** The bench function with the configured batching window, or with a 1 s opt-in window when none is configured. */
   readonly asyncConfiguredWindow: Summary;
   readonly configuredWindowSeconds: number;
   /** What the configured window adds to the p50 over a window of 0, ms. */
