@@ -37,7 +37,7 @@ interface Slot {
 }
 
 /**
- * Creates a pool of local Lambda containers for one bundled function: an idle warm container takes each
+ * Creates a pool of local Lambda containers for one function (its zip): an idle warm container takes each
  * invocation, a new one starts while fewer than `maxContainers` exist, and otherwise the invocation waits for
  * one to be released, as invocations wait for Lambda's concurrency.
  */
