@@ -167,7 +167,7 @@ export function startLambdaContainer(options: LambdaContainerOptions): LambdaCon
   ready.catch(() => undefined);
   let nextId = 0;
 
-  const invoke = (event: unknown): Promise<unknown> => {
+  const invokeReady = (event: unknown): Promise<unknown> => {
     const id = (nextId += 1);
     return new Promise<unknown>((resolveInvoke, reject) => {
       const finish = (): void => {
@@ -198,6 +198,11 @@ export function startLambdaContainer(options: LambdaContainerOptions): LambdaCon
       const message: ToContainer = { type: 'invoke', id, event, deadline: Date.now() + timeoutMs };
       child.send(message);
     });
+  };
+  // Lambda holds an invocation until init is done; so does this, and a failed init fails it.
+  const invoke = async (event: unknown): Promise<unknown> => {
+    await ready;
+    return invokeReady(event);
   };
 
   return {

@@ -91,7 +91,7 @@ describe('the local Lambda runner, configured from a serverless.yml', () => {
         functionResponseType: 'ReportBatchItemFailures',
       },
     ]);
-    expect(fn.environment).toEqual({ FROM_PROVIDER: 'yes-provider' });
+    expect(fn.environment).toEqual({ FROM_PROVIDER: 'yes-provider', NODE_OPTIONS: '--enable-source-maps' });
   });
 
   it('honours batch size and concurrency, and keeps module scope across invocations of a container', async () => {
