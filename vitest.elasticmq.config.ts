@@ -10,6 +10,7 @@ export const SQS_FACING_TESTS = [
   'test/reliability/stale-token.test.ts',
   'test/reliability/temporal-restart.test.ts',
   'test/reliability/container-crash.test.ts',
+  'test/reliability/container-freeze.test.ts',
   'test/reliability/poison.test.ts',
   'test/reliability/dead-letter-latency.test.ts',
   'test/integration/delivery.test.ts',

@@ -26,12 +26,12 @@ let started = 0;
 
 /**
  * Runs the bench function the way `processJobs` runs — its memory, timeout, environment and SQS event source
- * from `serverless.yml` — with the bench bundle and, where a phase needs it, another batching window or
+ * from `serverless.yml` — with the bench function's zip and, where a phase needs it, another batching window or
  * concurrency. Each start logs to a file of its own in `dir`.
  */
 export async function startBenchFunction(
   env: BenchEnvironment,
-  bundle: string,
+  artifact: string,
   dir: string,
   overrides: BenchFunctionOverrides = {},
 ): Promise<RunningBenchFunction> {
@@ -40,7 +40,7 @@ export async function startBenchFunction(
   const config: LocalFunction = {
     ...env.processJobs,
     name: 'benchFunction',
-    bundle,
+    artifact,
     events: env.processJobs.events.map((event) => ({ ...event, ...overrides })),
   };
   const running = await startLocalFunction(config, { sqs: env.runnerSqs, queues: env.stack.queues, env: env.functionEnv(log) });

@@ -12,6 +12,8 @@ export interface BenchBundle {
   readonly name: string;
   /** The file a Lambda runtime would import. */
   readonly bundlePath: string;
+  /** The deployment zip holding it (what local containers run, unpacked). */
+  readonly zipPath: string;
   /** Zip size in bytes (the deployment artifact, source map included when there is one). */
   readonly zipBytes: number;
   /** Sum of the files in the zip, in bytes. */
@@ -39,6 +41,7 @@ async function toBenchBundle(name: string, built: BuiltFunction): Promise<BenchB
   return {
     name,
     bundlePath: built.bundlePath,
+    zipPath: built.zipPath,
     zipBytes: built.zipBytes,
     unzippedBytes: built.bundleBytes + map.length,
     codeBytes: built.bundleBytes,
@@ -64,9 +67,10 @@ async function buildNaive(root: string): Promise<BenchBundle> {
   const code = outputFiles[0]?.contents;
   if (!code) throw new Error(`esbuild wrote no ${bundlePath}.`);
   const zip = zipFiles([{ name: 'index.cjs', data: Buffer.from(code) }]);
-  await writeFileAtomic(path.join(root, BUILD_DIR, `${name}.zip`), zip);
+  const zipPath = path.join(root, BUILD_DIR, `${name}.zip`);
+  await writeFileAtomic(zipPath, zip);
   await writeFileAtomic(bundlePath, code);
-  return { name: 'naive-client', bundlePath, zipBytes: zip.length, unzippedBytes: code.length, codeBytes: code.length };
+  return { name: 'naive-client', bundlePath, zipPath, zipBytes: zip.length, unzippedBytes: code.length, codeBytes: code.length };
 }
 
 /** Builds the deployed functions (as `npm run build` does), their probes, the two references and the bench function. */

@@ -1,4 +1,5 @@
 import { createContainerPool } from '../infra/local/container-pool';
+import { forwardedLocalEnv } from '../infra/local/lambda-environment';
 import type { BenchEnvironment } from './environment';
 import { startBenchFunction } from './bench-function';
 import { processStatusBytes } from './process-cpu';
@@ -11,7 +12,7 @@ import type { WorkloadResult } from './workload';
  * Peak RSS of one container over `records` records: the bench function with a concurrency of 1 (one
  * container, batches of the configured size, no batching window), VmHWM of that container's process read
  * from `/proc` at the end. Next to it, the peak RSS of a container of the bare handler after one invocation:
- * what the local container itself (Node, the tsx loader, the IPC shim) costs before any function code.
+ * what the local container itself (Node, the bootstrap and its IPC) costs before any function code.
  * RSS is sampled as records go by, and the JS heap is read after a full GC once 10 records are done and
  * at the end: growth there, not in RSS, would be a leak.
  */
@@ -82,11 +83,12 @@ export async function measureMemory(
     await fn.stop();
   }
   const bare = createContainerPool({
-    bundle: bundles.bare,
+    artifact: bundles.bare,
     functionName: 'bareHandler',
     timeoutMs: 10_000,
     memoryMb: env.processJobs.memoryMb,
     maxContainers: 1,
+    env: forwardedLocalEnv(),
   });
   let barePeak: number | undefined;
   try {

@@ -41,7 +41,7 @@ async function withBenchFunction<T>(
   overrides: BenchFunctionOverrides,
   body: (fn: RunningBenchFunction) => Promise<T>,
 ): Promise<T> {
-  const fn = await startBenchFunction(run.env, run.build.benchFunction.bundlePath, run.tmp, overrides);
+  const fn = await startBenchFunction(run.env, run.build.benchFunction.zipPath, run.tmp, overrides);
   let result: T;
   try {
     result = await body(fn);

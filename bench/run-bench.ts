@@ -107,7 +107,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
     log(`Warm overhead: ${settings.warmSamples} one-record invocations and as many bare completions…`);
     const warm = await measureWarmOverhead(
       env,
-      build.benchFunction.bundlePath,
+      build.benchFunction.zipPath,
       settings.warmSamples,
       env.functionEnv(join(tmp, 'warm.jsonl')),
       profileFile(run, 'warm-container'),
@@ -118,12 +118,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
     const zero = await measureWindowZero(run);
 
     log(`Memory: one container over ${settings.memoryRecords} records…`);
-    const memory = await measureMemory(
-      env,
-      { bench: build.benchFunction.bundlePath, bare: build.bare.bundlePath },
-      tmp,
-      settings.memoryRecords,
-    );
+    const memory = await measureMemory(env, { bench: build.benchFunction.zipPath, bare: build.bare.zipPath }, tmp, settings.memoryRecords);
     run.workloads.push(memory.workload);
 
     const partial: Omit<BenchResults, 'targets'> = {

@@ -2,6 +2,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/clien
 import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { createContainerPool } from '../infra/local/container-pool';
+import { forwardedLocalEnv } from '../infra/local/lambda-environment';
 import { sqsRecordOf } from '../infra/local/lambda-event';
 import { decodeJobMessage } from '../jobs/job-message';
 import { PRODUCED_BY_FUNCTION } from './bench-jobs';
@@ -44,7 +45,7 @@ async function takeMessages(env: BenchEnvironment, count: number): Promise<Messa
  */
 export async function measureWarmOverhead(
   env: BenchEnvironment,
-  bundle: string,
+  artifact: string,
   samples: number,
   functionEnv: Record<string, string>,
   profileFile?: string,
@@ -62,12 +63,13 @@ export async function measureWarmOverhead(
   });
   workloadDone.catch(() => undefined);
   const pool = createContainerPool({
-    bundle,
+    artifact,
+    handler: env.processJobs.handler,
     functionName: 'benchWarm',
     timeoutMs: env.processJobs.timeoutSeconds * 1000,
     memoryMb: env.processJobs.memoryMb,
     maxContainers: 1,
-    env: { ...env.processJobs.environment, ...functionEnv },
+    env: { ...forwardedLocalEnv(), ...env.processJobs.environment, ...functionEnv },
   });
   const handlerMs: number[] = [];
   const rawMs: number[] = [];

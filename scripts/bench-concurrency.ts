@@ -21,7 +21,7 @@ const { values } = parseArgs({
 });
 const jobs = Number(values.jobs);
 const levels = values.concurrency.split(',').map(Number);
-const bundle = projectPath('.build/bench-function/index.mjs');
+const artifact = projectPath('.build/bench-function.zip');
 
 const row = (m: PathMeasurement): string => {
   const cpu = Object.values(m.cpuMs).reduce((a, b) => a + b, 0) / jobs;
@@ -45,7 +45,7 @@ try {
   const configured = env.processJobs.events[0]?.maximumBatchingWindowSeconds ?? 0;
   for (const concurrency of levels) {
     for (const window of [...new Set([configured, 0])]) {
-      const fn = await startBenchFunction(env, bundle, dir, { maximumConcurrency: concurrency, maximumBatchingWindowSeconds: window });
+      const fn = await startBenchFunction(env, artifact, dir, { maximumConcurrency: concurrency, maximumBatchingWindowSeconds: window });
       try {
         const m = await measurePath(env, {
           path: 'async',

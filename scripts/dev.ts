@@ -1,17 +1,22 @@
 /**
  * `npm run dev`: the long-running local environment. Temporal dev server (with Web UI), fauxqs, the bundled
- * functions in per-process containers fed by local event sources, and the worker; rebuilds and recycles
+ * functions in per-process containers (their zips unpacked, run by the Lambda Node.js version, frozen between
+ * invocations unless `--no-freeze`) fed by local event sources, and the worker; rebuilds and recycles
  * on change (functions/ and jobs/ → function containers; worker/ and jobs/ → the worker). Ctrl-C or SIGTERM
  * stops it all gracefully and leaves no process behind.
  */
 import { watch } from 'node:fs';
 import { startDevEnvironment } from '../infra/local/dev-environment';
 import { clearDevState, writeDevState } from '../infra/local/dev-state';
+import { LAMBDA_NODE_VERSION } from '../infra/local/lambda-node';
 import { DEMO_WORKFLOW, RUN_JOB_WORKFLOW, TASK_QUEUE } from '../worker/constants';
 
 const say = (line: string): void => console.log(`[dev] ${line}`);
+// `--no-freeze` keeps idle containers running between invocations (to attach a debugger, watch timers).
+const freeze = !process.argv.includes('--no-freeze');
 const env = await startDevEnvironment({
   ui: true,
+  freeze,
   log: say,
   functionEnv: { LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty' },
   onInvocationError: (fn, err) => say(`${fn}: invocation failed, batch left for redelivery: ${(err as Error).message}`),
@@ -33,8 +38,11 @@ for (const f of env.functions) {
   const events = f.config.events
     .map((e) => `${e.deadLetter ? `${e.queue} DLQ` : e.queue} ×${e.maximumConcurrency} batch ${e.batchSize}`)
     .join(', ');
-  say(`function ${f.config.name.padEnd(12)} ${f.config.bundle}  timeout ${f.config.timeoutSeconds}s  [${events}]`);
+  say(`function ${f.config.name.padEnd(12)} ${f.config.artifact}  timeout ${f.config.timeoutSeconds}s  [${events}]`);
 }
+say(
+  `containers      Node ${LAMBDA_NODE_VERSION}, unpacked zips, ${freeze ? 'frozen between invocations (--no-freeze: not)' : 'not frozen (--no-freeze)'}`,
+);
 say(`worker          pid ${env.worker.pid}, task queue ${TASK_QUEUE}`);
 say(`try: npm run job -- greet '{"name":"Ada"}'`);
 say(

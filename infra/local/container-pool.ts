@@ -12,8 +12,10 @@ export interface ContainerPoolStats {
   containersStarted: number;
   invocations: number;
   timeouts: number;
-  /** Init time (bundle import) of every container started, ms. */
+  /** Init time (handler import) of every container started, ms. */
   readonly initMs: number[];
+  /** Duration of the latest invocations (up to 1,000), ms: from the container's thaw to its answer. */
+  readonly invocationMs: number[];
 }
 
 /** Local Lambda containers of one function: one process each, reused while warm. */
@@ -37,14 +39,14 @@ interface Slot {
 }
 
 /**
- * Creates a pool of local Lambda containers for one bundled function: an idle warm container takes each
+ * Creates a pool of local Lambda containers for one function (its zip): an idle warm container takes each
  * invocation, a new one starts while fewer than `maxContainers` exist, and otherwise the invocation waits for
  * one to be released, as invocations wait for Lambda's concurrency.
  */
 export function createContainerPool(options: ContainerPoolOptions): ContainerPool {
   const slots = new Set<Slot>();
   const waiting: ((slot: Slot) => void)[] = [];
-  const stats: ContainerPoolStats = { containersStarted: 0, invocations: 0, timeouts: 0, initMs: [] };
+  const stats: ContainerPoolStats = { containersStarted: 0, invocations: 0, timeouts: 0, initMs: [], invocationMs: [] };
   let stopped = false;
 
   const remove = (slot: Slot): void => {
@@ -101,8 +103,10 @@ export function createContainerPool(options: ContainerPoolOptions): ContainerPoo
       throw err;
     }
     stats.invocations += 1;
+    const started = performance.now();
     try {
       const response = await slot.container.invoke(event);
+      if (stats.invocationMs.push(performance.now() - started) > 1_000) stats.invocationMs.shift();
       release(slot);
       return response;
     } catch (err) {

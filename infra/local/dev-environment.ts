@@ -4,6 +4,7 @@ import type { CreatedQueue } from './create-queues';
 import { createSqsClient } from '../../jobs/sqs-client';
 import { createContainerPool } from './container-pool';
 import type { ContainerPool } from './container-pool';
+import { forwardedLocalEnv } from './lambda-environment';
 import { startLambdaRunner } from './lambda-runner';
 import type { LambdaRunner } from './lambda-runner';
 import type { SqsLambdaHandler } from './lambda-event';
@@ -24,6 +25,8 @@ export interface DevEnvironmentOptions extends LocalStackOptions {
   readonly workerStdio?: 'inherit' | 'ignore';
   /** Called when an invocation fails as a whole (timeout, crash). */
   readonly onInvocationError?: (fn: string, err: unknown) => void;
+  /** Freeze idle function containers between invocations, as Lambda does (`npm run dev -- --no-freeze` turns it off). @default true */
+  readonly freeze?: boolean;
 }
 
 /** One deployed-like function running locally. */
@@ -38,7 +41,7 @@ export interface DevEnvironment {
   readonly stack: LocalStack;
   readonly functions: readonly RunningFunction[];
   readonly worker: WorkerProcess;
-  /** Rebuilds the function bundles and retires every warm container (watch mode). */
+  /** Rebuilds the function zips and retires every warm container; new ones run the new zips (watch mode). */
   reloadFunctions(): Promise<void>;
   /** Stops polling, lets invocations in flight finish (up to `graceMs`), drains the worker, stops servers. */
   stop(graceMs?: number): Promise<void>;
@@ -49,24 +52,32 @@ export interface LocalFunctionDeps {
   readonly sqs: SQSClient;
   /** The queues the function's event sources name. */
   readonly queues: Readonly<Record<QueueName, CreatedQueue>>;
-  /** Environment of its containers, on top of the function's own plain-string environment. */
+  /**
+   * Environment of its containers, on top of the function's own plain-string environment, which is on top of
+   * what the local stack forwards from this process (`FORWARDED_LOCAL_ENV`: AWS credentials and endpoints,
+   * `TEMPORAL_*`, the local key rings, log settings).
+   */
   readonly env?: Readonly<Record<string, string>>;
   readonly onInvocationError?: (err: unknown) => void;
+  /** Freeze idle containers between invocations. @default true */
+  readonly freeze?: boolean;
 }
 
 /**
- * Runs one function the way Lambda would: a pool of per-process containers (up to the sum of its event
- * sources' maximumConcurrency) and one event source per SQS event, with its batch size, batching window,
- * concurrency and response type.
+ * Runs one function the way Lambda would: a pool of per-process containers running its unpacked zip (up to
+ * the sum of its event sources' maximumConcurrency, frozen between invocations) and one event source per SQS
+ * event, with its batch size, batching window, concurrency and response type.
  */
 export async function startLocalFunction(fn: LocalFunction, deps: LocalFunctionDeps): Promise<RunningFunction> {
   const pool = createContainerPool({
-    bundle: fn.bundle,
+    artifact: fn.artifact,
+    handler: fn.handler,
     functionName: fn.name,
     timeoutMs: fn.timeoutSeconds * 1000,
     memoryMb: fn.memoryMb,
     maxContainers: fn.events.reduce((sum, e) => sum + e.maximumConcurrency, 0),
-    env: { ...fn.environment, ...deps.env },
+    env: { ...forwardedLocalEnv(), ...fn.environment, ...deps.env },
+    freeze: deps.freeze,
   });
   const invoke: SqsLambdaHandler = async (event) => (await pool.invoke(event)) as Awaited<ReturnType<SqsLambdaHandler>>;
   // Without ReportBatchItemFailures Lambda ignores the response: a returned batch is deleted whole.
@@ -111,6 +122,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions = {}): 
           queues: stack.queues,
           env: { TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_NAMESPACE: stack.namespace, ...options.functionEnv },
           onInvocationError: (err) => options.onInvocationError?.(fn.name, err),
+          freeze: options.freeze,
         }),
       );
     }

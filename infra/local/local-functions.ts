@@ -34,8 +34,10 @@ export interface LocalEventSource {
 export interface LocalFunction {
   /** Function name in `serverless.yml` (e.g. `processJobs`). */
   readonly name: string;
-  /** The bundled file the zip artifact holds, e.g. `.build/process-jobs/index.mjs`. */
-  readonly bundle: string;
+  /** The deployment package (`package.artifact`), e.g. `.build/process-jobs.zip`; containers run it unpacked. */
+  readonly artifact: string;
+  /** `handler`: the file of the task root and its export, e.g. `index.handler` (→ `index.mjs`, export `handler`). */
+  readonly handler: string;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
   /** Plain-string environment entries (CloudFormation references are left out locally). */
@@ -47,7 +49,7 @@ export interface LocalFunction {
 export interface LoadLocalFunctionsOptions {
   /** Run `npm run build` even when the bundles exist (watch mode). @default false */
   readonly rebuild?: boolean;
-  /** Another serverless file (tests); its bundles are not built. @default `serverless.yml` at the project root */
+  /** Another serverless file (tests); its zips are not built. @default `serverless.yml` at the project root */
   readonly file?: string;
 }
 
@@ -141,21 +143,19 @@ function stringEnvironment(...sources: (Json | undefined)[]): Record<string, str
 }
 
 /**
- * Reads the functions of `serverless.yml` — bundle (from `package.artifact`), timeout, memory, environment
+ * Reads the functions of `serverless.yml` — zip (`package.artifact`), handler, timeout, memory, environment
  * and SQS event sources (batchSize, maximumBatchingWindow, functionResponseType, maximumConcurrency) — after
- * building the bundles with `npm run build` when they are missing or `rebuild` is set.
+ * building the zips with `npm run build` when they are missing or `rebuild` is set.
  */
 export async function loadLocalFunctions(options: LoadLocalFunctionsOptions = {}): Promise<LocalFunction[]> {
   const file = options.file ?? join(PROJECT_ROOT, 'serverless.yml');
   const config = parse(readFileSync(file, 'utf8'), { customTags: CLOUDFORMATION_TAGS }) as { [key: string]: Json };
   const functions = (config.functions ?? {}) as Record<string, { [key: string]: Json }>;
-  const bundles = Object.values(functions).map((fn) =>
-    join(PROJECT_ROOT, String(pick(fn, 'package.artifact')).replace(/\.zip$/, ''), 'index.mjs'),
-  );
+  const artifacts = Object.values(functions).map((fn) => join(PROJECT_ROOT, String(pick(fn, 'package.artifact'))));
   const projectFile = options.file === undefined;
   if (
     projectFile &&
-    (options.rebuild || !existsSync(join(PROJECT_ROOT, '.build/infra/stack.json')) || bundles.some((b) => !existsSync(b)))
+    (options.rebuild || !existsSync(join(PROJECT_ROOT, '.build/infra/stack.json')) || artifacts.some((a) => !existsSync(a)))
   ) {
     await run('npm', ['run', '--silent', 'build'], { cwd: PROJECT_ROOT });
   }
@@ -181,7 +181,8 @@ export async function loadLocalFunctions(options: LoadLocalFunctionsOptions = {}
     });
     return {
       name,
-      bundle: bundles[index] as string,
+      artifact: artifacts[index] as string,
+      handler: String(fn.handler ?? 'index.handler'),
       timeoutSeconds: Number(fn.timeout ?? 6),
       memoryMb: Number(fn.memorySize ?? pick(config, 'provider.memorySize') ?? 1024),
       environment: stringEnvironment(pick(config, 'provider.environment'), fn.environment),

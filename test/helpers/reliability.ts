@@ -78,7 +78,7 @@ export async function activityEvents(
 }
 
 /** Epoch ms of a protobuf timestamp from Temporal's API. */
-function timestampMs(t: { seconds?: unknown; nanos?: number | null }): number {
+export function timestampMs(t: { seconds?: unknown; nanos?: number | null }): number {
   const seconds = t.seconds as number | { toNumber(): number } | null | undefined;
   const whole = typeof seconds === 'object' && seconds !== null ? seconds.toNumber() : Number(seconds ?? 0);
   return whole * 1000 + Math.floor((t.nanos ?? 0) / 1e6);

@@ -79,7 +79,8 @@ describe('the local Lambda runner, configured from a serverless.yml', () => {
 
   it('reads the function’s settings and events from the file', () => {
     expect(fn).toMatchObject({ name: 'probe', timeoutSeconds: 2, memoryMb: 512 });
-    expect(fn.bundle).toBe(join(PROJECT_ROOT, '.build/test-probe/index.mjs'));
+    expect(fn.artifact).toBe(join(PROJECT_ROOT, '.build/test-probe.zip'));
+    expect(fn.handler).toBe('index.handler');
     expect(fn.events).toEqual([
       {
         queue: 'jobs',
@@ -90,7 +91,7 @@ describe('the local Lambda runner, configured from a serverless.yml', () => {
         functionResponseType: 'ReportBatchItemFailures',
       },
     ]);
-    expect(fn.environment).toEqual({ FROM_PROVIDER: 'yes-provider' });
+    expect(fn.environment).toEqual({ FROM_PROVIDER: 'yes-provider', NODE_OPTIONS: '--enable-source-maps' });
   });
 
   it('honours batch size and concurrency, and keeps module scope across invocations of a container', async () => {

@@ -22,7 +22,8 @@ describe('reliability: a Lambda container killed mid-batch', () => {
     fn = await startLocalFunction(
       {
         name: 'slowJobs',
-        bundle: built.bundlePath,
+        artifact: built.zipPath,
+        handler: 'index.handler',
         timeoutSeconds: 10,
         memoryMb: 256,
         environment: {},
