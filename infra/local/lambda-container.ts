@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { exited, stopChild } from './child-process';
+import { adoptChild } from './process-reaper';
 
 const RUNTIME_ENTRY = fileURLToPath(new URL('./container-runtime.ts', import.meta.url));
 
@@ -68,6 +69,7 @@ export function startLambdaContainer(options: LambdaContainerOptions): LambdaCon
     env: { ...process.env, ...options.env, AWS_LAMBDA_FUNCTION_NAME: functionName },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  adoptChild(child);
   const isAlive = (): boolean => child.exitCode === null && child.signalCode === null;
   const ready = new Promise<number>((resolveReady, reject) => {
     const onMessage = (message: FromContainer): void => {
