@@ -77,6 +77,7 @@ export function adoptPid(pid: number, options: AdoptOptions = {}): () => void {
 /**
  * {@link adoptPid} for a child this process spawned, released when it exits. Call it right after `spawn` or
  * `fork`; a child that failed to spawn (no pid) is ignored.
+ * @returns `child`, so that a spawn can be wrapped
  *
  * @example
  * ```ts
@@ -84,7 +85,7 @@ export function adoptPid(pid: number, options: AdoptOptions = {}): () => void {
  * adoptChild(child, { group: true });
  * ```
  */
-export function adoptChild(child: ChildProcess, options: AdoptOptions = {}): ChildProcess {
+export function adoptChild<T extends ChildProcess>(child: T, options: AdoptOptions = {}): T {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return child;
   const release = adoptPid(child.pid, options);
   child.once('exit', release);
