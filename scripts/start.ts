@@ -69,7 +69,8 @@ stopDuringStartUp();
 onStopRequest((reason) => {
   interrupted = reason;
   say(`${reason}: stopping the demo (the worker drains, then the servers stop)…`);
-  void stopAll().then(() => process.exit(stopExitCode(reason)));
+  // Exit even if a step of the stop fails: the process reaper then kills what is left.
+  void stopAll().finally(() => process.exit(stopExitCode(reason)));
 });
 try {
   await Promise.all(
@@ -97,6 +98,9 @@ try {
       }
     }),
   );
+} catch (err) {
+  // Once interrupted, the workflows still starting fail as the connection closes; that is no error of the demo.
+  if (!interrupted) throw err;
 } finally {
   await stopAll();
 }
