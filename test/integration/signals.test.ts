@@ -202,6 +202,19 @@ describe('npm run dev stops everything it started', () => {
     await exited(dev.npm);
     expect(dev.output()).not.toMatch(/\[dev\] stopped/);
   }, 180_000);
+
+  it('on SIGTERM during start-up: it exits 143 at once and what had started dies with it', async () => {
+    const dev = npmRun(['dev']);
+    const address = (await dev.waitFor(/Temporal dev server on (127\.0\.0\.1:\d+)/, 120_000))[1] as string;
+    const tree = snapshot(dev);
+    expect(tree.some((p) => TEMPORAL_SERVER.test(p.command) && p.pgid === p.pid)).toBe(true);
+
+    process.kill(dev.pid, 'SIGTERM');
+    await exited(dev.npm);
+    expect(dev.npm.exitCode, dev.output()).toBe(143);
+    await expectAllGone(tree, [Number(address.split(':')[1])], 5_000);
+    expect(dev.output()).toMatch(/\[dev\] SIGTERM during start-up: exiting/);
+  }, 180_000);
 });
 
 describe('npm start stops everything it started', () => {
