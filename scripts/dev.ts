@@ -2,18 +2,31 @@
  * `npm run dev`: the long-running local environment. Temporal dev server (with Web UI), fauxqs, the bundled
  * functions in per-process containers (their zips unpacked, run by the Lambda Node.js version, frozen between
  * invocations unless `--no-freeze`) fed by local event sources, and the worker; rebuilds and recycles
- * on change (functions/ and jobs/ → function containers; worker/ and jobs/ → the worker). Ctrl-C or SIGTERM
- * stops it all gracefully and leaves no process behind.
+ * on change (functions/ and jobs/ → function containers; worker/ and jobs/ → the worker).
+ *
+ * Stopping: SIGINT (Ctrl-C), SIGTERM (e.g. `kill` on the npm process, which passes it on), SIGHUP (terminal
+ * closed) or the parent process going away (npm dies of SIGHUP without passing it on) stop it gracefully, in
+ * order: event sources, function containers (in-flight invocations finish), the worker (drains), then the
+ * servers; it then exits 0. If this process is killed outright (SIGKILL, a crash), the process reaper
+ * (`infra/local/process-reaper.ts`) SIGKILLs every server, worker and container it started. Run it as
+ * `npm run dev`, whose script `exec`s node with tsx as a loader, so that npm's own child is this process.
  */
 import { watch } from 'node:fs';
 import { startDevEnvironment } from '../infra/local/dev-environment';
 import { clearDevState, writeDevState } from '../infra/local/dev-state';
 import { LAMBDA_NODE_VERSION } from '../infra/local/lambda-node';
+import { onStopRequest, stopExitCode } from '../infra/local/stop-requests';
+import type { StopReason } from '../infra/local/stop-requests';
 import { DEMO_WORKFLOW, RUN_JOB_WORKFLOW, TASK_QUEUE } from '../worker/constants';
 
 const say = (line: string): void => console.log(`[dev] ${line}`);
 // `--no-freeze` keeps idle containers running between invocations (to attach a debugger, watch timers).
 const freeze = !process.argv.includes('--no-freeze');
+// Until everything is up there is nothing to drain: exit, and the process reaper kills what had started.
+const stopDuringStartUp = onStopRequest((reason) => {
+  say(`${reason} during start-up: exiting (what had started dies with this process)`);
+  process.exit(stopExitCode(reason));
+});
 const env = await startDevEnvironment({
   ui: true,
   freeze,
@@ -75,16 +88,13 @@ const watchers = [
   }),
 ];
 
-let stopping = false;
-const stop = async (signal: string): Promise<void> => {
-  if (stopping) return;
-  stopping = true;
-  say(`${signal}: stopping (in-flight invocations may finish, the worker drains)…`);
+const stop = async (reason: StopReason): Promise<void> => {
+  say(`${reason}: stopping (in-flight invocations may finish, the worker drains)…`);
   for (const w of watchers) w.close();
   await env.stop();
   await clearDevState();
   say('stopped');
   process.exit(0);
 };
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
+stopDuringStartUp();
+onStopRequest((reason) => void stop(reason));

@@ -6,11 +6,17 @@
  *
  * Flags: `--jobs N` (default 10), `--json` (last line is a JSON summary), `--timeout SECONDS` (default 120),
  * `--quiet` (no per-workflow lines).
+ *
+ * SIGINT (Ctrl-C), SIGTERM, SIGHUP or the parent process going away stop the demo: the stack is stopped as at
+ * the end (worker drained, containers and servers stopped) and the exit code is 128 + the signal's number. If
+ * this process is killed outright, the process reaper (`infra/local/process-reaper.ts`) kills what it started.
  */
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { startDevEnvironment } from '../infra/local/dev-environment';
 import { startProgress } from '../infra/local/progress';
+import { onStopRequest, stopExitCode } from '../infra/local/stop-requests';
+import type { StopReason } from '../infra/local/stop-requests';
 import type { GreetOutput } from '../jobs/catalog';
 import { dataConverterFromEnv } from '../jobs/security/data-converter';
 import { DEMO_WORKFLOW, TASK_QUEUE } from '../worker/constants';
@@ -30,6 +36,11 @@ if (!(timeoutMs > 0)) throw new Error(`--timeout must be a number of seconds > 0
 
 const say = (line: string): void => console.log(line);
 const started = Date.now();
+// Until everything is up there is nothing to drain: exit, and the process reaper kills what had started.
+const stopDuringStartUp = onStopRequest((reason) => {
+  say(`${reason} during start-up: exiting (what had started dies with this process)`);
+  process.exit(stopExitCode(reason));
+});
 const env = await startDevEnvironment({
   log: say,
   workerStdio: 'inherit',
@@ -46,6 +57,21 @@ const problems: string[] = [];
 let lost = 0;
 const runTag = Date.now().toString(36);
 const progress = startProgress(() => counts);
+let stopping: Promise<void> | undefined;
+const stopAll = (): Promise<void> =>
+  (stopping ??= (async () => {
+    progress.stop();
+    await connection.close();
+    await env.stop();
+  })());
+let interrupted: StopReason | undefined;
+stopDuringStartUp();
+onStopRequest((reason) => {
+  interrupted = reason;
+  say(`${reason}: stopping the demo (the worker drains, then the servers stop)…`);
+  // Exit even if a step of the stop fails: the process reaper then kills what is left.
+  void stopAll().finally(() => process.exit(stopExitCode(reason)));
+});
 try {
   await Promise.all(
     Array.from({ length: jobs }, async (_, i) => {
@@ -72,11 +98,13 @@ try {
       }
     }),
   );
+} catch (err) {
+  // Once interrupted, the workflows still starting fail as the connection closes; that is no error of the demo.
+  if (!interrupted) throw err;
 } finally {
-  progress.stop();
-  await connection.close();
-  await env.stop();
+  await stopAll();
 }
+if (interrupted) process.exit(stopExitCode(interrupted));
 for (const line of problems.sort()) say(line);
 const ms = Date.now() - started;
 const sorted = [...latencies].sort((a, b) => a - b);

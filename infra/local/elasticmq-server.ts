@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../project-root';
 import { stopChild } from './child-process';
 import { freePort } from './free-port';
+import { adoptChild } from './process-reaper';
 import type { LocalSqsServer } from './sqs-server';
 
 const run = promisify(execFile);
@@ -160,6 +161,7 @@ export async function startElasticMqServer(options: ElasticMqServerOptions = {})
     ['-XX:+UseSerialGC', '-Xmx512m', `-Dconfig.file=${config}`, '-cp', `${lib}/*`, MAIN_CLASS],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  adoptChild(child);
   let output = '';
   const keep = (chunk: Buffer): void => {
     output = (output + chunk.toString()).slice(-10_000);

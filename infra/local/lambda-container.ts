@@ -6,6 +6,7 @@ import { ensureContainerBootstrap, LOCAL_RUNTIME_DIR } from './container-bootstr
 import { lambdaNodeFlags, lambdaReservedEnv } from './lambda-environment';
 import { ensureLambdaNode } from './lambda-node';
 import { unpackArtifact } from './lambda-task-root';
+import { adoptChild } from './process-reaper';
 
 /** Lambda's limit on a function's init phase (runtime start and module scope). */
 export const LAMBDA_INIT_TIMEOUT_MS = 10_000;
@@ -114,6 +115,7 @@ export function startLambdaContainer(options: LambdaContainerOptions): LambdaCon
     env: { ...options.env, ...reserved },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  adoptChild(child);
   const isAlive = (): boolean => child.exitCode === null && child.signalCode === null;
   let frozen = false;
   const freezeNow = (): void => {

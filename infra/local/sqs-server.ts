@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { stopChild } from './child-process';
 import { ensureLambdaNode } from './lambda-node';
+import { adoptChild } from './process-reaper';
 
 const FAUXQS_PROCESS = fileURLToPath(new URL('./fauxqs-process.ts', import.meta.url));
 
@@ -25,9 +26,11 @@ export interface LocalSqsServer {
  */
 export async function startLocalSqsServer(): Promise<LocalSqsServer> {
   const node = join(ensureLambdaNode(), 'node');
-  const child = spawn(node, [FAUXQS_PROCESS], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // It also exits when its stdin closes, but not while stopped (SIGSTOP): the reaper covers that.
+  const child = adoptChild(spawn(node, [FAUXQS_PROCESS], { stdio: ['pipe', 'pipe', 'pipe'] }));
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  let onEarlyExit: ((code: number | null, signal: NodeJS.Signals | null) => void) | undefined;
   const port = await new Promise<number>((resolvePort, reject) => {
     const timer = setTimeout(() => reject(new Error(`fauxqs did not start within 30 s: ${stderr}`)), 30_000);
     const fail = (why: string): void => {
@@ -35,7 +38,8 @@ export async function startLocalSqsServer(): Promise<LocalSqsServer> {
       reject(new Error(`fauxqs could not start (${why}): ${stderr || 'no output'}. Run "npm ci" (fauxqs is a devDependency).`));
     };
     child.once('error', (err) => fail(err.message));
-    child.once('exit', (code, signal) => fail(`exited with ${signal ?? code}`));
+    onEarlyExit = (code, signal) => fail(`exited with ${signal ?? code}`);
+    child.once('exit', onEarlyExit);
     createInterface({ input: child.stdout }).once('line', (line) => {
       clearTimeout(timer);
       try {
@@ -45,7 +49,7 @@ export async function startLocalSqsServer(): Promise<LocalSqsServer> {
       }
     });
   });
-  child.removeAllListeners('exit');
+  if (onEarlyExit) child.off('exit', onEarlyExit);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     pid: child.pid,

@@ -4,6 +4,7 @@ import { Connection } from '@temporalio/client';
 import { ensureTemporalCli } from './temporal-cli';
 import { stopChild } from './child-process';
 import { freePort } from './free-port';
+import { adoptChild } from './process-reaper';
 
 /** Options of {@link startTemporalDevServer}. */
 export interface TemporalDevServerOptions {
@@ -103,8 +104,9 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
   }
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
 
-  // Own process group: a terminal's Ctrl-C reaches our process, which stops the server after the rest.
-  const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  // Own process group: a terminal's Ctrl-C reaches our process, which stops the server after the rest; the
+  // reaper kills it if our process dies without stopping it.
+  const child = adoptChild(spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true }), { group: true });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-10_000);

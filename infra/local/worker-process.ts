@@ -6,6 +6,7 @@ import { isWorkerReady } from '../../worker/launch-protocol';
 import { bundleWorker, WORKER_BUILD } from '../build/bundle-worker';
 import { PROJECT_ROOT, projectPath } from '../project-root';
 import { exited, stopChild } from './child-process';
+import { adoptChild } from './process-reaper';
 
 /** Options of {@link launchWorkerProcess}. */
 export interface WorkerLaunchOptions {
@@ -44,6 +45,7 @@ export async function launchWorkerProcess(options: WorkerLaunchOptions): Promise
     stdio: ['ignore', output, output, 'ipc'],
     detached: options.detached ?? false,
   });
+  adoptChild(child, { group: options.detached ?? false });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4_000);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { stopChild } from '../../infra/local/child-process';
 import { freePort } from '../../infra/local/free-port';
+import { adoptChild } from '../../infra/local/process-reaper';
 
 /** A running moto server: a local AWS API (Secrets Manager, SSM, CloudFormation and what it deploys) for tests. */
 export interface MotoServer {
@@ -15,7 +16,7 @@ export interface MotoServer {
  */
 export async function startMotoServer(): Promise<MotoServer> {
   const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = adoptChild(spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] }));
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const spawnError = new Promise<never>((_, reject) =>

@@ -161,7 +161,7 @@ describe('the packaged stack, deployed into moto', () => {
       expect(c?.CodeSize, fn.name).toBe(zip.length);
       expect(code?.Location, fn.name).toContain(path.basename(packaged.artifacts[fn.name]!));
       expect(c?.Runtime, fn.name).toBe(`nodejs${BUNDLE_TARGET.replace('node', '')}.x`);
-      expect(c?.Handler, fn.name).toBe(`${path.basename(fn.bundle, '.mjs')}.handler`);
+      expect(c?.Handler, fn.name).toBe(fn.handler);
       expect(c?.MemorySize, fn.name).toBe(fn.memoryMb);
       expect(c?.Timeout, fn.name).toBe(fn.timeoutSeconds);
       expect(c?.Timeout, fn.name).toBe(CONSUMERS[fn.name as ConsumerName].timeoutSeconds);
