@@ -19,7 +19,8 @@ const run = promisify(execFile);
 
 const TEMPORAL_SERVER = /temporal\S* server start-dev/;
 const WORKER = /\.build\/worker\/main\.mjs/;
-const CONTAINER = /container-runtime\.ts/;
+/** A local Lambda container: the bundled bootstrap run by the Lambda-version node (infra/local/container-bootstrap.ts). */
+const CONTAINER = /\/\.build\/local\/runtime\/bootstrap\.mjs/;
 const REAPER = /process-reaper-main\.cjs/;
 
 /** An `npm run …` in a process group of its own (the group id is npm's pid), its output collected. */
