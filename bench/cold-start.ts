@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ensureLambdaNode } from '../infra/local/lambda-node';
 import { median } from './stats';
 
 /** One fresh process's figures, ms since the process started unless said otherwise. */
@@ -59,12 +61,16 @@ export interface MeasureInitOptions {
   readonly cwd?: string;
 }
 
-/** Starts one fresh `node` process on `bundlePath` and returns what it measured. */
+/**
+ * Starts one fresh `node` process of the Lambda runtime's version (whatever Node runs the bench) on
+ * `bundlePath` and returns what it measured.
+ */
 export function measureInitOnce(bundlePath: string, options: MeasureInitOptions): Promise<InitSample> {
+  const node = join(ensureLambdaNode(), 'node');
   const started = performance.now();
   return new Promise((resolveSample, reject) => {
     const child = spawn(
-      process.execPath,
+      node,
       [...(options.nodeFlags ?? []), ...(options.extraFlags ?? []), '--input-type=module', '-e', PROBE, bundlePath],
       {
         env: { ...process.env, NODE_OPTIONS: '', ...options.env },

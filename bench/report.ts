@@ -94,7 +94,7 @@ export function renderMarkdown(r: BenchResults): string {
   const lines: string[] = [];
   lines.push(
     `**${r.mode === 'quick' ? 'Quick' : 'Full'} run** of ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${minutes(r.durationMs)}; ` +
-      `${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${round(r.machine.memoryBytes / 2 ** 30, 1)} GiB, Node ${r.machine.node}, ${r.machine.platform}; ` +
+      `${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${round(r.machine.memoryBytes / 2 ** 30, 1)} GiB, Node ${r.machine.node}${r.machine.lambdaNode ? ` (functions: ${r.machine.lambdaNode})` : ''}, ${r.machine.platform}; ` +
       `1-minute load average ${r.machine.loadAverage.start} before the run (other work on the machine). ` +
       `Correctness: ${r.correctness.completed} of ${r.correctness.jobs} jobs returned the right result.`,
   );
@@ -150,7 +150,7 @@ export function renderMarkdown(r: BenchResults): string {
     `Memory: one container over ${m.records} records (${m.invocations} invocations) peaked at **${mib(m.peakRssBytes)}** RSS ` +
       `(${mib(m.rssAfterFirstInvocationBytes)} after its first invocation, ${mib(m.rssAtEndBytes)} at the end); a bare-handler container peaks at ${mib(m.bareContainerPeakRssBytes)}. ` +
       `JS heap after a full GC: ${mib(m.heapAfterGcBytes.afterFirstRecords)} after 10 records, ${mib(m.heapAfterGcBytes.atEnd)} at the end. ` +
-      `The local container loads the bundle through the tsx loader; process-jobs in a plain \`node\` process holds ${mib(m.plainProcessReadyRssBytes)} once ready.`,
+      `Containers run the unpacked zip on a bare \`node\` of the Lambda runtime's version, with Lambda's heap flags; process-jobs in the cold-start probe holds ${mib(m.plainProcessReadyRssBytes)} once ready.`,
   );
   lines.push('');
   lines.push('| per job (async, counted) | SQS requests | Lambda invocations | Lambda GB-s | Temporal actions | Temporal API calls |');

@@ -5,7 +5,10 @@ export interface MachineInfo {
   readonly cpus: number;
   readonly cpuModel: string;
   readonly memoryBytes: number;
+  /** Node.js of the bench process, the worker and the local stack. */
   readonly node: string;
+  /** Node.js of the function containers and cold-start processes: the Lambda runtime's (absent in runs before it was recorded). */
+  readonly lambdaNode?: string;
   readonly platform: string;
   /** 1-minute load average when the run started (other work on the machine) and when it ended (mostly the run itself). */
   readonly loadAverage: { readonly start: number; readonly end: number };

@@ -13,6 +13,7 @@ import { computeTargets } from './report';
 import type { BenchResults, MachineInfo } from './results';
 import { round } from './stats';
 import { measureWarmOverhead } from './warm-overhead';
+import { LAMBDA_NODE_VERSION } from '../infra/local/lambda-node';
 
 /** How big a run is. */
 export interface BenchSettings {
@@ -84,6 +85,7 @@ function machineInfo(loadStart: number): MachineInfo {
     cpuModel,
     memoryBytes: totalmem(),
     node: process.version,
+    lambdaNode: `v${LAMBDA_NODE_VERSION}`,
     platform: `${platform()} ${release()}`,
     loadAverage: { start: round(loadStart, 2), end: round(loadavg()[0] ?? 0, 2) },
   };
