@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { ActivityFailure, ApplicationFailure } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
-import { SQS_MAX_MESSAGE_BYTES } from '../../jobs/job-message';
+import { JOB_MESSAGE_MAX_BODY_BYTES } from '../../jobs/job-message';
 import { createDeadLetterHandler } from '../../functions/runtime/dead-letter-handler';
 import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { startLambdaRunner } from '../../infra/local/lambda-runner';
@@ -91,19 +91,16 @@ describe('reliability: poison messages', () => {
       poison[what] = body;
     }
 
-    // An oversize body: queues are created with MaximumMessageSize 1,048,576. fauxqs enforces it at SendMessage;
-    // ElasticMQ ignores the attribute and accepts the message, which then is unreadable like the rest.
-    const oversize = `not json ${'x'.repeat(SQS_MAX_MESSAGE_BYTES)}`;
-    const sendOversize = env.sqs.send(
+    // An oversize body: one byte over what a job message body may have (1 MiB less the attribute reserve), so
+    // every SQS implementation accepts it and the function refuses it as unreadable. Bodies over SQS's own
+    // limit are refused at SendMessage: test/integration/message-size.test.ts.
+    const oversize = `not json ${'x'.repeat(JOB_MESSAGE_MAX_BODY_BYTES - 8)}`;
+    expect(Buffer.byteLength(oversize)).toBe(JOB_MESSAGE_MAX_BODY_BYTES + 1);
+    const { MessageId: oversizeId } = await env.sqs.send(
       new SendMessageCommand({ QueueUrl: env.queue.url, MessageBody: oversize, MessageAttributes: signedMessageAttributes(oversize) }),
     );
-    if (inject('sqsImpl') === 'fauxqs') {
-      await expect(sendOversize).rejects.toThrow();
-    } else {
-      const { MessageId } = await sendOversize;
-      poison['oversize body'] = oversize;
-      poisonIds.set(MessageId!, 'oversize body');
-    }
+    poison['oversize body'] = oversize;
+    poisonIds.set(oversizeId!, 'oversize body');
 
     // A valid message for a job this function has no handler for: failed in Temporal, acknowledged.
     const orphan = await env.start('orphanWorkflow');
