@@ -111,7 +111,7 @@ export interface ElasticMqServer extends LocalSqsServer {
 /**
  * The server's configuration: SQS on loopback only, queue URLs carrying the address the server really
  * answers on, an AWS-looking region and account (so queue ARNs parse as the SDK and the redrive policy expect),
- * SQS's strict limits (which in ElasticMQ 1.7 do not include `MaximumMessageSize`: a body over it is accepted), and the statistics endpoint off so nothing else binds a port.
+ * SQS's strict limits (in ElasticMQ 1.7: a body of at most 1 MiB, whatever the queue's `MaximumMessageSize`), and the statistics endpoint off so nothing else binds a port.
  */
 function configFile(port: number): string {
   return `include classpath("application.conf")
