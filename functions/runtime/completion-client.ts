@@ -4,7 +4,7 @@ import { ensureTemporalFailure } from '@temporalio/common';
 // Deep imports: the package's internal-non-workflow index also loads the external-storage helpers, which
 // load every descriptor of the Temporal API (@temporalio/proto).
 import { encodeErrorToFailure, encodeToPayloadsWithContext } from '@temporalio/common/lib/internal-non-workflow/codec-helpers';
-import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/data-converter-helpers';
+import { isLoadedDataConverter, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/data-converter-helpers';
 import { failureInit, payloadsInit } from './failure-message';
 import type { PayloadsInit } from './failure-message';
 import { callWithRetries } from './grpc-status';
@@ -58,7 +58,10 @@ export interface CompletionClient {
 /** Creates the functions' {@link CompletionClient} over an open WorkflowService connection. */
 export function createCompletionClient(options: CompletionClientOptions): CompletionClient {
   const { service, namespace } = options;
-  const converter: LoadedDataConverter = loadDataConverter(options.dataConverter);
+  // A converter already loaded (the sealing one: payload and failure converters as objects) is used as it is,
+  // as Temporal's clients do; loading it again would drop its failure converter.
+  const dc = options.dataConverter;
+  const converter: LoadedDataConverter = isLoadedDataConverter(dc) ? dc : loadDataConverter(dc);
   const identity = options.identity ?? `${process.pid}@${hostname()}`;
 
   // By ids the SDK converts in the activity's context; by token it knows none.
