@@ -143,7 +143,7 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push('| warm, per record | p50, ms | p95, ms |');
   lines.push('| --- | --- | --- |');
   lines.push(`| one-record invocation of the handler (${w.samples}) | ${ms(w.handlerMs.p50, 2)} | ${ms(w.handlerMs.p95, 2)} |`);
-  lines.push(`| bare \`client.activity.complete\` (${w.samples}) | ${ms(w.rawCompleteMs.p50, 2)} | ${ms(w.rawCompleteMs.p95, 2)} |`);
+  lines.push(`| bare \`client.complete\` (${w.samples}) | ${ms(w.rawCompleteMs.p50, 2)} | ${ms(w.rawCompleteMs.p95, 2)} |`);
   lines.push(`| **overhead beyond the RPC** | **${ms(w.overheadP50Ms, 2)}** | |`);
   lines.push('');
   lines.push(
