@@ -1,6 +1,7 @@
 import { createClient } from '@connectrpc/connect';
 import type { Client as ServiceClient, Interceptor } from '@connectrpc/connect';
 import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
+import { version as SDK_VERSION } from '@temporalio/common/package.json';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
 import { WorkflowService } from '../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/service_pb';
 
@@ -49,13 +50,26 @@ function tlsOptions(tls: TLSConfig | true) {
   };
 }
 
-/** Sets the per-connection headers on every call: the profile's metadata and the API key as a bearer token. */
+/**
+ * What Temporal's TypeScript SDK says it is: the server keys some behaviour to the client's name and version,
+ * and the functions send what that SDK sends (its data and failure converters make the payloads).
+ */
+const CLIENT_HEADERS = { 'client-name': 'temporal-typescript', 'client-version': SDK_VERSION } as const;
+
+/**
+ * Sets the headers of every call as Temporal's SDK does: its name and version, the profile's metadata, the
+ * API key as a bearer token, and `temporal-namespace` with the request's namespace (Temporal Cloud routes
+ * API-key calls by it).
+ */
 function headersInterceptor(options: WorkflowServiceOptions): Interceptor {
-  const { apiKey, metadata = {} } = options;
+  const { apiKey } = options;
+  const metadata = { ...CLIENT_HEADERS, ...options.metadata };
   return (next) => (req) => {
     for (const [name, value] of Object.entries(metadata)) req.header.set(name, value);
     const key = typeof apiKey === 'function' ? apiKey() : apiKey;
     if (key) req.header.set('authorization', `Bearer ${key}`);
+    const namespace = (req.message as { namespace?: unknown }).namespace;
+    if (typeof namespace === 'string' && namespace) req.header.set('temporal-namespace', namespace);
     return next(req);
   };
 }
