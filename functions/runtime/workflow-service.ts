@@ -18,6 +18,30 @@ export const KEEPALIVE_INTERVAL_MS = 30_000;
 /** How long a PING may go unanswered before the connection is dropped. */
 export const KEEPALIVE_TIMEOUT_MS = 15_000;
 
+const ignoreLateError = (): void => undefined;
+
+/**
+ * Connect's HTTP/2 session manager, made safe against a known crash (connect-es issue 1768, unreleased fix):
+ * when a GOAWAY reaches an idle connection — Temporal restarting, a load balancer dropping an idle flow, a
+ * container thawed after a freeze — the manager destroys the session, Node raises that error only once the
+ * socket has closed, and if the manager has moved on to a new connection meanwhile nobody listens for it and
+ * the process dies. Every session that carries a call gets a listener that ignores such late errors; the
+ * manager's own listeners still see every error while it uses the session.
+ */
+export class GuardedHttp2SessionManager extends Http2SessionManager {
+  private readonly guarded = new WeakSet<object>();
+
+  override async request(...args: Parameters<Http2SessionManager['request']>): ReturnType<Http2SessionManager['request']> {
+    const stream = await super.request(...args);
+    const session = stream.session;
+    if (session && !this.guarded.has(session)) {
+      this.guarded.add(session);
+      session.on('error', ignoreLateError);
+    }
+    return stream;
+  }
+}
+
 /** Options of {@link openWorkflowService}. */
 export interface WorkflowServiceOptions {
   /** `host:port` of the Temporal frontend. */
@@ -85,7 +109,7 @@ export function openWorkflowService(options: WorkflowServiceOptions): WorkflowSe
   const useTls = tls !== undefined && tls !== false;
   const baseUrl = `${useTls ? 'https' : 'http'}://${options.address}`;
   const nodeOptions = useTls ? tlsOptions(tls) : {};
-  const sessionManager = new Http2SessionManager(
+  const sessionManager = new GuardedHttp2SessionManager(
     baseUrl,
     { pingIntervalMs: KEEPALIVE_INTERVAL_MS, pingTimeoutMs: KEEPALIVE_TIMEOUT_MS, pingIdleConnection: true },
     nodeOptions,
