@@ -4,7 +4,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.build/', '.serverless/', '.tools/', 'coverage/', '**/*.cjs', 'eslint.config.js', 'jobs/temporal-api/gen/'] },
+  {
+    ignores: ['node_modules/', '.build/', '.serverless/', '.tools/', 'coverage/', '**/*.cjs', 'eslint.config.js', 'jobs/temporal-api/gen/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
