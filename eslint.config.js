@@ -9,6 +9,7 @@ export default tseslint.config(
       'node_modules/',
       '.build/',
       'bench/client-stacks/generated/',
+      'jobs/temporal-api/gen/',
       '.serverless/',
       '.tools/',
       'coverage/',

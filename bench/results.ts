@@ -100,7 +100,7 @@ export interface WarmOverheadResult {
   readonly samples: number;
   /** One-record invocations of the bench function, handler time. */
   readonly handlerMs: Summary;
-  /** Bare `client.activity.complete` on the same cached client, interleaved with the above. */
+  /** Bare `client.complete` (the runtime's completion client) on the same cached client, interleaved with the above. */
   readonly rawCompleteMs: Summary;
   /** handler p50 − raw p50, ms. */
   readonly overheadP50Ms: number;

@@ -39,7 +39,7 @@ async function takeMessages(env: BenchEnvironment, count: number): Promise<Messa
  * Per-record cost inside the handler beyond the completion RPC. Opens `2 × samples + warmup` activities
  * (their messages are taken off the queue, so no runner is involved), then in one container of the bench
  * function alternates: a one-record invocation of the real handler (decode, payload, log lines, heartbeater,
- * `complete` through the runtime) and a bare `client.activity.complete` of another activity on the same
+ * `complete` through the runtime) and a bare `client.complete` of another activity on the same
  * cached client. The overhead is the difference of the medians. With `profileFile`, the container's CPU
  * profile over the samples is written there.
  */

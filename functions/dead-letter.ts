@@ -1,6 +1,10 @@
 import { JOBS } from '../jobs/catalog';
 import { dataConverterFromEnv } from '../jobs/security/data-converter';
 import { createDeadLetterHandler } from './runtime/dead-letter-handler';
+import { mapStackTracesLazily } from './runtime/source-mapped-stacks';
+
+// Source-mapped stack traces, the map read at the first stack instead of at cold start.
+mapStackTracesLazily(import.meta.url);
 
 /** Lambda entry point for the dead-letter queues: fails dead-lettered activities as `DeadLettered`. */
 export const handler = createDeadLetterHandler({

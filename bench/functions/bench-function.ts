@@ -6,20 +6,20 @@
  * line to `$BENCH_LOG` and returns the same figures beside `batchItemFailures`.
  *
  * It also answers benchmark-only events: `{ bench: 'raw-complete', tokens, result }` completes those
- * activities with a bare `client.activity.complete` on the same cached client, timing each call, so the
+ * activities with a bare `client.complete` on the same cached client, timing each call, so the
  * runtime's per-record overhead can be told apart from the RPC itself; `profile-start` / `profile-stop`
  * record a CPU profile of the container; `heap` collects garbage and reports the JS heap in use.
  */
 import { appendFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { Client } from '@temporalio/client';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { handleJob } from '../../functions/runtime/job-handler';
 import { createLogger } from '../../functions/runtime/logger';
 import type { RecordOutcome } from '../../functions/runtime/outcomes';
 import { createSqsJobHandler } from '../../functions/runtime/sqs-job-handler';
 import { getTemporalClient, temporalConnectCount } from '../../functions/runtime/temporal-client';
+import type { TemporalClient } from '../../functions/runtime/temporal-client';
 import { benchNoop, PRODUCED_BY_FUNCTION, runNoop } from '../bench-jobs';
 import { startProfile } from '../profiler';
 import type { RunningProfile } from '../profiler';
@@ -87,12 +87,12 @@ async function onProfileEvent(event: ProfileEvent): Promise<{ readonly profiling
 }
 
 const calls: Record<TemporalCall, number> = { complete: 0, fail: 0, heartbeat: 0, reportCancellation: 0 };
-const counted = new WeakSet<Client>();
+const counted = new WeakSet<TemporalClient>();
 
-function countCalls(client: Client): Client {
+function countCalls(client: TemporalClient): TemporalClient {
   if (counted.has(client)) return client;
   counted.add(client);
-  const activity = client.activity as unknown as Record<TemporalCall, (...args: unknown[]) => Promise<void>>;
+  const activity = client as unknown as Record<TemporalCall, (...args: unknown[]) => Promise<unknown>>;
   for (const name of TEMPORAL_CALLS) {
     const original = activity[name].bind(activity);
     activity[name] = (...args) => {
@@ -122,7 +122,7 @@ async function rawComplete(event: RawCompleteEvent): Promise<RawCompleteResult> 
   for (const token of event.tokens) {
     const bytes = new Uint8Array(Buffer.from(token, 'base64'));
     const started = performance.now();
-    await client.activity.complete(bytes, event.result);
+    await client.complete(bytes, event.result, Date.now() + 30_000);
     ms.push(performance.now() - started);
   }
   return { ms };

@@ -1,9 +1,10 @@
-import { ActivityCancelledError, ActivityNotFoundError, ActivityPausedError, ActivityResetError } from '@temporalio/client';
-import type { Client, FullActivityId } from '@temporalio/client';
 import type { DecodedJobMessage } from '../../jobs/job-message';
 import { capForLog } from '../../jobs/log-safe';
-import { GrpcCode, isOverSizeLimit, withGrpcStatus } from './grpc-status';
+import type { ActivityTarget, CompletionClient, HeartbeatResponse } from './completion-client';
+import { GrpcCode, grpcStatusOf, isOverSizeLimit } from './grpc-status';
 import type { GrpcStatus } from './grpc-status';
+
+export type { ActivityTarget } from './completion-client';
 
 /** How Temporal answered a completion, failure, cancellation report or heartbeat. */
 export const TemporalAnswer = {
@@ -21,38 +22,35 @@ export const TemporalAnswer = {
 /** One of {@link TemporalAnswer}'s values. */
 export type TemporalAnswer = (typeof TemporalAnswer)[keyof typeof TemporalAnswer];
 
-/** What a completion call addresses: the attempt's task token, or the activity's ids. */
-export type ActivityTarget = Uint8Array | FullActivityId;
-
 /** Picks the task token when the message has one, otherwise the activity's ids (id mode). */
 export function activityTargetOf(message: DecodedJobMessage): ActivityTarget {
   if (message.taskTokenBytes) return message.taskTokenBytes;
   return { workflowId: message.workflowId, runId: message.runId, activityId: message.activityId };
 }
 
-/** The four async-completion calls, bound to one activity (by token or by ids). */
+/** The four async-completion calls, bound to one activity (by token or by ids) and one deadline. */
 export interface ActivityCalls {
   complete(result: unknown): Promise<void>;
   fail(error: unknown): Promise<void>;
-  heartbeat(details?: unknown): Promise<void>;
+  /** Resolves with Temporal's answer: {@link TemporalAnswer.Ok} unless the activity must stop. */
+  heartbeat(details?: unknown): Promise<TemporalAnswer>;
   reportCancellation(): Promise<void>;
 }
 
-function bindCalls(client: Client, target: ActivityTarget): ActivityCalls {
-  const activity = client.activity;
-  if (target instanceof Uint8Array) {
-    return {
-      complete: (result) => activity.complete(target, result),
-      fail: (error) => activity.fail(target, error),
-      heartbeat: (details) => activity.heartbeat(target, details),
-      reportCancellation: () => activity.reportCancellation(target),
-    };
-  }
+/** A heartbeat's answer; when more than one flag is set, cancellation wins, then reset (the SDK's order). */
+function heartbeatAnswer(response: HeartbeatResponse): TemporalAnswer {
+  if (response.cancelRequested) return TemporalAnswer.Cancelled;
+  if (response.activityReset) return TemporalAnswer.Reset;
+  if (response.activityPaused) return TemporalAnswer.Paused;
+  return TemporalAnswer.Ok;
+}
+
+function bindCalls(client: CompletionClient, target: ActivityTarget, deadlineMs: number): ActivityCalls {
   return {
-    complete: (result) => activity.complete(target, result),
-    fail: (error) => activity.fail(target, error),
-    heartbeat: (details) => activity.heartbeat(target, details),
-    reportCancellation: () => activity.reportCancellation(target),
+    complete: (result) => client.complete(target, result, deadlineMs),
+    fail: (error) => client.fail(target, error, deadlineMs),
+    heartbeat: async (details) => heartbeatAnswer(await client.heartbeat(target, details, deadlineMs)),
+    reportCancellation: () => client.reportCancellation(target, undefined, deadlineMs),
   };
 }
 
@@ -111,21 +109,22 @@ function classify(status: GrpcStatus | undefined, err: unknown): unknown {
 
 /**
  * Makes one async-completion call for `target`, bounded by `deadlineMs` (epoch ms), and translates the
- * answers the runtime acts on. The connection's own interceptor retries UNAVAILABLE and RESOURCE_EXHAUSTED
- * until the deadline. What still fails is thrown classified by its gRPC status: {@link TemporalRejectedError}
- * and {@link TemporalAccessError} for refusals that retrying cannot fix; anything else as it came (transient).
+ * answers the runtime acts on. The client retries UNAVAILABLE, DEADLINE_EXCEEDED and RESOURCE_EXHAUSTED with
+ * backoff until the deadline. What still fails is thrown classified by its gRPC status:
+ * {@link TemporalRejectedError} and {@link TemporalAccessError} for refusals that retrying cannot fix;
+ * NOT_FOUND is the answer {@link TemporalAnswer.NotFound}; anything else is thrown as it came (transient).
  */
 export async function callTemporal(
-  client: Client,
+  client: CompletionClient,
   target: ActivityTarget,
   deadlineMs: number,
-  call: (calls: ActivityCalls) => Promise<void>,
+  call: (calls: ActivityCalls) => Promise<TemporalAnswer | void>,
 ): Promise<TemporalAnswer> {
-  const { error, status } = await withGrpcStatus(() => client.connection.withDeadline(deadlineMs, () => call(bindCalls(client, target))));
-  if (error === undefined) return TemporalAnswer.Ok;
-  if (error instanceof ActivityNotFoundError) return TemporalAnswer.NotFound;
-  if (error instanceof ActivityCancelledError) return TemporalAnswer.Cancelled;
-  if (error instanceof ActivityPausedError) return TemporalAnswer.Paused;
-  if (error instanceof ActivityResetError) return TemporalAnswer.Reset;
-  throw classify(status, error);
+  try {
+    return (await call(bindCalls(client, target, deadlineMs))) ?? TemporalAnswer.Ok;
+  } catch (err) {
+    const status = grpcStatusOf(err);
+    if (status?.code === GrpcCode.NotFound) return TemporalAnswer.NotFound;
+    throw classify(status, err);
+  }
 }

@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import type { CompletionClient } from './completion-client';
 import type { SQSRecord } from 'aws-lambda';
 import { JobMessageError } from '../../jobs/errors';
 import { decodeJobMessage } from '../../jobs/job-message';
@@ -73,7 +73,7 @@ export function idsOf(message: DecodedJobMessage): LogFields {
  */
 export async function checkTokenNamespace(
   message: DecodedJobMessage,
-  getClient: () => Promise<Client>,
+  getClient: () => Promise<CompletionClient>,
   callDeadline: number,
   log: Logger,
 ): Promise<typeof RecordOutcome.Refused | typeof RecordOutcome.Retry | undefined> {

@@ -1,7 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { InterceptingCall } from '@grpc/grpc-js';
-import type { Interceptor, StatusObject } from '@grpc/grpc-js';
-import { defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import { ConnectError } from '@connectrpc/connect';
 
 /** The gRPC status codes this runtime tells apart (the numbers are gRPC's). */
 export const GrpcCode = {
@@ -16,81 +13,104 @@ export const GrpcCode = {
   ResourceExhausted: 8,
   FailedPrecondition: 9,
   Aborted: 10,
+  OutOfRange: 11,
   Unimplemented: 12,
   Internal: 13,
   Unavailable: 14,
+  DataLoss: 15,
   Unauthenticated: 16,
 } as const;
 
-/** The final status of the last Temporal call made inside {@link withGrpcStatus}. */
+/** The final status of a Temporal call that failed. */
 export interface GrpcStatus {
   readonly code: number;
   readonly details: string;
 }
 
-const slots = new AsyncLocalStorage<{ status?: GrpcStatus }>();
-
 /**
- * A connection interceptor that records each call's final status (after the SDK's retries) for
- * {@link withGrpcStatus}. Needed because the SDK's completion client folds every gRPC error other than
- * NOT_FOUND into one `ActivityCompletionError` without its code, and the code decides between "try again"
- * and "this can never work".
+ * The gRPC status of a failed call: the transport's `ConnectError` carries the code and Temporal's message
+ * (`rawMessage`, without the `[code]` prefix); anything else (a bug, a codec error) has none.
  */
-export const recordGrpcStatus: Interceptor = (options, nextCall) => {
-  const slot = slots.getStore();
-  return new InterceptingCall(nextCall(options), {
-    start: (metadata, listener, next) =>
-      next(metadata, {
-        onReceiveStatus: (status, nextStatus) => {
-          if (slot) slot.status = { code: status.code, details: status.details };
-          nextStatus(status);
-        },
-      }),
-  });
-};
-
-/** Runs `fn` and returns the status of the last gRPC call it made, whether `fn` resolved or threw. */
-export async function withGrpcStatus<T>(fn: () => Promise<T>): Promise<{ value?: T; error?: unknown; status?: GrpcStatus }> {
-  const slot: { status?: GrpcStatus } = {};
-  try {
-    return { value: await slots.run(slot, fn), status: slot.status };
-  } catch (error) {
-    return { error, status: slot.status };
-  }
+export function grpcStatusOf(err: unknown): GrpcStatus | undefined {
+  return err instanceof ConnectError ? { code: err.code, details: err.rawMessage } : undefined;
 }
 
 /**
  * A message over the server's (or client's) gRPC size limit: RESOURCE_EXHAUSTED, but no retry can make it
- * fit. The SDK's retry interceptor would retry it like a rate limit.
+ * fit, unlike a rate limit with the same code.
  */
-export function isOverSizeLimit(status: Pick<StatusObject, 'code' | 'details'>): boolean {
+export function isOverSizeLimit(status: GrpcStatus): boolean {
   return status.code === GrpcCode.ResourceExhausted && /larger than max|message size|exceeds.*limit/i.test(status.details ?? '');
+}
+
+// The codes Temporal's SDK retries (overload, outages, and the ambiguous ones it also retries), plus
+// DEADLINE_EXCEEDED sent by the server itself: each attempt carries the time left, so one that ran out of our
+// own time is not retried anyway.
+const RETRYABLE_CODES = new Set<number>([
+  GrpcCode.Unknown,
+  GrpcCode.DeadlineExceeded,
+  GrpcCode.ResourceExhausted,
+  GrpcCode.Unavailable,
+  GrpcCode.Aborted,
+  GrpcCode.DataLoss,
+  GrpcCode.OutOfRange,
+]);
+
+/**
+ * Whether a call that failed with `status` may succeed if made again, as Temporal's SDK decides it: the
+ * codes above, and INTERNAL only for an HTTP/2 stream reset that a proxy or a closing connection causes (a
+ * TLS alert is never worth retrying). A message over the size limit is never retried.
+ */
+export function isRetryableStatus(status: GrpcStatus): boolean {
+  if (isOverSizeLimit(status)) return false;
+  if (status.code === GrpcCode.Internal) {
+    if (/RST_STREAM with code 0|Call ended without gRPC status|missing trailer|missing grpc-status/i.test(status.details)) return true;
+    return (
+      /RST_STREAM with code 2|stream closed with error code NGHTTP2_PROTOCOL_ERROR/i.test(status.details) &&
+      !/SSL alert number/i.test(status.details)
+    );
+  }
+  return RETRYABLE_CODES.has(status.code);
+}
+
+/** Most attempts of one call, the first included (the SDK's default). */
+export const MAX_ATTEMPTS = 10;
+
+/**
+ * Pause before retry number `attempt` (1-based): the SDK's backoff — 100 ms (1 s under RESOURCE_EXHAUSTED)
+ * growing by 1.7 per attempt up to 5 s, with ±20 % jitter.
+ */
+export function retryDelayMs(attempt: number, status: GrpcStatus, random: () => number = Math.random): number {
+  const initial = status.code === GrpcCode.ResourceExhausted ? 1_000 : 100;
+  return Math.min(5_000, 1.7 ** attempt * initial) * (0.8 + random() * 0.4);
 }
 
 /** Time kept back from a call's deadline: a retry that would start later than this is not started. */
 const RETRY_HEADROOM_MS = 100;
 
-function deadlineMsOf(deadline: unknown): number {
-  if (deadline instanceof Date) return deadline.getTime();
-  return typeof deadline === 'number' && Number.isFinite(deadline) ? deadline : Infinity;
-}
+/** What {@link callWithRetries} passes each attempt: the time it has left, for the call's gRPC deadline. */
+export type Attempt<T> = (timeoutMs: number) => Promise<T>;
 
 /**
- * The SDK's gRPC retries (its codes, its backoff), bounded by each call's deadline: a retry whose backoff
- * would end past the deadline is not made, so a call answers by its deadline instead of sleeping through it
- * (the SDK's interceptor waits up to 5 s between tries without looking at the deadline, which let an
- * invocation overrun its remaining time). Message-size refusals are not retried at all.
+ * Makes a call, and again with the SDK's backoff while it fails with a retryable status, bounded by
+ * `deadlineMs` (epoch ms): each attempt is sent with the time left as its gRPC deadline, and a retry whose
+ * backoff would end past the deadline is not made, so the call answers by its deadline instead of sleeping
+ * through it. What still fails is thrown as it came (a `ConnectError` carries its status).
  */
-export const deadlineBoundRetry: Interceptor = (options, nextCall) => {
-  const defaults = defaultGrpcRetryOptions();
-  const deadline = deadlineMsOf(options.deadline);
-  let delay = 0;
-  return makeGrpcRetryInterceptor({
-    retryableDecider: (attempt, status) => {
-      if (isOverSizeLimit(status) || !defaults.retryableDecider(attempt, status)) return false;
-      delay = defaults.delayFunction(attempt, status);
-      return Date.now() + delay + RETRY_HEADROOM_MS < deadline;
-    },
-    delayFunction: () => delay,
-  })(options, nextCall);
-};
+export async function callWithRetries<T>(
+  deadlineMs: number,
+  attempt: Attempt<T>,
+  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+): Promise<T> {
+  for (let n = 1; ; n += 1) {
+    try {
+      return await attempt(Math.max(1, deadlineMs - Date.now()));
+    } catch (err) {
+      const status = grpcStatusOf(err);
+      if (!status || n >= MAX_ATTEMPTS || !isRetryableStatus(status)) throw err;
+      const delay = retryDelayMs(n, status);
+      if (Date.now() + delay + RETRY_HEADROOM_MS >= deadlineMs) throw err;
+      await sleep(delay);
+    }
+  }
+}

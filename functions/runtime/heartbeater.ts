@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import type { CompletionClient } from './completion-client';
 import { callTemporal, TemporalAnswer } from './activity-completion';
 import type { ActivityTarget } from './activity-completion';
 import type { Logger } from './logger';
@@ -22,7 +22,7 @@ export interface Heartbeater {
 
 /** Options of {@link startHeartbeater}. */
 export interface HeartbeaterOptions {
-  readonly client: Client;
+  readonly client: CompletionClient;
   readonly target: ActivityTarget;
   /** The activity's heartbeat timeout; no heartbeats are sent without one. */
   readonly heartbeatTimeoutMs?: number;

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataConverter } from '@temporalio/common';
-import type { Client } from '@temporalio/client';
+import type { CompletionClient } from './completion-client';
 import type { SQSRecord } from 'aws-lambda';
 import { FailureType } from '../../jobs/failure-types';
 import type { DecodedJobMessage } from '../../jobs/job-message';
@@ -26,7 +26,7 @@ export interface RecordDeps {
   /** Verifies the `JobSignature` attribute before anything else is read. */
   readonly signer: JobMessageSigner;
   /** The cached client, connecting (with retries) by the given deadline. */
-  readonly getClient: (deadlineMs: number) => Promise<Client>;
+  readonly getClient: (deadlineMs: number) => Promise<CompletionClient>;
   /** Epoch ms by which every Temporal call of this invocation must have finished. */
   readonly callDeadline: number;
   readonly log: Logger;
@@ -81,7 +81,7 @@ async function runHandler(
   registered: RegisteredJob,
   message: DecodedJobMessage,
   input: unknown,
-  client: Client,
+  client: CompletionClient,
   target: ActivityTarget,
   deps: RecordDeps,
   log: Logger,
@@ -228,7 +228,7 @@ async function undecodableInput(
   record: SQSRecord,
   message: DecodedJobMessage,
   err: unknown,
-  client: Client,
+  client: CompletionClient,
   target: ActivityTarget,
   deps: RecordDeps,
   log: Logger,

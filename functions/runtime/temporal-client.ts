@@ -1,10 +1,12 @@
-import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
 import { cachedSecret, secretRefFromEnv, secretRefreshMs } from '../../jobs/security/secret-source';
 import type { CachedSecret } from '../../jobs/security/secret-source';
+import { createCompletionClient } from './completion-client';
+import type { CompletionClient } from './completion-client';
 import { temporalConnectionConfig } from './config';
-import { deadlineBoundRetry, recordGrpcStatus } from './grpc-status';
+import { GrpcCode, grpcStatusOf } from './grpc-status';
+import { openWorkflowService } from './workflow-service';
 
 /**
  * Idle time after which the cached connection is rebuilt before use: load balancers in front of Temporal
@@ -15,8 +17,14 @@ export const IDLE_RECONNECT_MS = 300_000;
 /** Longest a connect may take; a Lambda invocation has better use for its time than waiting longer. */
 export const CONNECT_TIMEOUT_MS = 5_000;
 
+/** The functions' Temporal client: the completion calls, and the connection under them. */
+export interface TemporalClient extends CompletionClient {
+  /** Closes the connection; calls in flight fail. */
+  close(): void;
+}
+
 interface CachedClient {
-  readonly client: Promise<Client>;
+  readonly client: Promise<TemporalClient>;
   lastUsed: number;
 }
 
@@ -73,22 +81,35 @@ export function tlsFromSecret(json: string): TLSConfig {
 /** The API key read from the secret; the connection reads it on every call, so rotation needs no reconnect. */
 let secretApiKey = '';
 
-async function connect(): Promise<Client> {
+/**
+ * Opens the connection and checks it with GetSystemInfo (as Temporal's SDK does on connect; UNIMPLEMENTED
+ * counts as an answer, as there), so a Temporal
+ * that cannot be reached fails here, where {@link getTemporalClientBy} retries it, and not in the middle of
+ * a record.
+ */
+async function connect(): Promise<TemporalClient> {
   const config = temporalConnectionConfig();
   connectCount += 1;
   const apiKey = apiKeySource();
   const tls = tlsSource();
   if (apiKey) secretApiKey = await apiKey.get();
-  const connection = await Connection.connect({
+  const connection = openWorkflowService({
     address: config.address,
     apiKey: apiKey ? () => secretApiKey : config.apiKey,
     tls: tls ? tlsFromSecret(await tls.get()) : config.tls,
     metadata: config.metadata,
-    connectTimeout: CONNECT_TIMEOUT_MS,
-    // Status first, so it sees each call's final status after the retries.
-    interceptors: [recordGrpcStatus, deadlineBoundRetry],
   });
-  return new Client({ connection, namespace: config.namespace, dataConverter });
+  try {
+    await connection.service.getSystemInfo({}, { timeoutMs: CONNECT_TIMEOUT_MS });
+  } catch (err) {
+    // A server without GetSystemInfo (an old one, a proxy that passes only some calls) still answered.
+    if (grpcStatusOf(err)?.code !== GrpcCode.Unimplemented) {
+      connection.close();
+      throw err;
+    }
+  }
+  const client = createCompletionClient({ service: connection.service, namespace: config.namespace, dataConverter });
+  return { ...client, close: connection.close };
 }
 
 /**
@@ -105,11 +126,11 @@ export async function refreshTemporalCredentials(now = Date.now()): Promise<void
  * A failed connect is not cached, so the next call tries again; a connection idle longer than
  * {@link IDLE_RECONNECT_MS} is closed and rebuilt.
  */
-export function getTemporalClient(now = Date.now()): Promise<Client> {
+export function getTemporalClient(now = Date.now()): Promise<TemporalClient> {
   if (cached && now - cached.lastUsed > IDLE_RECONNECT_MS) {
     const stale = cached.client;
     cached = undefined;
-    void stale.then((c) => c.connection.close()).catch(() => undefined);
+    void stale.then((c) => c.close()).catch(() => undefined);
   }
   if (!cached) {
     const entry: CachedClient = { client: connect(), lastUsed: now };
@@ -138,7 +159,7 @@ export async function closeTemporalClient(): Promise<void> {
   cached = undefined;
   apiKeySecret = null;
   tlsSecret = null;
-  if (entry) await entry.client.then((c) => c.connection.close()).catch(() => undefined);
+  if (entry) await entry.client.then((c) => c.close()).catch(() => undefined);
 }
 
 /** Thrown when the client cannot be had by the deadline; carries the last connect error's name and message. */
@@ -166,7 +187,7 @@ export const MAX_CONNECT_BACKOFF_MS = 2_000;
 export async function getTemporalClientBy(
   deadlineMs: number,
   sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
-): Promise<Client> {
+): Promise<TemporalClient> {
   let backoff = FIRST_CONNECT_BACKOFF_MS;
   for (;;) {
     let timer: NodeJS.Timeout | undefined;
@@ -206,15 +227,14 @@ const namespaceIds = new Map<string, string>();
  */
 export async function namespaceIdOf(
   name: string,
-  getClient: () => Promise<Client>,
+  getClient: () => Promise<CompletionClient>,
   deadlineMs: number,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string> {
   const known = namespaceIds.get(name) ?? env.TEMPORAL_NAMESPACE_ID;
   if (known) return known;
   const client = await getClient();
-  const response = await client.connection.withDeadline(deadlineMs, () => client.workflowService.describeNamespace({ namespace: name }));
-  const id = response.namespaceInfo?.id;
+  const id = await client.namespaceId(name, deadlineMs);
   if (!id) throw new Error(`DescribeNamespace returned no id for namespace "${name}".`);
   namespaceIds.set(name, id);
   return id;

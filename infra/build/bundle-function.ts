@@ -3,6 +3,7 @@ import { build } from 'esbuild';
 import type { BuildOptions } from 'esbuild';
 import { PROJECT_ROOT } from '../project-root';
 import { writeFileAtomic } from '../write-file-atomic';
+import { assertNoUnwantedPackages } from './bundle-contents';
 import { zipFiles } from './zip-files';
 
 /** A Lambda function to bundle: its name (also its folder and zip name under `.build/`) and entry module. */
@@ -82,12 +83,19 @@ export function functionBuildOptions(entry: string, root: string = PROJECT_ROOT)
  * Bundles one function with {@link functionBuildOptions} into `.build/<name>/index.mjs` and its source map,
  * then zips exactly those two files into `.build/<name>.zip`. Each file appears by an atomic rename, so a
  * build running at the same time (`npm run dev` rebuilding while `npm run package` runs) never reads a
- * half-written one.
+ * half-written one. Nothing is written when the bundle contains a package the functions must not load.
+ * @throws UnwantedPackageError naming the package and the imports that brought it in
  */
 export async function bundleFunction(fn: FunctionEntry, root: string = PROJECT_ROOT): Promise<BuiltFunction> {
   const bundlePath = path.join(root, BUILD_DIR, fn.name, 'index.mjs');
   const zipPath = path.join(root, BUILD_DIR, `${fn.name}.zip`);
-  const { outputFiles } = await build({ ...functionBuildOptions(fn.entry, root), outfile: bundlePath, write: false });
+  const { outputFiles, metafile } = await build({
+    ...functionBuildOptions(fn.entry, root),
+    outfile: bundlePath,
+    write: false,
+    metafile: true,
+  });
+  assertNoUnwantedPackages(fn.name, metafile);
   const output = (file: string): Uint8Array => {
     const found = outputFiles.find((o) => o.path === file);
     if (!found) throw new Error(`esbuild wrote no ${file}.`);

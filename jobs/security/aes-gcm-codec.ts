@@ -1,9 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-// CommonJS package: a default import works both under Node's ESM loader and in the bundles.
-import proto from '@temporalio/proto';
-
-const { temporal } = proto;
+import { PayloadSchema } from '../temporal-api/gen/temporal/api/common/v1/message_pb';
 
 /** Payload `encoding` this codec writes. */
 export const AES_GCM_ENCODING = 'binary/encrypted-aes-256-gcm';
@@ -72,6 +70,13 @@ export function parseKeyRing(json: string): KeyRing {
   return { current: raw.current, keys };
 }
 
+/** A payload's metadata without the `null` values protobufjs-shaped objects may carry. */
+function definedEntries(metadata: Payload['metadata']): Record<string, Uint8Array> {
+  const entries: Record<string, Uint8Array> = {};
+  for (const [key, value] of Object.entries(metadata ?? {})) if (value) entries[key] = value;
+  return entries;
+}
+
 /**
  * AES-256-GCM payload codec. Each payload is serialised whole (metadata and data), encrypted with a fresh
  * 96-bit IV under the ring's current key, and tagged with the key id, so keys rotate by adding a new
@@ -96,7 +101,10 @@ export function createAesGcmCodec(keyRing: () => KeyRing | Promise<KeyRing>): Pa
         const iv = randomBytes(IV_BYTES);
         const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
         cipher.setAAD(aad);
-        const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+        const plain = toBinary(
+          PayloadSchema,
+          create(PayloadSchema, { metadata: definedEntries(payload.metadata), data: payload.data ?? undefined }),
+        );
         const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
         return {
           metadata: { encoding: encoder.encode(AES_GCM_ENCODING), [KEY_ID]: encoder.encode(ring.current) },
@@ -127,7 +135,8 @@ export function createAesGcmCodec(keyRing: () => KeyRing | Promise<KeyRing>): Pa
           decipher.setAAD(keyIdBytes);
           decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
           const plain = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
-          return temporal.api.common.v1.Payload.decode(plain);
+          const { metadata, data } = fromBinary(PayloadSchema, plain);
+          return { metadata, data };
         } catch {
           throw new PayloadDecryptionError(`Payload could not be decrypted with key "${keyId}": wrong key material or tampered data.`);
         }

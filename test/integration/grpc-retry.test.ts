@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentials, Metadata, Server, ServerCredentials } from '@grpc/grpc-js';
+import { Metadata, Server, ServerCredentials } from '@grpc/grpc-js';
 import type { ServiceError } from '@grpc/grpc-js';
-import { deadlineBoundRetry, GrpcCode, isOverSizeLimit, recordGrpcStatus, withGrpcStatus } from '../../functions/runtime/grpc-status';
+import { createCompletionClient } from '../../functions/runtime/completion-client';
+import { GrpcCode, grpcStatusOf, isOverSizeLimit } from '../../functions/runtime/grpc-status';
+import { openWorkflowService } from '../../functions/runtime/workflow-service';
 
-const METHOD = '/test.Down/Call';
+const METHOD = '/temporal.api.workflowservice.v1.WorkflowService/RespondActivityTaskCompleted';
 const identity = (b: Buffer): Buffer => b;
 
-/** An in-process gRPC server that answers every call with the status the test sets, counting the calls. */
+/** An in-process gRPC server that answers every completion with the status the test sets, counting the calls. */
 describe('the functions’ gRPC retries', () => {
   const server = new Server();
   let port = 0;
@@ -39,26 +41,17 @@ describe('the functions’ gRPC retries', () => {
   });
   afterAll(() => server.forceShutdown());
 
+  /** Completes an activity through the functions' completion client; returns the error and its gRPC status. */
   async function call(deadlineMs: number) {
-    const { Client } = await import('@grpc/grpc-js');
-    const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure(), { interceptors: [recordGrpcStatus, deadlineBoundRetry] });
+    const connection = openWorkflowService({ address: `127.0.0.1:${port}` });
+    const client = createCompletionClient({ service: connection.service, namespace: 'default' });
     try {
-      return await withGrpcStatus(
-        () =>
-          new Promise((resolve, reject) =>
-            client.makeUnaryRequest(
-              METHOD,
-              identity,
-              identity,
-              Buffer.from('x'),
-              new Metadata(),
-              { deadline: Date.now() + deadlineMs },
-              (err, value) => (err ? reject(err) : resolve(value)),
-            ),
-          ),
-      );
+      await client.complete(new Uint8Array([1, 2, 3]), 'result', Date.now() + deadlineMs);
+      return { error: undefined, status: undefined };
+    } catch (error) {
+      return { error, status: grpcStatusOf(error) };
     } finally {
-      client.close();
+      connection.close();
     }
   }
 

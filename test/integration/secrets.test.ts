@@ -82,6 +82,9 @@ describe('secrets from a real local AWS API (moto): Secrets Manager and SSM', ()
     // The fake server answers UNIMPLEMENTED, so the record is left for redelivery: what matters is the header.
     expect([...outcomes.last.values()]).toEqual([RecordOutcome.Retry]);
     expect(grpc.calls.some((c) => c.authorization === 'Bearer key-one')).toBe(true);
+    // As Temporal's SDK sends them: Temporal Cloud routes API-key calls by the namespace header.
+    expect(grpc.calls.find((c) => c.path.endsWith('/DescribeNamespace'))?.namespace).toBe('default');
+    expect(grpc.calls.every((c) => c.clientName === 'temporal-typescript')).toBe(true);
     const connects = temporalConnectCount();
 
     await secrets.send(new PutSecretValueCommand({ SecretId: ARN, SecretString: 'key-two' }));
