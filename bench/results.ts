@@ -104,6 +104,10 @@ export interface WarmOverheadResult {
   readonly rawCompleteMs: Summary;
   /** handler p50 − raw p50, ms. */
   readonly overheadP50Ms: number;
+  /** Temporal SDK's `client.activity.complete` in a container of the naive bundle, interleaved with the above. */
+  readonly sdkCompleteMs: Summary;
+  /** raw p50 ÷ SDK p50: the functions' completion call against Temporal's SDK's on the same server. */
+  readonly completeToSdkP50: number;
 }
 
 /** Memory of one container over many records. */

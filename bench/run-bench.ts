@@ -106,12 +106,13 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
   try {
     const coldStart = await measureColdStarts(run);
 
-    log(`Warm overhead: ${settings.warmSamples} one-record invocations and as many bare completions…`);
+    log(`Warm overhead: ${settings.warmSamples} one-record invocations, as many bare completions and as many by Temporal's SDK…`);
     const warm = await measureWarmOverhead(
       env,
       build.benchFunction.zipPath,
       settings.warmSamples,
       env.functionEnv(join(tmp, 'warm.jsonl')),
+      build.naive.zipPath,
       profileFile(run, 'warm-container'),
     );
     run.workloads.push(warm.workload);

@@ -36,22 +36,25 @@ async function takeMessages(env: BenchEnvironment, count: number): Promise<Messa
 }
 
 /**
- * Per-record cost inside the handler beyond the completion RPC. Opens `2 × samples + warmup` activities
- * (their messages are taken off the queue, so no runner is involved), then in one container of the bench
- * function alternates: a one-record invocation of the real handler (decode, payload, log lines, heartbeater,
- * `complete` through the runtime) and a bare `client.complete` of another activity on the same
- * cached client. The overhead is the difference of the medians. With `profileFile`, the container's CPU
- * profile over the samples is written there.
+ * Per-record cost inside the handler beyond the completion RPC, and the RPC itself against Temporal's SDK.
+ * Opens `3 × samples + warmup` activities (their messages are taken off the queue, so no runner is involved),
+ * then in one container of the bench function alternates: a one-record invocation of the real handler
+ * (decode, payload, log lines, heartbeater, `complete` through the runtime), a bare `client.complete` of
+ * another activity on the same cached client, and — in a container of the naive `@temporalio/client` bundle
+ * (`naiveArtifact`) — `client.activity.complete` of a third. The overhead is the difference of the first two
+ * medians; the last two compare the completion clients call for call. With `profileFile`, the bench
+ * container's CPU profile over the samples is written there.
  */
 export async function measureWarmOverhead(
   env: BenchEnvironment,
   artifact: string,
   samples: number,
   functionEnv: Record<string, string>,
+  naiveArtifact: string,
   profileFile?: string,
 ): Promise<{ result: WarmOverheadResult; workload: WorkloadResult }> {
   const warmup = 10;
-  const total = 2 * samples + warmup;
+  const total = 3 * samples + 2 * warmup;
   const workloadDone = runWorkload({
     client: env.client,
     taskQueue: env.taskQueue,
@@ -71,8 +74,18 @@ export async function measureWarmOverhead(
     maxContainers: 1,
     env: { ...forwardedLocalEnv(), ...env.processJobs.environment, ...functionEnv },
   });
+  const sdkPool = createContainerPool({
+    artifact: naiveArtifact,
+    handler: 'index.handler',
+    functionName: 'benchWarmSdk',
+    timeoutMs: env.processJobs.timeoutSeconds * 1000,
+    memoryMb: env.processJobs.memoryMb,
+    maxContainers: 1,
+    env: { ...forwardedLocalEnv(), ...env.processJobs.environment, ...functionEnv },
+  });
   const handlerMs: number[] = [];
   const rawMs: number[] = [];
+  const sdkMs: number[] = [];
   try {
     const messages = await takeMessages(env, total);
     const arn = env.stack.queues.jobs.arn;
@@ -82,7 +95,7 @@ export async function measureWarmOverhead(
       if (bench.outcomes.completed !== 1) throw new Error(`warm-overhead invocation ended ${JSON.stringify(bench.outcomes)}`);
       return bench;
     };
-    const rawOne = async (message: Message): Promise<number> => {
+    const rawOne = async (message: Message, on = pool): Promise<number> => {
       const decoded = decodeJobMessage(message.Body ?? '');
       const input = JSON.parse(Buffer.from(decoded.input.data, 'base64').toString('utf8')) as { i: number };
       const event: RawCompleteEvent = {
@@ -90,23 +103,32 @@ export async function measureWarmOverhead(
         tokens: [decoded.taskToken ?? ''],
         result: { i: input.i, by: PRODUCED_BY_FUNCTION },
       };
-      const { ms } = (await pool.invoke(event)) as RawCompleteResult;
+      const { ms } = (await on.invoke(event)) as RawCompleteResult;
       return ms[0] as number;
     };
     for (const message of messages.slice(0, warmup)) await invokeOne(message);
-    const rest = messages.slice(warmup);
+    for (const message of messages.slice(warmup, 2 * warmup)) await rawOne(message, sdkPool);
+    const rest = messages.slice(2 * warmup);
     if (profileFile) await pool.invoke({ bench: 'profile-start' } satisfies ProfileEvent);
     for (let k = 0; k < samples; k += 1) {
-      handlerMs.push((await invokeOne(rest[2 * k] as Message)).ms);
-      rawMs.push(await rawOne(rest[2 * k + 1] as Message));
+      handlerMs.push((await invokeOne(rest[3 * k] as Message)).ms);
+      rawMs.push(await rawOne(rest[3 * k + 1] as Message));
+      sdkMs.push(await rawOne(rest[3 * k + 2] as Message, sdkPool));
     }
     if (profileFile) await pool.invoke({ bench: 'profile-stop', file: profileFile } satisfies ProfileEvent);
   } finally {
-    await pool.stop();
+    await Promise.all([pool.stop(), sdkPool.stop()]);
   }
   const workload = await workloadDone;
   return {
-    result: { samples, handlerMs: summarize(handlerMs), rawCompleteMs: summarize(rawMs), overheadP50Ms: median(handlerMs) - median(rawMs) },
+    result: {
+      samples,
+      handlerMs: summarize(handlerMs),
+      rawCompleteMs: summarize(rawMs),
+      overheadP50Ms: median(handlerMs) - median(rawMs),
+      sdkCompleteMs: summarize(sdkMs),
+      completeToSdkP50: median(rawMs) / median(sdkMs),
+    },
     workload,
   };
 }

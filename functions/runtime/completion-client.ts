@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { DataConverter, LoadedDataConverter, SerializationContext } from '@temporalio/common';
-import { ensureTemporalFailure } from '@temporalio/common';
+import { ensureTemporalFailure } from '@temporalio/common/lib/failure';
 // Deep imports: the package's internal-non-workflow index also loads the external-storage helpers, which
 // load every descriptor of the Temporal API (@temporalio/proto).
 import { encodeErrorToFailure, encodeToPayloadsWithContext } from '@temporalio/common/lib/internal-non-workflow/codec-helpers';
@@ -43,7 +43,7 @@ export interface CompletionClientOptions {
  * ids — with values and errors converted by the worker's data converter (codec included) exactly as
  * Temporal's SDK converts them. Every call takes the epoch ms it must finish by; it is retried with the
  * SDK's backoff while the status allows and time remains, and what still fails is thrown as the transport's
- * `ConnectError`, its gRPC code intact (NOT_FOUND included: the caller decides what a vanished attempt means).
+ * `GrpcCallError`, its gRPC code intact (NOT_FOUND included: the caller decides what a vanished attempt means).
  */
 export interface CompletionClient {
   readonly namespace: string;

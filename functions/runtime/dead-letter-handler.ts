@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common/lib/failure';
 import type { DataConverter } from '@temporalio/common';
 import type { SQSRecord } from 'aws-lambda';
 import { FailureType } from '../../jobs/failure-types';

@@ -1,5 +1,3 @@
-import { ConnectError } from '@connectrpc/connect';
-
 /** The gRPC status codes this runtime tells apart (the numbers are gRPC's). */
 export const GrpcCode = {
   Ok: 0,
@@ -27,12 +25,27 @@ export interface GrpcStatus {
   readonly details: string;
 }
 
+/** A call that ended with a gRPC status other than OK: its code and the server's message (`grpc-message`). */
+export class GrpcCallError extends Error {
+  override readonly name = 'GrpcCallError';
+  constructor(
+    readonly code: number,
+    readonly details: string,
+  ) {
+    super(`${GRPC_CODE_NAMES[code] ?? `gRPC status ${code}`}: ${details}`);
+  }
+}
+
+const GRPC_CODE_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(GrpcCode).map(([name, code]) => [code, name.replace(/[A-Z]/g, (c, i: number) => (i ? '_' : '') + c).toUpperCase()]),
+);
+
 /**
- * The gRPC status of a failed call: the transport's `ConnectError` carries the code and Temporal's message
- * (`rawMessage`, without the `[code]` prefix); anything else (a bug, a codec error) has none.
+ * The gRPC status of a failed call: a {@link GrpcCallError} carries the code and Temporal's message;
+ * anything else (a bug, a codec error) has none.
  */
 export function grpcStatusOf(err: unknown): GrpcStatus | undefined {
-  return err instanceof ConnectError ? { code: err.code, details: err.rawMessage } : undefined;
+  return err instanceof GrpcCallError ? { code: err.code, details: err.details } : undefined;
 }
 
 /**
@@ -95,7 +108,7 @@ export type Attempt<T> = (timeoutMs: number) => Promise<T>;
  * Makes a call, and again with the SDK's backoff while it fails with a retryable status, bounded by
  * `deadlineMs` (epoch ms): each attempt is sent with the time left as its gRPC deadline, and a retry whose
  * backoff would end past the deadline is not made, so the call answers by its deadline instead of sleeping
- * through it. What still fails is thrown as it came (a `ConnectError` carries its status).
+ * through it. What still fails is thrown as it came (a {@link GrpcCallError} carries its status).
  */
 export async function callWithRetries<T>(
   deadlineMs: number,

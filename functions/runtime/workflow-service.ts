@@ -1,9 +1,19 @@
-import { createClient } from '@connectrpc/connect';
-import type { Client as ServiceClient, Interceptor } from '@connectrpc/connect';
-import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import type { DescMethod, DescMethodUnary, DescService, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
 import { version as SDK_VERSION } from '@temporalio/common/package.json';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
 import { WorkflowService } from '../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/service_pb';
+import { GrpcChannel } from './grpc-channel';
+import type { UnaryCallOptions } from './grpc-channel';
+
+/** A unary method of a generated service as a function: the request (a message or its init shape) in, the response out. */
+type UnaryFunction<M> =
+  M extends DescMethodUnary<infer I, infer O>
+    ? (request: MessageInitShape<I>, options?: UnaryCallOptions) => Promise<MessageShape<O>>
+    : never;
+
+/** A generated service's methods as functions, by their local (camelCase) names. */
+export type ServiceClient<S extends DescService> = { [K in keyof S['method']]: UnaryFunction<S['method'][K]> };
 
 /** The WorkflowService calls the functions make (the subset in `jobs/temporal-api/proto`). */
 export type WorkflowServiceClient = ServiceClient<typeof WorkflowService>;
@@ -11,36 +21,12 @@ export type WorkflowServiceClient = ServiceClient<typeof WorkflowService>;
 /**
  * Keepalive of the HTTP/2 connection, as Temporal's SDK sets it: a PING every 30 s while it is open, and
  * a connection that has not answered one within 15 s is dropped. After a freeze (Lambda between
- * invocations) the first call on a connection idle longer than the interval PINGs it first, so a
- * connection the network dropped meanwhile is replaced instead of swallowing the call.
+ * invocations) the first call on a connection idle longer than the interval PINGs it too, so a connection
+ * the network dropped meanwhile is found out and replaced.
  */
 export const KEEPALIVE_INTERVAL_MS = 30_000;
 /** How long a PING may go unanswered before the connection is dropped. */
 export const KEEPALIVE_TIMEOUT_MS = 15_000;
-
-const ignoreLateError = (): void => undefined;
-
-/**
- * Connect's HTTP/2 session manager, made safe against a known crash (connect-es issue 1768, unreleased fix):
- * when a GOAWAY reaches an idle connection — Temporal restarting, a load balancer dropping an idle flow, a
- * container thawed after a freeze — the manager destroys the session, Node raises that error only once the
- * socket has closed, and if the manager has moved on to a new connection meanwhile nobody listens for it and
- * the process dies. Every session that carries a call gets a listener that ignores such late errors; the
- * manager's own listeners still see every error while it uses the session.
- */
-export class GuardedHttp2SessionManager extends Http2SessionManager {
-  private readonly guarded = new WeakSet<object>();
-
-  override async request(...args: Parameters<Http2SessionManager['request']>): ReturnType<Http2SessionManager['request']> {
-    const stream = await super.request(...args);
-    const session = stream.session;
-    if (session && !this.guarded.has(session)) {
-      this.guarded.add(session);
-      session.on('error', ignoreLateError);
-    }
-    return stream;
-  }
-}
 
 /** Options of {@link openWorkflowService}. */
 export interface WorkflowServiceOptions {
@@ -81,21 +67,17 @@ function tlsOptions(tls: TLSConfig | true) {
 const CLIENT_HEADERS = { 'client-name': 'temporal-typescript', 'client-version': SDK_VERSION } as const;
 
 /**
- * Sets the headers of every call as Temporal's SDK does: its name and version, the profile's metadata, the
- * API key as a bearer token, and `temporal-namespace` with the request's namespace (Temporal Cloud routes
- * API-key calls by it).
+ * The headers of a call, as Temporal's SDK sets them: its name and version, the profile's metadata, the API
+ * key as a bearer token (read at every call, so a rotated key is sent from the next call on), and
+ * `temporal-namespace` with the request's namespace (Temporal Cloud routes API-key calls by it).
  */
-function headersInterceptor(options: WorkflowServiceOptions): Interceptor {
-  const { apiKey } = options;
-  const metadata = { ...CLIENT_HEADERS, ...options.metadata };
-  return (next) => (req) => {
-    for (const [name, value] of Object.entries(metadata)) req.header.set(name, value);
-    const key = typeof apiKey === 'function' ? apiKey() : apiKey;
-    if (key) req.header.set('authorization', `Bearer ${key}`);
-    const namespace = (req.message as { namespace?: unknown }).namespace;
-    if (typeof namespace === 'string' && namespace) req.header.set('temporal-namespace', namespace);
-    return next(req);
-  };
+function callHeaders(options: WorkflowServiceOptions, request: object): Record<string, string> {
+  const headers: Record<string, string> = { ...CLIENT_HEADERS, ...options.metadata };
+  const key = typeof options.apiKey === 'function' ? options.apiKey() : options.apiKey;
+  if (key) headers.authorization = `Bearer ${key}`;
+  const namespace = (request as { namespace?: unknown }).namespace;
+  if (typeof namespace === 'string' && namespace) headers['temporal-namespace'] = namespace;
+  return headers;
 }
 
 /**
@@ -107,22 +89,19 @@ function headersInterceptor(options: WorkflowServiceOptions): Interceptor {
 export function openWorkflowService(options: WorkflowServiceOptions): WorkflowServiceConnection {
   const tls = options.tls ?? (options.apiKey !== undefined ? true : undefined);
   const useTls = tls !== undefined && tls !== false;
-  const baseUrl = `${useTls ? 'https' : 'http'}://${options.address}`;
-  const nodeOptions = useTls ? tlsOptions(tls) : {};
-  const sessionManager = new GuardedHttp2SessionManager(
-    baseUrl,
-    { pingIntervalMs: KEEPALIVE_INTERVAL_MS, pingTimeoutMs: KEEPALIVE_TIMEOUT_MS, pingIdleConnection: true },
-    nodeOptions,
-  );
-  const transport = createGrpcTransport({
-    baseUrl,
-    sessionManager,
-    interceptors: [headersInterceptor(options)],
-    // Temporal answers small messages; not offering compression keeps responses cheap to read.
-    acceptCompression: [],
+  const channel = new GrpcChannel({
+    address: options.address,
+    tls: useTls ? { ALPNProtocols: ['h2'], ...tlsOptions(tls) } : undefined,
+    keepaliveIntervalMs: KEEPALIVE_INTERVAL_MS,
+    keepaliveTimeoutMs: KEEPALIVE_TIMEOUT_MS,
   });
-  return {
-    service: createClient(WorkflowService, transport),
-    close: () => sessionManager.abort(),
-  };
+  const service = {} as Record<string, (request: object, callOptions?: UnaryCallOptions) => Promise<unknown>>;
+  for (const method of WorkflowService.methods as readonly DescMethod[]) {
+    const path = `/${WorkflowService.typeName}/${method.name}`;
+    service[method.localName] = async (request, callOptions) => {
+      const bytes = toBinary(method.input, create(method.input, request as MessageInitShape<typeof method.input>));
+      return fromBinary(method.output, await channel.unary(path, bytes, callHeaders(options, request), callOptions));
+    };
+  }
+  return { service: service as unknown as WorkflowServiceClient, close: () => channel.close() };
 }

@@ -4,6 +4,7 @@ import type { BuildOptions } from 'esbuild';
 import { PROJECT_ROOT } from '../project-root';
 import { writeFileAtomic } from '../write-file-atomic';
 import { assertNoUnwantedPackages } from './bundle-contents';
+import { builtinsViaRequire } from './builtins-via-require';
 import { zipFiles } from './zip-files';
 
 /** A Lambda function to bundle: its name (also its folder and zip name under `.build/`) and entry module. */
@@ -46,7 +47,8 @@ export const RUNTIME_PROVIDED = ['@aws-sdk/client-secrets-manager', '@aws-sdk/cl
 
 /**
  * Gives an ES module bundle a real `require`: some dependencies are CommonJS and `require` Node built-ins,
- * which esbuild's shim can only do with a real `require` in scope.
+ * which esbuild's shim can only do with a real `require` in scope; every built-in is loaded through it
+ * ({@link builtinsViaRequire}).
  */
 export const REQUIRE_BANNER =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
@@ -75,6 +77,7 @@ export function functionBuildOptions(entry: string, root: string = PROJECT_ROOT)
     sourcesContent: false,
     legalComments: 'none',
     banner: { js: REQUIRE_BANNER },
+    plugins: [builtinsViaRequire()],
     logLevel: 'warning',
   };
 }

@@ -1,4 +1,5 @@
-import { DefaultFailureConverter, defaultPayloadConverter } from '@temporalio/common';
+import { DefaultFailureConverter } from '@temporalio/common/lib/converter/failure-converter';
+import { defaultPayloadConverter } from '@temporalio/common/lib/converter/payload-converter';
 import type { DataConverter, LoadedDataConverter, PayloadCodec } from '@temporalio/common';
 import { createAesGcmCodec, parseKeyRing } from './aes-gcm-codec';
 import { parsedSecretFromEnv } from './secret-source';

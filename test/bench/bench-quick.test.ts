@@ -79,7 +79,9 @@ describe('npm run bench -- --quick', () => {
       'process-jobs zip',
       'process-jobs RSS when ready ÷ bare handler',
       'warm per-record overhead beyond the complete RPC',
+      'complete RPC warm p50, functions’ client ÷ @temporalio/client',
     ]);
+    expect(results.warmOverhead.sdkCompleteMs.n).toBe(results.warmOverhead.rawCompleteMs.n);
     for (const target of results.targets) expect(typeof target.met).toBe('boolean');
     expect(markdown).toContain('| target | goal | measured | result |');
   });
