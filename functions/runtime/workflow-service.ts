@@ -1,8 +1,9 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import type { DescMethod, DescMethodUnary, DescService, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
+import type { DescMessage, DescMethodUnary, DescService, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
 import { version as SDK_VERSION } from '@temporalio/common/package.json';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
-import { WorkflowService } from '../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/service_pb';
+import * as requests from '../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_pb';
+import type { WorkflowService } from '../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/service_pb';
 import { GrpcChannel } from './grpc-channel';
 import type { UnaryCallOptions } from './grpc-channel';
 
@@ -17,6 +18,48 @@ export type ServiceClient<S extends DescService> = { [K in keyof S['method']]: U
 
 /** The WorkflowService calls the functions make (the subset in `jobs/temporal-api/proto`). */
 export type WorkflowServiceClient = ServiceClient<typeof WorkflowService>;
+
+/** `temporal.api.workflowservice.v1.WorkflowService`: the calls' paths are `/<this>/<method>`. */
+export const WORKFLOW_SERVICE = 'temporal.api.workflowservice.v1.WorkflowService';
+
+/**
+ * The methods of the subset's `service.proto`, by name (test/unit/proto-subset.test.ts checks that this is
+ * the generated service's list, schemas included). Listed rather than read from the generated service, whose
+ * module would load every request's descriptors at once.
+ */
+export const WORKFLOW_SERVICE_METHODS = [
+  'DescribeNamespace',
+  'GetSystemInfo',
+  'RecordActivityTaskHeartbeat',
+  'RecordActivityTaskHeartbeatById',
+  'RespondActivityTaskCompleted',
+  'RespondActivityTaskCompletedById',
+  'RespondActivityTaskFailed',
+  'RespondActivityTaskFailedById',
+  'RespondActivityTaskCanceled',
+  'RespondActivityTaskCanceledById',
+] as const;
+
+/** The request and response schemas of a method. */
+export interface MethodSchemas {
+  readonly input: DescMessage;
+  readonly output: DescMessage;
+}
+
+/**
+ * The schemas of `method`. Those of RespondActivityTaskFailed[ById] come from a file of their own, loaded at
+ * the first failure: it carries the descriptors of `Failure` and its enums, a third of the subset's boot
+ * time, which a cold start that completes its jobs need not pay.
+ */
+export async function methodSchemas(method: (typeof WORKFLOW_SERVICE_METHODS)[number]): Promise<MethodSchemas> {
+  const file: Record<string, unknown> = method.startsWith('RespondActivityTaskFailed')
+    ? await import('../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_failed_pb')
+    : requests;
+  const input = file[`${method}RequestSchema`] as DescMessage | undefined;
+  const output = file[`${method}ResponseSchema`] as DescMessage | undefined;
+  if (!input || !output) throw new Error(`No generated schemas for WorkflowService.${method}: run npm run gen:proto.`);
+  return { input, output };
+}
 
 /**
  * Keepalive of the HTTP/2 connection, as Temporal's SDK sets it: a PING every 30 s while it is open, and
@@ -96,11 +139,14 @@ export function openWorkflowService(options: WorkflowServiceOptions): WorkflowSe
     keepaliveTimeoutMs: KEEPALIVE_TIMEOUT_MS,
   });
   const service = {} as Record<string, (request: object, callOptions?: UnaryCallOptions) => Promise<unknown>>;
-  for (const method of WorkflowService.methods as readonly DescMethod[]) {
-    const path = `/${WorkflowService.typeName}/${method.name}`;
-    service[method.localName] = async (request, callOptions) => {
-      const bytes = toBinary(method.input, create(method.input, request as MessageInitShape<typeof method.input>));
-      return fromBinary(method.output, await channel.unary(path, bytes, callHeaders(options, request), callOptions));
+  for (const method of WORKFLOW_SERVICE_METHODS) {
+    const path = `/${WORKFLOW_SERVICE}/${method}`;
+    let schemas: MethodSchemas | undefined;
+    service[method.charAt(0).toLowerCase() + method.slice(1)] = async (request, callOptions) => {
+      schemas ??= await methodSchemas(method);
+      const { input, output } = schemas;
+      const bytes = toBinary(input, create(input, request as MessageInitShape<typeof input>));
+      return fromBinary(output, await channel.unary(path, bytes, callHeaders(options, request), callOptions));
     };
   }
   return { service: service as unknown as WorkflowServiceClient, close: () => channel.close() };

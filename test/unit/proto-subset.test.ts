@@ -10,10 +10,12 @@ import { file_temporal_api_enums_v1_workflow } from '../../jobs/temporal-api/gen
 import { file_temporal_api_failure_v1_message } from '../../jobs/temporal-api/gen/temporal/api/failure/v1/message_pb';
 import { file_temporal_api_namespace_v1_message } from '../../jobs/temporal-api/gen/temporal/api/namespace/v1/message_pb';
 import { file_temporal_api_workflowservice_v1_request_response } from '../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_pb';
+import { file_temporal_api_workflowservice_v1_request_response_failed } from '../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_failed_pb';
 import {
   WorkflowService,
   file_temporal_api_workflowservice_v1_service,
 } from '../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/service_pb';
+import { methodSchemas, WORKFLOW_SERVICE, WORKFLOW_SERVICE_METHODS } from '../../functions/runtime/workflow-service';
 
 /** The protobufjs reflection of upstream's descriptors, as much of it as this test reads. */
 interface UpstreamField {
@@ -42,6 +44,7 @@ const FILES: readonly DescFile[] = [
   file_temporal_api_failure_v1_message,
   file_temporal_api_namespace_v1_message,
   file_temporal_api_workflowservice_v1_request_response,
+  file_temporal_api_workflowservice_v1_request_response_failed,
   file_temporal_api_workflowservice_v1_service,
 ];
 
@@ -148,6 +151,15 @@ describe('the Temporal API subset', () => {
         response: method.output.name,
       });
       expect(method.input.typeName).toBe(`temporal.api.workflowservice.v1.${method.input.name}`);
+    }
+  });
+
+  it('is what the functions’ client calls: the same methods, paths and schemas as the generated service', async () => {
+    expect(WORKFLOW_SERVICE).toBe(WorkflowService.typeName);
+    expect([...WORKFLOW_SERVICE_METHODS]).toEqual(WorkflowService.methods.map((m) => m.name));
+    for (const method of WorkflowService.methods) {
+      const { input, output } = await methodSchemas(method.name as (typeof WORKFLOW_SERVICE_METHODS)[number]);
+      expect([input.typeName, output.typeName], method.name).toEqual([method.input.typeName, method.output.typeName]);
     }
   });
 });

@@ -9,8 +9,6 @@ import type { GenFile, GenMessage } from '@bufbuild/protobuf/codegenv2';
 import { fileDesc, messageDesc } from '@bufbuild/protobuf/codegenv2';
 import type { Payloads } from '../../common/v1/message_pb';
 import { file_temporal_api_common_v1_message } from '../../common/v1/message_pb';
-import type { Failure } from '../../failure/v1/message_pb';
-import { file_temporal_api_failure_v1_message } from '../../failure/v1/message_pb';
 import type { NamespaceInfo } from '../../namespace/v1/message_pb';
 import { file_temporal_api_namespace_v1_message } from '../../namespace/v1/message_pb';
 import type { Message } from '@bufbuild/protobuf';
@@ -21,8 +19,8 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_temporal_api_workflowservice_v1_request_response: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'CjZ0ZW1wb3JhbC9hcGkvd29ya2Zsb3dzZXJ2aWNlL3YxL3JlcXVlc3RfcmVzcG9uc2UucHJvdG8SH3RlbXBvcmFsLmFwaS53b3JrZmxvd3NlcnZpY2UudjEiOQoYRGVzY3JpYmVOYW1lc3BhY2VSZXF1ZXN0EhEKCW5hbWVzcGFjZRgBIAEoCRIKCgJpZBgCIAEoCSJdChlEZXNjcmliZU5hbWVzcGFjZVJlc3BvbnNlEkAKDm5hbWVzcGFjZV9pbmZvGAEgASgLMigudGVtcG9yYWwuYXBpLm5hbWVzcGFjZS52MS5OYW1lc3BhY2VJbmZvIpABCiJSZWNvcmRBY3Rpdml0eVRhc2tIZWFydGJlYXRSZXF1ZXN0EhIKCnRhc2tfdG9rZW4YASABKAwSMQoHZGV0YWlscxgCIAEoCzIgLnRlbXBvcmFsLmFwaS5jb21tb24udjEuUGF5bG9hZHMSEAoIaWRlbnRpdHkYAyABKAkSEQoJbmFtZXNwYWNlGAQgASgJInAKI1JlY29yZEFjdGl2aXR5VGFza0hlYXJ0YmVhdFJlc3BvbnNlEhgKEGNhbmNlbF9yZXF1ZXN0ZWQYASABKAgSFwoPYWN0aXZpdHlfcGF1c2VkGAIgASgIEhYKDmFjdGl2aXR5X3Jlc2V0GAMgASgIIroBCiZSZWNvcmRBY3Rpdml0eVRhc2tIZWFydGJlYXRCeUlkUmVxdWVzdBIRCgluYW1lc3BhY2UYASABKAkSEwoLd29ya2Zsb3dfaWQYAiABKAkSDgoGcnVuX2lkGAMgASgJEhMKC2FjdGl2aXR5X2lkGAQgASgJEjEKB2RldGFpbHMYBSABKAsyIC50ZW1wb3JhbC5hcGkuY29tbW9uLnYxLlBheWxvYWRzEhAKCGlkZW50aXR5GAYgASgJInQKJ1JlY29yZEFjdGl2aXR5VGFza0hlYXJ0YmVhdEJ5SWRSZXNwb25zZRIYChBjYW5jZWxfcmVxdWVzdGVkGAEgASgIEhcKD2FjdGl2aXR5X3BhdXNlZBgCIAEoCBIWCg5hY3Rpdml0eV9yZXNldBgDIAEoCCKQAQojUmVzcG9uZEFjdGl2aXR5VGFza0NvbXBsZXRlZFJlcXVlc3QSEgoKdGFza190b2tlbhgBIAEoDBIwCgZyZXN1bHQYAiABKAsyIC50ZW1wb3JhbC5hcGkuY29tbW9uLnYxLlBheWxvYWRzEhAKCGlkZW50aXR5GAMgASgJEhEKCW5hbWVzcGFjZRgEIAEoCSImCiRSZXNwb25kQWN0aXZpdHlUYXNrQ29tcGxldGVkUmVzcG9uc2UiugEKJ1Jlc3BvbmRBY3Rpdml0eVRhc2tDb21wbGV0ZWRCeUlkUmVxdWVzdBIRCgluYW1lc3BhY2UYASABKAkSEwoLd29ya2Zsb3dfaWQYAiABKAkSDgoGcnVuX2lkGAMgASgJEhMKC2FjdGl2aXR5X2lkGAQgASgJEjAKBnJlc3VsdBgFIAEoCzIgLnRlbXBvcmFsLmFwaS5jb21tb24udjEuUGF5bG9hZHMSEAoIaWRlbnRpdHkYBiABKAkiKgooUmVzcG9uZEFjdGl2aXR5VGFza0NvbXBsZXRlZEJ5SWRSZXNwb25zZSLQAQogUmVzcG9uZEFjdGl2aXR5VGFza0ZhaWxlZFJlcXVlc3QSEgoKdGFza190b2tlbhgBIAEoDBIxCgdmYWlsdXJlGAIgASgLMiAudGVtcG9yYWwuYXBpLmZhaWx1cmUudjEuRmFpbHVyZRIQCghpZGVudGl0eRgDIAEoCRIRCgluYW1lc3BhY2UYBCABKAkSQAoWbGFzdF9oZWFydGJlYXRfZGV0YWlscxgFIAEoCzIgLnRlbXBvcmFsLmFwaS5jb21tb24udjEuUGF5bG9hZHMiVwohUmVzcG9uZEFjdGl2aXR5VGFza0ZhaWxlZFJlc3BvbnNlEjIKCGZhaWx1cmVzGAEgAygLMiAudGVtcG9yYWwuYXBpLmZhaWx1cmUudjEuRmFpbHVyZSL6AQokUmVzcG9uZEFjdGl2aXR5VGFza0ZhaWxlZEJ5SWRSZXF1ZXN0EhEKCW5hbWVzcGFjZRgBIAEoCRITCgt3b3JrZmxvd19pZBgCIAEoCRIOCgZydW5faWQYAyABKAkSEwoLYWN0aXZpdHlfaWQYBCABKAkSMQoHZmFpbHVyZRgFIAEoCzIgLnRlbXBvcmFsLmFwaS5mYWlsdXJlLnYxLkZhaWx1cmUSEAoIaWRlbnRpdHkYBiABKAkSQAoWbGFzdF9oZWFydGJlYXRfZGV0YWlscxgHIAEoCzIgLnRlbXBvcmFsLmFwaS5jb21tb24udjEuUGF5bG9hZHMiWwolUmVzcG9uZEFjdGl2aXR5VGFza0ZhaWxlZEJ5SWRSZXNwb25zZRIyCghmYWlsdXJlcxgBIAMoCzIgLnRlbXBvcmFsLmFwaS5mYWlsdXJlLnYxLkZhaWx1cmUikAEKIlJlc3BvbmRBY3Rpdml0eVRhc2tDYW5jZWxlZFJlcXVlc3QSEgoKdGFza190b2tlbhgBIAEoDBIxCgdkZXRhaWxzGAIgASgLMiAudGVtcG9yYWwuYXBpLmNvbW1vbi52MS5QYXlsb2FkcxIQCghpZGVudGl0eRgDIAEoCRIRCgluYW1lc3BhY2UYBCABKAkiJQojUmVzcG9uZEFjdGl2aXR5VGFza0NhbmNlbGVkUmVzcG9uc2UiugEKJlJlc3BvbmRBY3Rpdml0eVRhc2tDYW5jZWxlZEJ5SWRSZXF1ZXN0EhEKCW5hbWVzcGFjZRgBIAEoCRITCgt3b3JrZmxvd19pZBgCIAEoCRIOCgZydW5faWQYAyABKAkSEwoLYWN0aXZpdHlfaWQYBCABKAkSMQoHZGV0YWlscxgFIAEoCzIgLnRlbXBvcmFsLmFwaS5jb21tb24udjEuUGF5bG9hZHMSEAoIaWRlbnRpdHkYBiABKAkiKQonUmVzcG9uZEFjdGl2aXR5VGFza0NhbmNlbGVkQnlJZFJlc3BvbnNlIhYKFEdldFN5c3RlbUluZm9SZXF1ZXN0Ii8KFUdldFN5c3RlbUluZm9SZXNwb25zZRIWCg5zZXJ2ZXJfdmVyc2lvbhgBIAEoCWIGcHJvdG8z',
-    [file_temporal_api_common_v1_message, file_temporal_api_failure_v1_message, file_temporal_api_namespace_v1_message],
+    'CjZ0ZW1wb3JhbC9hcGkvd29ya2Zsb3dzZXJ2aWNlL3YxL3JlcXVlc3RfcmVzcG9uc2UucHJvdG8SH3RlbXBvcmFsLmFwaS53b3JrZmxvd3NlcnZpY2UudjEiOQoYRGVzY3JpYmVOYW1lc3BhY2VSZXF1ZXN0EhEKCW5hbWVzcGFjZRgBIAEoCRIKCgJpZBgCIAEoCSJdChlEZXNjcmliZU5hbWVzcGFjZVJlc3BvbnNlEkAKDm5hbWVzcGFjZV9pbmZvGAEgASgLMigudGVtcG9yYWwuYXBpLm5hbWVzcGFjZS52MS5OYW1lc3BhY2VJbmZvIpABCiJSZWNvcmRBY3Rpdml0eVRhc2tIZWFydGJlYXRSZXF1ZXN0EhIKCnRhc2tfdG9rZW4YASABKAwSMQoHZGV0YWlscxgCIAEoCzIgLnRlbXBvcmFsLmFwaS5jb21tb24udjEuUGF5bG9hZHMSEAoIaWRlbnRpdHkYAyABKAkSEQoJbmFtZXNwYWNlGAQgASgJInAKI1JlY29yZEFjdGl2aXR5VGFza0hlYXJ0YmVhdFJlc3BvbnNlEhgKEGNhbmNlbF9yZXF1ZXN0ZWQYASABKAgSFwoPYWN0aXZpdHlfcGF1c2VkGAIgASgIEhYKDmFjdGl2aXR5X3Jlc2V0GAMgASgIIroBCiZSZWNvcmRBY3Rpdml0eVRhc2tIZWFydGJlYXRCeUlkUmVxdWVzdBIRCgluYW1lc3BhY2UYASABKAkSEwoLd29ya2Zsb3dfaWQYAiABKAkSDgoGcnVuX2lkGAMgASgJEhMKC2FjdGl2aXR5X2lkGAQgASgJEjEKB2RldGFpbHMYBSABKAsyIC50ZW1wb3JhbC5hcGkuY29tbW9uLnYxLlBheWxvYWRzEhAKCGlkZW50aXR5GAYgASgJInQKJ1JlY29yZEFjdGl2aXR5VGFza0hlYXJ0YmVhdEJ5SWRSZXNwb25zZRIYChBjYW5jZWxfcmVxdWVzdGVkGAEgASgIEhcKD2FjdGl2aXR5X3BhdXNlZBgCIAEoCBIWCg5hY3Rpdml0eV9yZXNldBgDIAEoCCKQAQojUmVzcG9uZEFjdGl2aXR5VGFza0NvbXBsZXRlZFJlcXVlc3QSEgoKdGFza190b2tlbhgBIAEoDBIwCgZyZXN1bHQYAiABKAsyIC50ZW1wb3JhbC5hcGkuY29tbW9uLnYxLlBheWxvYWRzEhAKCGlkZW50aXR5GAMgASgJEhEKCW5hbWVzcGFjZRgEIAEoCSImCiRSZXNwb25kQWN0aXZpdHlUYXNrQ29tcGxldGVkUmVzcG9uc2UiugEKJ1Jlc3BvbmRBY3Rpdml0eVRhc2tDb21wbGV0ZWRCeUlkUmVxdWVzdBIRCgluYW1lc3BhY2UYASABKAkSEwoLd29ya2Zsb3dfaWQYAiABKAkSDgoGcnVuX2lkGAMgASgJEhMKC2FjdGl2aXR5X2lkGAQgASgJEjAKBnJlc3VsdBgFIAEoCzIgLnRlbXBvcmFsLmFwaS5jb21tb24udjEuUGF5bG9hZHMSEAoIaWRlbnRpdHkYBiABKAkiKgooUmVzcG9uZEFjdGl2aXR5VGFza0NvbXBsZXRlZEJ5SWRSZXNwb25zZSKQAQoiUmVzcG9uZEFjdGl2aXR5VGFza0NhbmNlbGVkUmVxdWVzdBISCgp0YXNrX3Rva2VuGAEgASgMEjEKB2RldGFpbHMYAiABKAsyIC50ZW1wb3JhbC5hcGkuY29tbW9uLnYxLlBheWxvYWRzEhAKCGlkZW50aXR5GAMgASgJEhEKCW5hbWVzcGFjZRgEIAEoCSIlCiNSZXNwb25kQWN0aXZpdHlUYXNrQ2FuY2VsZWRSZXNwb25zZSK6AQomUmVzcG9uZEFjdGl2aXR5VGFza0NhbmNlbGVkQnlJZFJlcXVlc3QSEQoJbmFtZXNwYWNlGAEgASgJEhMKC3dvcmtmbG93X2lkGAIgASgJEg4KBnJ1bl9pZBgDIAEoCRITCgthY3Rpdml0eV9pZBgEIAEoCRIxCgdkZXRhaWxzGAUgASgLMiAudGVtcG9yYWwuYXBpLmNvbW1vbi52MS5QYXlsb2FkcxIQCghpZGVudGl0eRgGIAEoCSIpCidSZXNwb25kQWN0aXZpdHlUYXNrQ2FuY2VsZWRCeUlkUmVzcG9uc2UiFgoUR2V0U3lzdGVtSW5mb1JlcXVlc3QiLwoVR2V0U3lzdGVtSW5mb1Jlc3BvbnNlEhYKDnNlcnZlcl92ZXJzaW9uGAEgASgJYgZwcm90bzM',
+    [file_temporal_api_common_v1_message, file_temporal_api_namespace_v1_message],
   );
 
 /**
@@ -302,128 +300,6 @@ export const RespondActivityTaskCompletedByIdResponseSchema: GenMessage<RespondA
   messageDesc(file_temporal_api_workflowservice_v1_request_response, 9);
 
 /**
- * @generated from message temporal.api.workflowservice.v1.RespondActivityTaskFailedRequest
- */
-export type RespondActivityTaskFailedRequest = Message<'temporal.api.workflowservice.v1.RespondActivityTaskFailedRequest'> & {
-  /**
-   * @generated from field: bytes task_token = 1;
-   */
-  taskToken: Uint8Array;
-
-  /**
-   * @generated from field: temporal.api.failure.v1.Failure failure = 2;
-   */
-  failure?: Failure | undefined;
-
-  /**
-   * @generated from field: string identity = 3;
-   */
-  identity: string;
-
-  /**
-   * @generated from field: string namespace = 4;
-   */
-  namespace: string;
-
-  /**
-   * @generated from field: temporal.api.common.v1.Payloads last_heartbeat_details = 5;
-   */
-  lastHeartbeatDetails?: Payloads | undefined;
-};
-
-/**
- * Describes the message temporal.api.workflowservice.v1.RespondActivityTaskFailedRequest.
- * Use `create(RespondActivityTaskFailedRequestSchema)` to create a new message.
- */
-export const RespondActivityTaskFailedRequestSchema: GenMessage<RespondActivityTaskFailedRequest> =
-  /*@__PURE__*/
-  messageDesc(file_temporal_api_workflowservice_v1_request_response, 10);
-
-/**
- * @generated from message temporal.api.workflowservice.v1.RespondActivityTaskFailedResponse
- */
-export type RespondActivityTaskFailedResponse = Message<'temporal.api.workflowservice.v1.RespondActivityTaskFailedResponse'> & {
-  /**
-   * @generated from field: repeated temporal.api.failure.v1.Failure failures = 1;
-   */
-  failures: Failure[];
-};
-
-/**
- * Describes the message temporal.api.workflowservice.v1.RespondActivityTaskFailedResponse.
- * Use `create(RespondActivityTaskFailedResponseSchema)` to create a new message.
- */
-export const RespondActivityTaskFailedResponseSchema: GenMessage<RespondActivityTaskFailedResponse> =
-  /*@__PURE__*/
-  messageDesc(file_temporal_api_workflowservice_v1_request_response, 11);
-
-/**
- * @generated from message temporal.api.workflowservice.v1.RespondActivityTaskFailedByIdRequest
- */
-export type RespondActivityTaskFailedByIdRequest = Message<'temporal.api.workflowservice.v1.RespondActivityTaskFailedByIdRequest'> & {
-  /**
-   * @generated from field: string namespace = 1;
-   */
-  namespace: string;
-
-  /**
-   * @generated from field: string workflow_id = 2;
-   */
-  workflowId: string;
-
-  /**
-   * @generated from field: string run_id = 3;
-   */
-  runId: string;
-
-  /**
-   * @generated from field: string activity_id = 4;
-   */
-  activityId: string;
-
-  /**
-   * @generated from field: temporal.api.failure.v1.Failure failure = 5;
-   */
-  failure?: Failure | undefined;
-
-  /**
-   * @generated from field: string identity = 6;
-   */
-  identity: string;
-
-  /**
-   * @generated from field: temporal.api.common.v1.Payloads last_heartbeat_details = 7;
-   */
-  lastHeartbeatDetails?: Payloads | undefined;
-};
-
-/**
- * Describes the message temporal.api.workflowservice.v1.RespondActivityTaskFailedByIdRequest.
- * Use `create(RespondActivityTaskFailedByIdRequestSchema)` to create a new message.
- */
-export const RespondActivityTaskFailedByIdRequestSchema: GenMessage<RespondActivityTaskFailedByIdRequest> =
-  /*@__PURE__*/
-  messageDesc(file_temporal_api_workflowservice_v1_request_response, 12);
-
-/**
- * @generated from message temporal.api.workflowservice.v1.RespondActivityTaskFailedByIdResponse
- */
-export type RespondActivityTaskFailedByIdResponse = Message<'temporal.api.workflowservice.v1.RespondActivityTaskFailedByIdResponse'> & {
-  /**
-   * @generated from field: repeated temporal.api.failure.v1.Failure failures = 1;
-   */
-  failures: Failure[];
-};
-
-/**
- * Describes the message temporal.api.workflowservice.v1.RespondActivityTaskFailedByIdResponse.
- * Use `create(RespondActivityTaskFailedByIdResponseSchema)` to create a new message.
- */
-export const RespondActivityTaskFailedByIdResponseSchema: GenMessage<RespondActivityTaskFailedByIdResponse> =
-  /*@__PURE__*/
-  messageDesc(file_temporal_api_workflowservice_v1_request_response, 13);
-
-/**
  * @generated from message temporal.api.workflowservice.v1.RespondActivityTaskCanceledRequest
  */
 export type RespondActivityTaskCanceledRequest = Message<'temporal.api.workflowservice.v1.RespondActivityTaskCanceledRequest'> & {
@@ -454,7 +330,7 @@ export type RespondActivityTaskCanceledRequest = Message<'temporal.api.workflows
  */
 export const RespondActivityTaskCanceledRequestSchema: GenMessage<RespondActivityTaskCanceledRequest> =
   /*@__PURE__*/
-  messageDesc(file_temporal_api_workflowservice_v1_request_response, 14);
+  messageDesc(file_temporal_api_workflowservice_v1_request_response, 10);
 
 /**
  * @generated from message temporal.api.workflowservice.v1.RespondActivityTaskCanceledResponse
@@ -467,7 +343,7 @@ export type RespondActivityTaskCanceledResponse = Message<'temporal.api.workflow
  */
 export const RespondActivityTaskCanceledResponseSchema: GenMessage<RespondActivityTaskCanceledResponse> =
   /*@__PURE__*/
-  messageDesc(file_temporal_api_workflowservice_v1_request_response, 15);
+  messageDesc(file_temporal_api_workflowservice_v1_request_response, 11);
 
 /**
  * @generated from message temporal.api.workflowservice.v1.RespondActivityTaskCanceledByIdRequest
@@ -510,7 +386,7 @@ export type RespondActivityTaskCanceledByIdRequest = Message<'temporal.api.workf
  */
 export const RespondActivityTaskCanceledByIdRequestSchema: GenMessage<RespondActivityTaskCanceledByIdRequest> =
   /*@__PURE__*/
-  messageDesc(file_temporal_api_workflowservice_v1_request_response, 16);
+  messageDesc(file_temporal_api_workflowservice_v1_request_response, 12);
 
 /**
  * @generated from message temporal.api.workflowservice.v1.RespondActivityTaskCanceledByIdResponse
@@ -524,7 +400,7 @@ export type RespondActivityTaskCanceledByIdResponse =
  */
 export const RespondActivityTaskCanceledByIdResponseSchema: GenMessage<RespondActivityTaskCanceledByIdResponse> =
   /*@__PURE__*/
-  messageDesc(file_temporal_api_workflowservice_v1_request_response, 17);
+  messageDesc(file_temporal_api_workflowservice_v1_request_response, 13);
 
 /**
  * @generated from message temporal.api.workflowservice.v1.GetSystemInfoRequest
@@ -537,7 +413,7 @@ export type GetSystemInfoRequest = Message<'temporal.api.workflowservice.v1.GetS
  */
 export const GetSystemInfoRequestSchema: GenMessage<GetSystemInfoRequest> =
   /*@__PURE__*/
-  messageDesc(file_temporal_api_workflowservice_v1_request_response, 18);
+  messageDesc(file_temporal_api_workflowservice_v1_request_response, 14);
 
 /**
  * @generated from message temporal.api.workflowservice.v1.GetSystemInfoResponse
@@ -555,4 +431,4 @@ export type GetSystemInfoResponse = Message<'temporal.api.workflowservice.v1.Get
  */
 export const GetSystemInfoResponseSchema: GenMessage<GetSystemInfoResponse> =
   /*@__PURE__*/
-  messageDesc(file_temporal_api_workflowservice_v1_request_response, 19);
+  messageDesc(file_temporal_api_workflowservice_v1_request_response, 15);
