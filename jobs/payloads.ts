@@ -1,4 +1,4 @@
-import { defaultPayloadConverter } from '@temporalio/common/lib/converter/payload-converter';
+import { defaultPayloadConverter } from '@temporalio/common/lib/converter/payload-converter.js';
 import type { DataConverter, Payload, PayloadCodec, PayloadConverter } from '@temporalio/common';
 
 /** A Temporal payload in its JSON form: metadata values and data in base64, as in Temporal's proto JSON. */

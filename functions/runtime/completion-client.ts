@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { DataConverter, LoadedDataConverter, SerializationContext } from '@temporalio/common';
-import { ensureTemporalFailure } from '@temporalio/common/lib/failure';
+import { ensureTemporalFailure } from '@temporalio/common/lib/failure.js';
 // Deep imports: the package's internal-non-workflow index also loads the external-storage helpers, which
 // load every descriptor of the Temporal API (@temporalio/proto).
 import { encodeErrorToFailure, encodeToPayloadsWithContext } from '@temporalio/common/lib/internal-non-workflow/codec-helpers';

@@ -117,7 +117,10 @@ export async function callWithRetries<T>(
 ): Promise<T> {
   for (let n = 1; ; n += 1) {
     try {
-      return await attempt(Math.max(1, deadlineMs - Date.now()));
+      const left = deadlineMs - Date.now();
+      // A call whose deadline has passed is not made: it could only be cut off, or answered after its time.
+      if (left <= 0) throw new GrpcCallError(GrpcCode.DeadlineExceeded, 'The call’s deadline had passed before it was made');
+      return await attempt(left);
     } catch (err) {
       const status = grpcStatusOf(err);
       if (!status || n >= MAX_ATTEMPTS || !isRetryableStatus(status)) throw err;

@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common/lib/failure';
+import { ApplicationFailure } from '@temporalio/common/lib/failure.js';
 import type { DataConverter } from '@temporalio/common';
 import type { CompletionClient } from './completion-client';
 import type { SQSRecord } from 'aws-lambda';

@@ -1,5 +1,5 @@
-import { DefaultFailureConverter } from '@temporalio/common/lib/converter/failure-converter';
-import { defaultPayloadConverter } from '@temporalio/common/lib/converter/payload-converter';
+import { DefaultFailureConverter } from '@temporalio/common/lib/converter/failure-converter.js';
+import { defaultPayloadConverter } from '@temporalio/common/lib/converter/payload-converter.js';
 import type { DataConverter, LoadedDataConverter, PayloadCodec } from '@temporalio/common';
 import { createAesGcmCodec, parseKeyRing } from './aes-gcm-codec';
 import { parsedSecretFromEnv } from './secret-source';
