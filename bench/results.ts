@@ -51,6 +51,23 @@ export interface ThroughputResult {
   readonly ratio: number;
   /** The same for the steady rates. */
   readonly steadyRatio: number;
+  /**
+   * The same rounds with Temporal + worker on one CPU and the emulated AWS side on the other (`taskset`), or
+   * why they were not run. Absent in runs before issue 15.
+   */
+  readonly pinned?: PinnedThroughput | { readonly skipped: string };
+}
+
+/** Throughput of both paths with each side pinned to a CPU of its own. */
+export interface PinnedThroughput {
+  /** CPU lists as `taskset -c` takes them. */
+  readonly cpus: { readonly temporalAndWorker: string; readonly awsSide: string };
+  readonly direct: ThroughputPath;
+  readonly async: ThroughputPath;
+  /** async jobs/s ÷ direct jobs/s, pinned. */
+  readonly ratio: number;
+  /** The same for the steady rates. */
+  readonly steadyRatio: number;
 }
 
 /** Latency of each path: from the workflow task that scheduled a job to the one that got its result. */

@@ -171,6 +171,7 @@ describe('the bench report', () => {
       asyncWindow0: path(95),
       ratio: 0.85,
       steadyRatio: 0.85,
+      pinned: { cpus: { temporalAndWorker: '0', awsSide: '1' }, direct: path(100), async: path(92), ratio: 0.92, steadyRatio: 0.9 },
     },
     latency: {
       clock: 'workflow time',
@@ -215,6 +216,8 @@ describe('the bench report', () => {
     const targets = computeTargets(results);
     expect(targets.map((t) => [t.name, t.met])).toEqual([
       ['throughput async ÷ direct', true],
+      ['throughput async ÷ direct, pinned', true],
+      ['worker CPU per job, async ÷ direct', true],
       ['added p50 latency over direct', false],
       ['process-jobs init ÷ naive client bundle', false],
       ['process-jobs zip', false],
@@ -223,10 +226,30 @@ describe('the bench report', () => {
     ]);
   });
 
+  it('judges the pinned target a miss, saying why, when the pinned rounds were skipped', () => {
+    const skipped = { ...results, throughput: { ...results.throughput, pinned: { skipped: '/usr/bin/taskset not found' } } };
+    const target = computeTargets(skipped).find((t) => t.name === 'throughput async ÷ direct, pinned');
+    expect(target).toMatchObject({ measured: 'not measured (/usr/bin/taskset not found)', met: false });
+    expect(renderMarkdown({ ...skipped, targets: computeTargets(skipped) })).toContain('0.85 (steady 0.85) · not measured');
+  });
+
+  it('judges the worker CPU per job of the two paths', () => {
+    const costly = {
+      ...results,
+      throughput: { ...results.throughput, async: { ...results.throughput.async, cpuMsPerJob: { worker: 1.5 } } },
+    };
+    expect(computeTargets(costly).find((t) => t.name === 'worker CPU per job, async ÷ direct')).toMatchObject({
+      measured: '1.5 (1.5 vs 1 ms, unpinned rounds)',
+      met: false,
+    });
+  });
+
   it('renders every section and every target as markdown tables', () => {
     const markdown = renderMarkdown({ ...results, targets: computeTargets(results) });
     for (const heading of [
-      'throughput, jobs/s',
+      'throughput, unpinned, jobs/s',
+      'throughput **pinned**, jobs/s (Temporal + worker on CPU 0; SQS emulator, runner, containers, client on CPU 1',
+      '| throughput async ÷ direct: unpinned (all on 2 CPUs) · pinned | 0.85 (steady 0.85) · 0.92 (steady 0.9) | |',
       'latency p50 / p95 / p99',
       '| process-jobs |',
       '| naive-client |',
