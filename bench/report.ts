@@ -231,6 +231,13 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(
     `| direct (worker compute not priced) | — | — | — | ${money(p.directTemporalActions)} | **${money(p.directTemporalActions)}** |`,
   );
+  const sfn = c.models?.stepFunctionsCallback;
+  if (sfn) {
+    const q = sfn.perMillionJobs;
+    lines.push(
+      `| Step Functions callback — a **model** from list prices, not measured (${sfn.assumptions.stateTransitionsPerJob} state transition and ${round(sfn.assumptions.sqsRequestsPerJob, 2)} SQS requests a job; Lambda as measured for async) | ${money(q.sqs)} | ${money(q.lambdaRequests)} | ${money(q.lambdaDuration)} | state transitions ${money(q.stateTransitions)} | **${money(q.total)}** |`,
+    );
+  }
   lines.push('');
   lines.push(
     `Workflow starts are left out of the actions (one per workflow, whatever it runs). Each cold start adds ${c.initGbSecondsPerColdStart.toFixed(3)} GB-s of billed init; this run had ${c.coldStarts}.`,

@@ -173,6 +173,28 @@ export interface CostResult {
     readonly directTemporalActions: number;
   };
   readonly prices: { readonly asOf: string; readonly currency: string; readonly sources: readonly string[] };
+  /** Other ways to run the same jobs, priced from list prices: models, not measurements (absent before issue 15). */
+  readonly models?: { readonly stepFunctionsCallback?: StepFunctionsCallbackModel };
+}
+
+/** The Step Functions callback pattern (Standard workflow, `.waitForTaskToken`) for the same jobs: a model. */
+export interface StepFunctionsCallbackModel {
+  /** Always `model`: computed from list prices and the assumptions, not measured. */
+  readonly kind: 'model';
+  readonly assumptions: {
+    readonly stateTransitionsPerJob: number;
+    readonly sendMessagePerJob: number;
+    /** Step Functions' SendMessage plus the consumer side's requests measured for the async path. */
+    readonly sqsRequestsPerJob: number;
+  };
+  readonly perMillionJobs: {
+    readonly stateTransitions: number;
+    readonly sqs: number;
+    readonly lambdaRequests: number;
+    readonly lambdaDuration: number;
+    readonly total: number;
+  };
+  readonly source: string;
 }
 
 /** One tracked target. */

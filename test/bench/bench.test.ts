@@ -244,6 +244,35 @@ describe('the bench report', () => {
     });
   });
 
+  it('prices the Step Functions callback pattern as a labelled model: one state transition and one SendMessage a job', () => {
+    // Prepare
+    const cost = computeCost(
+      {
+        jobs: 10,
+        sqsRequests: { SendMessageBatch: 2, ReceiveMessage: 5, DeleteMessageBatch: 3 },
+        invocations: [invocation(5, 10)],
+        memoryMb: 1024,
+        initMs: 200,
+        coldStarts: 1,
+      },
+      PRICES,
+    );
+
+    // Act
+    const model = cost.models?.stepFunctionsCallback;
+
+    // Assess: our SendMessageBatch replaced by Step Functions' own SendMessage per job; the consumer side as measured.
+    expect(model?.kind).toBe('model');
+    expect(model?.assumptions).toEqual({ stateTransitionsPerJob: 1, sendMessagePerJob: 1, sqsRequestsPerJob: 1.8 });
+    expect(model?.perMillionJobs.stateTransitions).toBeCloseTo(25);
+    expect(model?.perMillionJobs.sqs).toBeCloseTo(1.8 * 0.4);
+    expect(model?.perMillionJobs.lambdaRequests).toBeCloseTo(cost.perMillionJobs.lambdaRequests);
+    expect(model?.perMillionJobs.total).toBeCloseTo(25 + 0.72 + cost.perMillionJobs.lambdaRequests + cost.perMillionJobs.lambdaDuration);
+    expect(renderMarkdown({ ...results, cost, targets: [] })).toContain(
+      '| Step Functions callback — a **model** from list prices, not measured',
+    );
+  });
+
   it('renders every section and every target as markdown tables', () => {
     const markdown = renderMarkdown({ ...results, targets: computeTargets(results) });
     for (const heading of [
