@@ -23,6 +23,13 @@ function recordingBatcher(env: TestEnv, options: ConstructorParameters<typeof Se
   return { batcher, requests };
 }
 
+/** Whether a job message carries the input text `refuse me` (in `attempt`, when given). */
+function isRefused(body: string | undefined, attempt?: number): boolean {
+  const message = JSON.parse(body ?? '{}') as { attempt?: number; input?: { data?: string } };
+  const input = Buffer.from(message.input?.data ?? '', 'base64').toString('utf8');
+  return input.includes('refuse me') && (attempt === undefined || message.attempt === attempt);
+}
+
 /**
  * The worker's `SendMessageBatch` coalescing against a real SQS endpoint (fauxqs here, ElasticMQ under
  * `npm run test:elasticmq`): many dispatches in few requests, each activity with its own result; a refused
@@ -62,6 +69,53 @@ describe('job messages sent in batches on a real queue', () => {
       expect(entries.reduce((a, b) => a + b, 0)).toBe(20);
       expect(requests.length).toBeLessThan(20);
       expect(Math.max(...entries)).toBeLessThanOrEqual(10);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('fails, through Temporal, only the activity whose entry was refused; its retry and the others complete', async () => {
+    // Prepare: a sender that answers Failed for the first attempt of one job's entry and sends the rest.
+    const send = sqsBatchSender(env.sqs);
+    const requests: SendMessageBatchRequest[] = [];
+    const batcher = new SendBatcher(
+      async (request) => {
+        requests.push(request);
+        const refused = (request.Entries ?? []).filter((e) => isRefused(e.MessageBody, 1));
+        const rest = (request.Entries ?? []).filter((e) => !refused.includes(e));
+        const result = rest.length > 0 ? await send({ ...request, Entries: rest }) : { Successful: [], Failed: [] };
+        const failed = refused.map((e) => ({ Id: e.Id, Code: 'InternalError', SenderFault: false, Message: 'injected' }));
+        return { ...result, Failed: [...(result.Failed ?? []), ...failed] };
+      },
+      { lingerMs: 200 },
+    );
+    const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    try {
+      const worker = await createJobWorker({
+        connection,
+        taskQueue: env.taskQueue,
+        sqs: env.sqs,
+        queueUrls: { jobs: env.queue.url },
+        jobs: { ...TEST_JOBS, ...RELIABILITY_JOBS },
+        workflowsPath: TEST_WORKFLOWS_PATH,
+        batching: batcher,
+      });
+
+      // Act
+      const texts = ['keep 1', 'refuse me', 'keep 2', 'keep 3'];
+      const results = await worker.runUntil(async () => {
+        const handles = await Promise.all(texts.map((text) => env.start('echoWorkflow', text)));
+        return Promise.all(handles.map((h) => h.result() as Promise<{ echoed: string; attempt: number }>));
+      });
+
+      // Assess
+      expect(results.map((r) => [r.echoed, r.attempt])).toEqual([
+        ['KEEP 1', 1],
+        ['REFUSE ME', 2],
+        ['KEEP 2', 1],
+        ['KEEP 3', 1],
+      ]);
+      expect(requests.flatMap((r) => r.Entries ?? []).filter((e) => isRefused(e.MessageBody))).toHaveLength(2);
     } finally {
       await connection.close();
     }
