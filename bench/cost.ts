@@ -1,5 +1,5 @@
 import type { BenchInvocation } from './functions/bench-function';
-import type { CostResult } from './results';
+import type { CostResult, StepFunctionsCallbackModel } from './results';
 
 /** The list prices in `bench/prices.json`. */
 export interface Prices {
@@ -13,6 +13,8 @@ export interface Prices {
     readonly source: string;
   };
   readonly temporalCloud: { readonly perMillionActions: number; readonly source: string };
+  /** Absent in price lists before issue 15. */
+  readonly stepFunctions?: { readonly perThousandStateTransitions: number; readonly source: string };
 }
 
 /** What the async throughput runs counted, and what the cost model needs besides. */
@@ -89,7 +91,7 @@ export function computeCost(inputs: CostInputs, prices: Prices): CostResult {
     lambdaDuration: lambdaGbSeconds * 1e6 * prices.lambda.perGbSecond,
     temporalActions: asyncActions * prices.temporalCloud.perMillionActions,
   };
-  return {
+  const cost: CostResult = {
     jobs,
     perJob: {
       sqsRequests,
@@ -119,5 +121,43 @@ export function computeCost(inputs: CostInputs, prices: Prices): CostResult {
       currency: prices.currency,
       sources: [prices.sqs.source, prices.lambda.source, prices.temporalCloud.source],
     },
+  };
+  const stepFunctionsCallback = stepFunctionsCallbackModel(cost, prices);
+  return stepFunctionsCallback ? { ...cost, models: { stepFunctionsCallback } } : cost;
+}
+
+/**
+ * What the Step Functions callback model assumes per job: the job is one `Task` state of a Standard state
+ * machine with `arn:aws:states:::sqs:sendMessage.waitForTaskToken` (one state transition; retries would add
+ * one each), Step Functions sends one `SendMessage` per task (it does not batch), and the consumer side — the
+ * event source's receives and deletes, the function's invocations and duration — is the one measured for our
+ * async path, the function calling `SendTaskSuccess` instead of Temporal's completion.
+ */
+export const STEP_FUNCTIONS_CALLBACK_ASSUMPTIONS = { stateTransitionsPerJob: 1, sendMessagePerJob: 1 } as const;
+
+/**
+ * The Step Functions callback pattern's cost per million jobs, **a model from list prices, not a
+ * measurement** (see {@link STEP_FUNCTIONS_CALLBACK_ASSUMPTIONS}). Undefined without Step Functions prices.
+ */
+export function stepFunctionsCallbackModel(cost: CostResult, prices: Prices): StepFunctionsCallbackModel | undefined {
+  if (!prices.stepFunctions) return undefined;
+  const a = STEP_FUNCTIONS_CALLBACK_ASSUMPTIONS;
+  const consumerRequests = sum(
+    Object.entries(cost.perJob.sqsRequests)
+      .filter(([op]) => !op.startsWith('SendMessage'))
+      .map(([, n]) => n),
+  );
+  const sqsRequestsPerJob = a.sendMessagePerJob + consumerRequests;
+  const perMillion = {
+    stateTransitions: a.stateTransitionsPerJob * 1_000 * prices.stepFunctions.perThousandStateTransitions,
+    sqs: sqsRequestsPerJob * prices.sqs.perMillionRequests,
+    lambdaRequests: cost.perMillionJobs.lambdaRequests,
+    lambdaDuration: cost.perMillionJobs.lambdaDuration,
+  };
+  return {
+    kind: 'model',
+    assumptions: { ...a, sqsRequestsPerJob },
+    perMillionJobs: { ...perMillion, total: sum(Object.values(perMillion)) },
+    source: prices.stepFunctions.source,
   };
 }

@@ -4,11 +4,12 @@ import type { BenchFunctionOverrides, RunningBenchFunction } from './bench-funct
 import type { BenchBuild } from './build-bench';
 import { measureInitOnce, measureInits } from './cold-start';
 import { computeCost } from './cost';
+import { allowedCpus, PINNED_CPUS, pinningUnavailable, pinProcesses, processTree } from './cpu-pinning';
 import type { Prices } from './cost';
 import type { BenchEnvironment } from './environment';
 import { startProfile } from './profiler';
 import type { RunningProfile } from './profiler';
-import type { ColdStartResult, CostResult, LatencyResult, ThroughputPath, ThroughputResult } from './results';
+import type { ColdStartResult, CostResult, LatencyResult, PinnedThroughput, ThroughputPath, ThroughputResult } from './results';
 import type { BenchSettings } from './run-bench';
 import { median, round, steadyRate, summarize } from './stats';
 import { measurePath } from './throughput';
@@ -245,6 +246,63 @@ export async function measureConfiguredWindow(run: BenchRun): Promise<Configured
     latencySamples(run, 'async', s.windowJobsPerWorkflow, `window-${env.runId}`),
   );
   return { ...measured, windowedSamples, batchingWindowSeconds: OPT_IN_WINDOW_SECONDS };
+}
+
+/**
+ * Throughput with the two sides on a CPU each, as no deployment shares them: Temporal + the worker on
+ * {@link PINNED_CPUS}.temporalAndWorker, the emulated AWS side (this process: SQS emulator, Lambda runner,
+ * client; the function containers) on {@link PINNED_CPUS}.awsSide, with `taskset`, for both paths alike. The
+ * same rounds as the unpinned phase, direct and async alternating, on a bench function of its own (its
+ * containers start after the pinning and inherit this process's CPU). Every process gets its CPUs back at the end.
+ * @returns the measurement, or why it was skipped (no `taskset`, one CPU, an external Temporal server)
+ */
+export async function measurePinned(run: BenchRun): Promise<PinnedThroughput | { readonly skipped: string }> {
+  const { env, settings: s, log } = run;
+  const unavailable = pinningUnavailable() ?? (env.temporalServerPid === undefined ? "the Temporal server is not this run's" : undefined);
+  if (unavailable || env.temporalServerPid === undefined || env.worker.pid === undefined) {
+    const skipped = unavailable ?? 'the worker has no pid';
+    log(`Pinned throughput skipped: ${skipped}.`);
+    return { skipped };
+  }
+  const everyCpu = allowedCpus(process.pid).join(',');
+  const userSide = [...processTree(env.temporalServerPid), ...processTree(env.worker.pid)];
+  const pin = (): void => {
+    pinProcesses(
+      processTree(process.pid).filter((pid) => !userSide.includes(pid)),
+      PINNED_CPUS.awsSide,
+    );
+    pinProcesses(userSide, PINNED_CPUS.temporalAndWorker);
+  };
+  log(
+    `Pinned throughput: Temporal + worker on CPU ${PINNED_CPUS.temporalAndWorker}, SQS emulator + runner + containers on CPU ${PINNED_CPUS.awsSide}; ${s.rounds} round(s) of ${s.jobs} jobs per path…`,
+  );
+  pin();
+  try {
+    return await withBenchFunction(run, {}, async (fn) => {
+      const direct: PathMeasurement[] = [];
+      const asyncRuns: PathMeasurement[] = [];
+      for (let round = 1; round <= s.rounds; round += 1) {
+        const common = { jobs: s.jobs, perWorkflow: s.jobsPerWorkflow, warmupJobs: round === 1 ? s.warmupJobs : 0 };
+        direct.push(await measurePath(env, { ...common, path: 'direct', idPrefix: `pinned-direct-${env.runId}-${round}` }));
+        log(`  pinned round ${round} direct: ${jobsPerSecond(direct.at(-1)!)} jobs/s`);
+        pin();
+        asyncRuns.push(await measurePath(env, { ...common, path: 'async', fn, idPrefix: `pinned-async-${env.runId}-${round}` }));
+        log(`  pinned round ${round} async: ${jobsPerSecond(asyncRuns.at(-1)!)} jobs/s`);
+      }
+      run.workloads.push(...direct.map((d) => d.workload), ...asyncRuns.map((a) => a.workload));
+      const directPath = throughputPath(direct);
+      const asyncPath = throughputPath(asyncRuns);
+      return {
+        cpus: { ...PINNED_CPUS },
+        direct: directPath,
+        async: asyncPath,
+        ratio: asyncPath.jobsPerSecond / directPath.jobsPerSecond,
+        steadyRatio: asyncPath.steadyJobsPerSecond / directPath.steadyJobsPerSecond,
+      };
+    });
+  } finally {
+    pinProcesses(processTree(process.pid), everyCpu);
+  }
 }
 
 /** The batching window whose latency cost the bench reports when `serverless.yml` configures none. */

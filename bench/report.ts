@@ -1,4 +1,4 @@
-import type { BenchResults, TargetResult, ThroughputPath } from './results';
+import type { BenchResults, PinnedThroughput, TargetResult, ThroughputPath, ThroughputResult } from './results';
 import { round } from './stats';
 
 /** The zip budget of a function: 1 MiB. */
@@ -13,7 +13,21 @@ export const TARGETS = {
   rssToBare: 1.5,
   warmOverheadMs: 0.5,
   completeToSdk: 1.1,
+  pinnedThroughputRatio: 0.9,
+  workerCpuRatio: 1.0,
 } as const;
+
+/** The pinned measurement of a run, when it was made. */
+export function pinnedOf(t: ThroughputResult): PinnedThroughput | undefined {
+  return t.pinned && 'ratio' in t.pinned ? t.pinned : undefined;
+}
+
+/** The worker's CPU per job on the async path over the direct path's, in the unpinned rounds. */
+export function workerCpuRatio(t: ThroughputResult): { ratio: number; asyncMs: number; directMs: number } {
+  const asyncMs = t.async.cpuMsPerJob.worker ?? Number.NaN;
+  const directMs = t.direct.cpuMsPerJob.worker ?? Number.NaN;
+  return { ratio: asyncMs / directMs, asyncMs, directMs };
+}
 
 /** Judges every tracked target; a miss is reported, never thrown. */
 export function computeTargets(results: Omit<BenchResults, 'targets'>): TargetResult[] {
@@ -25,6 +39,13 @@ export function computeTargets(results: Omit<BenchResults, 'targets'>): TargetRe
       target: `≥ ${TARGETS.throughputRatio} (runner concurrency ${t.async.concurrency})`,
       measured: `${round(t.ratio)} (steady ${round(t.steadyRatio)})`,
       met: t.ratio >= TARGETS.throughputRatio,
+    },
+    pinnedTarget(t),
+    {
+      name: 'worker CPU per job, async ÷ direct',
+      target: `≤ ${TARGETS.workerCpuRatio}`,
+      measured: `${round(workerCpuRatio(t).ratio)} (${round(workerCpuRatio(t).asyncMs)} vs ${round(workerCpuRatio(t).directMs)} ms, unpinned rounds)`,
+      met: workerCpuRatio(t).ratio <= TARGETS.workerCpuRatio,
     },
     {
       name: 'added p50 latency over direct',
@@ -63,6 +84,22 @@ export function computeTargets(results: Omit<BenchResults, 'targets'>): TargetRe
       met: results.warmOverhead.completeToSdkP50 <= TARGETS.completeToSdk,
     },
   ];
+}
+
+function pinnedTarget(t: ThroughputResult): TargetResult {
+  const pinned = pinnedOf(t);
+  const name = 'throughput async ÷ direct, pinned';
+  const target = `≥ ${TARGETS.pinnedThroughputRatio} (Temporal + worker on one CPU, the emulated AWS side on the other)`;
+  if (!pinned) {
+    const why = t.pinned && 'skipped' in t.pinned ? t.pinned.skipped : 'a run before issue 15';
+    return { name, target, measured: `not measured (${why})`, met: false };
+  }
+  return {
+    name,
+    target,
+    measured: `${round(pinned.ratio)} (steady ${round(pinned.steadyRatio)})`,
+    met: pinned.ratio >= TARGETS.pinnedThroughputRatio,
+  };
 }
 
 /** process-jobs' RSS once its client is ready, over a bare handler's, in the cold-start probe. */
@@ -124,7 +161,16 @@ export function renderMarkdown(r: BenchResults): string {
   const rounds = (path: ThroughputPath): string =>
     path.rounds > 1 ? ` (rounds: ${path.roundsJobsPerSecond.map((v) => round(v, 0)).join(', ')})` : '';
   lines.push(
-    `| throughput, jobs/s (${t.async.jobsPerRound} jobs; median of ${t.async.rounds} round${t.async.rounds > 1 ? 's' : ''}, paths alternating; ${t.jobsPerWorkflow} jobs per workflow) | **${ms(t.async.jobsPerSecond)}**${rounds(t.async)} | **${ms(t.direct.jobsPerSecond)}**${rounds(t.direct)} |`,
+    `| throughput, unpinned, jobs/s (${t.async.jobsPerRound} jobs; median of ${t.async.rounds} round${t.async.rounds > 1 ? 's' : ''}, paths alternating; ${t.jobsPerWorkflow} jobs per workflow) | **${ms(t.async.jobsPerSecond)}**${rounds(t.async)} | **${ms(t.direct.jobsPerSecond)}**${rounds(t.direct)} |`,
+  );
+  const pinned = pinnedOf(t);
+  if (pinned) {
+    lines.push(
+      `| throughput **pinned**, jobs/s (Temporal + worker on CPU ${pinned.cpus.temporalAndWorker}; SQS emulator, runner, containers, client on CPU ${pinned.cpus.awsSide}; same rounds) | **${ms(pinned.async.jobsPerSecond)}**${rounds(pinned.async)} | **${ms(pinned.direct.jobsPerSecond)}**${rounds(pinned.direct)} |`,
+    );
+  }
+  lines.push(
+    `| throughput async ÷ direct: unpinned (all on ${r.machine.cpus} CPUs) · pinned | ${round(t.ratio)} (steady ${round(t.steadyRatio)}) · ${pinned ? `${round(pinned.ratio)} (steady ${round(pinned.steadyRatio)})` : 'not measured'} | |`,
   );
   lines.push(
     `| steady jobs/s (10th–90th percentile of finish times) | ${ms(t.async.steadyJobsPerSecond)} | ${ms(t.direct.steadyJobsPerSecond)} |`,
@@ -195,6 +241,13 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(
     `| direct (worker compute not priced) | — | — | — | ${money(p.directTemporalActions)} | **${money(p.directTemporalActions)}** |`,
   );
+  const sfn = c.models?.stepFunctionsCallback;
+  if (sfn) {
+    const q = sfn.perMillionJobs;
+    lines.push(
+      `| Step Functions callback — a **model** from list prices, not measured (${sfn.assumptions.stateTransitionsPerJob} state transition and ${round(sfn.assumptions.sqsRequestsPerJob, 2)} SQS requests a job; Lambda as measured for async) | ${money(q.sqs)} | ${money(q.lambdaRequests)} | ${money(q.lambdaDuration)} | state transitions ${money(q.stateTransitions)} | **${money(q.total)}** |`,
+    );
+  }
   lines.push('');
   lines.push(
     `Workflow starts are left out of the actions (one per workflow, whatever it runs). Each cold start adds ${c.initGbSecondsPerColdStart.toFixed(3)} GB-s of billed init; this run had ${c.coldStarts}.`,

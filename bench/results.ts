@@ -51,6 +51,23 @@ export interface ThroughputResult {
   readonly ratio: number;
   /** The same for the steady rates. */
   readonly steadyRatio: number;
+  /**
+   * The same rounds with Temporal + worker on one CPU and the emulated AWS side on the other (`taskset`), or
+   * why they were not run. Absent in runs before issue 15.
+   */
+  readonly pinned?: PinnedThroughput | { readonly skipped: string };
+}
+
+/** Throughput of both paths with each side pinned to a CPU of its own. */
+export interface PinnedThroughput {
+  /** CPU lists as `taskset -c` takes them. */
+  readonly cpus: { readonly temporalAndWorker: string; readonly awsSide: string };
+  readonly direct: ThroughputPath;
+  readonly async: ThroughputPath;
+  /** async jobs/s ÷ direct jobs/s, pinned. */
+  readonly ratio: number;
+  /** The same for the steady rates. */
+  readonly steadyRatio: number;
 }
 
 /** Latency of each path: from the workflow task that scheduled a job to the one that got its result. */
@@ -160,6 +177,28 @@ export interface CostResult {
     readonly directTemporalActions: number;
   };
   readonly prices: { readonly asOf: string; readonly currency: string; readonly sources: readonly string[] };
+  /** Other ways to run the same jobs, priced from list prices: models, not measurements (absent before issue 15). */
+  readonly models?: { readonly stepFunctionsCallback?: StepFunctionsCallbackModel };
+}
+
+/** The Step Functions callback pattern (Standard workflow, `.waitForTaskToken`) for the same jobs: a model. */
+export interface StepFunctionsCallbackModel {
+  /** Always `model`: computed from list prices and the assumptions, not measured. */
+  readonly kind: 'model';
+  readonly assumptions: {
+    readonly stateTransitionsPerJob: number;
+    readonly sendMessagePerJob: number;
+    /** Step Functions' SendMessage plus the consumer side's requests measured for the async path. */
+    readonly sqsRequestsPerJob: number;
+  };
+  readonly perMillionJobs: {
+    readonly stateTransitions: number;
+    readonly sqs: number;
+    readonly lambdaRequests: number;
+    readonly lambdaDuration: number;
+    readonly total: number;
+  };
+  readonly source: string;
 }
 
 /** One tracked target. */

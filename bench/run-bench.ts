@@ -7,7 +7,15 @@ import { buildBench } from './build-bench';
 import type { Prices } from './cost';
 import { startBenchEnvironment } from './environment';
 import { measureMemory } from './memory';
-import { costOfRun, latencyResult, measureColdStarts, measureConfiguredWindow, measureWindowZero, profileFile } from './phases';
+import {
+  costOfRun,
+  latencyResult,
+  measureColdStarts,
+  measureConfiguredWindow,
+  measurePinned,
+  measureWindowZero,
+  profileFile,
+} from './phases';
 import type { BenchRun } from './phases';
 import { computeTargets } from './report';
 import type { BenchResults, MachineInfo } from './results';
@@ -118,6 +126,11 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
     run.workloads.push(warm.workload);
 
     const configured = await measureConfiguredWindow(run);
+    // A failure of the pinned rounds is reported in their place rather than losing the rest of the run.
+    const pinned = await measurePinned(run).catch((err: unknown) => {
+      log(`Pinned throughput failed: ${String(err)}`);
+      return { skipped: `failed: ${err instanceof Error ? err.message : String(err)}` };
+    });
     const zero = await measureWindowZero(run);
 
     log(`Memory: one container over ${settings.memoryRecords} records…`);
@@ -136,7 +149,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
         completed: run.workloads.reduce((sum, w) => sum + w.completed, 0),
         problems: run.workloads.flatMap((w) => w.problems),
       },
-      throughput: { ...configured.throughput, asyncWindow0: zero.throughput },
+      throughput: { ...configured.throughput, asyncWindow0: zero.throughput, pinned },
       latency: latencyResult(configured, zero),
       coldStart,
       warmOverhead: warm.result,

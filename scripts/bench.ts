@@ -6,11 +6,13 @@
  *
  * Flags: `--quick` (a small run, the CI check), `--jobs N`, `--rounds N`, `--cold-starts N`,
  * `--out DIR` (default `bench/`), `--profile` (CPU profiles into `.build/bench-profiles/`, summarized at the end),
- * `--render-only` (rewrite results.md from the results.json in `--out`, running nothing).
+ * `--render-only` (rewrite results.md from the results.json in `--out`, running nothing; priced models recomputed).
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { stepFunctionsCallbackModel } from '../bench/cost';
+import type { Prices } from '../bench/cost';
 import { formatProfileSummary, summarizeProfile } from '../bench/profile-summary';
 import { computeTargets, renderMarkdown } from '../bench/report';
 import type { BenchResults } from '../bench/results';
@@ -58,7 +60,11 @@ async function writeResults(results: BenchResults): Promise<string> {
 
 if (values['render-only']) {
   const saved = JSON.parse(await readFile(join(outDir, 'results.json'), 'utf8')) as BenchResults;
-  console.log(await writeResults({ ...saved, targets: computeTargets(saved) }));
+  // Models are priced, not measured: recompute them from the saved counts and the current price list.
+  const prices = JSON.parse(await readFile(projectPath('bench/prices.json'), 'utf8')) as Prices;
+  const stepFunctionsCallback = stepFunctionsCallbackModel(saved.cost, prices);
+  const cost = stepFunctionsCallback ? { ...saved.cost, models: { ...saved.cost.models, stepFunctionsCallback } } : saved.cost;
+  console.log(await writeResults({ ...saved, cost, targets: computeTargets(saved) }));
   process.exit(0);
 }
 

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { CompleteAsyncError, Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataConverter } from '@temporalio/common';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueName } from '../jobs/queues';
 import type { AnyJob } from '../jobs/define-job';
@@ -13,6 +12,8 @@ import type { JobMessage } from '../jobs/job-message';
 import { encodeJsonPayload } from '../jobs/payloads';
 import { jobMessageSignerFromEnv, SIGNATURE_ATTRIBUTE } from '../jobs/security/message-signing';
 import type { JobMessageSigner } from '../jobs/security/message-signing';
+import { SendBatcher, sqsBatchSender } from './send-batcher';
+import type { SendBatchingOptions } from './send-batcher';
 
 /** What the dispatching activities need. */
 export interface JobActivitiesOptions {
@@ -32,6 +33,12 @@ export interface JobActivitiesOptions {
    * @default {@link jobMessageSignerFromEnv} (`JOB_SIGNING_KEYS_SECRET_ARN`, `JOB_SIGNING_KEYS_PARAMETER` or `JOB_SIGNING_KEYS`)
    */
   readonly signer?: JobMessageSigner;
+  /**
+   * How the activities' messages are coalesced into `SendMessageBatch` requests (linger, batch and memory
+   * limits), or a batcher to share.
+   * @default a batcher of its own with {@link SendBatchingOptions}' defaults (3 ms linger, 10 entries, 1 MiB)
+   */
+  readonly batching?: SendBatchingOptions | SendBatcher;
 }
 
 /**
@@ -54,13 +61,16 @@ function attemptDeadline(info: Context['info'], now: number): string | undefined
 
 /**
  * Creates one dispatching activity per job. Each sends the job message (task token, ids, input payload) to
- * the job's queue and leaves the activity open for the Lambda function to complete.
+ * the job's queue and leaves the activity open for the Lambda function to complete. The activities' sends
+ * share one {@link SendBatcher}: concurrent dispatches go out together in `SendMessageBatch` requests.
  *
  * @throws ApplicationFailure (non-retryable, type `JobInputTooLarge`) when the message would exceed SQS's limit.
  */
 export function createJobActivities(options: JobActivitiesOptions): Record<string, (input: unknown) => Promise<never>> {
   const activities: Record<string, (input: unknown) => Promise<never>> = {};
   const signer = options.signer ?? jobMessageSignerFromEnv();
+  const batcher =
+    options.batching instanceof SendBatcher ? options.batching : new SendBatcher(sqsBatchSender(options.sqs), options.batching);
   for (const job of Object.values(options.jobs)) {
     const queueUrl = options.queueUrls[job.queue];
     if (!queueUrl) {
@@ -93,14 +103,13 @@ export function createJobActivities(options: JobActivitiesOptions): Record<strin
         throw err;
       }
       const signature = await signer.sign(body);
-      await options.sqs.send(
-        new SendMessageCommand({
-          QueueUrl: queueUrl,
-          MessageBody: body,
-          MessageAttributes: { [SIGNATURE_ATTRIBUTE]: { DataType: 'String', StringValue: signature } },
-          ...fifoAttributes(queueUrl, message),
-        }),
-      );
+      // Coalesced with the other activities' messages into SendMessageBatch; this await settles with this
+      // message's own entry, so a refused entry fails this activity and no other.
+      await batcher.send(queueUrl, {
+        MessageBody: body,
+        MessageAttributes: { [SIGNATURE_ATTRIBUTE]: { DataType: 'String', StringValue: signature } },
+        ...fifoAttributes(queueUrl, message),
+      });
       Context.current().log.info('job dispatched', { job: job.name, queue: job.queue });
       throw new CompleteAsyncError();
     };

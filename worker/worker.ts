@@ -7,6 +7,7 @@ import type { QueueName } from '../jobs/queues';
 import { JOBS } from '../jobs/catalog';
 import type { AnyJob } from '../jobs/define-job';
 import { createJobActivities } from './activities';
+import type { SendBatcher, SendBatchingOptions } from './send-batcher';
 import { TASK_QUEUE } from './constants';
 
 /** Options of {@link createJobWorker}. */
@@ -29,6 +30,8 @@ export interface JobWorkerOptions {
   readonly workflowsPath?: string;
   /** Pre-built workflow bundle (production); without it, workflows are bundled at start-up. */
   readonly workflowBundle?: WorkerOptions['workflowBundle'];
+  /** How job messages are coalesced into `SendMessageBatch` requests. @default {@link SendBatchingOptions}' defaults */
+  readonly batching?: SendBatchingOptions | SendBatcher;
 }
 
 /** Path of the workflows module, for bundling. */
@@ -59,6 +62,7 @@ export async function createJobWorker(options: JobWorkerOptions): Promise<Worker
       sqs: options.sqs,
       queueUrls: options.queueUrls,
       dataConverter: options.dataConverter,
+      batching: options.batching,
     }),
     dataConverter: options.dataConverter,
     interceptors: { activity: [redactTaskTokenFromLogs] },

@@ -51,7 +51,9 @@ describe('npm run bench -- --quick', () => {
     expect(results.correctness.problems).toEqual([]);
     expect(results.correctness.jobs).toBeGreaterThan(0);
     expect(results.correctness.completed).toBe(results.correctness.jobs);
-    for (const path of [results.throughput.direct, results.throughput.async, results.throughput.asyncWindow0]) {
+    const pinned = results.throughput.pinned;
+    const pinnedPaths = pinned && 'ratio' in pinned ? [pinned.direct, pinned.async] : [];
+    for (const path of [results.throughput.direct, results.throughput.async, results.throughput.asyncWindow0, ...pinnedPaths]) {
       expect(path.completed).toBe(path.jobsPerRound * path.rounds);
     }
   });
@@ -74,6 +76,8 @@ describe('npm run bench -- --quick', () => {
   it('judges every target and writes the markdown table', () => {
     expect(results.targets.map((t) => t.name)).toEqual([
       'throughput async ÷ direct',
+      'throughput async ÷ direct, pinned',
+      'worker CPU per job, async ÷ direct',
       'added p50 latency over direct',
       'process-jobs init ÷ naive client bundle',
       'process-jobs zip',

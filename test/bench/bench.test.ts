@@ -171,6 +171,7 @@ describe('the bench report', () => {
       asyncWindow0: path(95),
       ratio: 0.85,
       steadyRatio: 0.85,
+      pinned: { cpus: { temporalAndWorker: '0', awsSide: '1' }, direct: path(100), async: path(92), ratio: 0.92, steadyRatio: 0.9 },
     },
     latency: {
       clock: 'workflow time',
@@ -222,6 +223,8 @@ describe('the bench report', () => {
     const targets = computeTargets(results);
     expect(targets.map((t) => [t.name, t.met])).toEqual([
       ['throughput async ÷ direct', true],
+      ['throughput async ÷ direct, pinned', true],
+      ['worker CPU per job, async ÷ direct', true],
       ['added p50 latency over direct', false],
       ['process-jobs init ÷ naive client bundle', false],
       ['process-jobs zip', false],
@@ -231,10 +234,59 @@ describe('the bench report', () => {
     ]);
   });
 
+  it('judges the pinned target a miss, saying why, when the pinned rounds were skipped', () => {
+    const skipped = { ...results, throughput: { ...results.throughput, pinned: { skipped: '/usr/bin/taskset not found' } } };
+    const target = computeTargets(skipped).find((t) => t.name === 'throughput async ÷ direct, pinned');
+    expect(target).toMatchObject({ measured: 'not measured (/usr/bin/taskset not found)', met: false });
+    expect(renderMarkdown({ ...skipped, targets: computeTargets(skipped) })).toContain('0.85 (steady 0.85) · not measured');
+  });
+
+  it('judges the worker CPU per job of the two paths', () => {
+    const costly = {
+      ...results,
+      throughput: { ...results.throughput, async: { ...results.throughput.async, cpuMsPerJob: { worker: 1.5 } } },
+    };
+    expect(computeTargets(costly).find((t) => t.name === 'worker CPU per job, async ÷ direct')).toMatchObject({
+      measured: '1.5 (1.5 vs 1 ms, unpinned rounds)',
+      met: false,
+    });
+  });
+
+  it('prices the Step Functions callback pattern as a labelled model: one state transition and one SendMessage a job', () => {
+    // Prepare
+    const cost = computeCost(
+      {
+        jobs: 10,
+        sqsRequests: { SendMessageBatch: 2, ReceiveMessage: 5, DeleteMessageBatch: 3 },
+        invocations: [invocation(5, 10)],
+        memoryMb: 1024,
+        initMs: 200,
+        coldStarts: 1,
+      },
+      PRICES,
+    );
+
+    // Act
+    const model = cost.models?.stepFunctionsCallback;
+
+    // Assess: our SendMessageBatch replaced by Step Functions' own SendMessage per job; the consumer side as measured.
+    expect(model?.kind).toBe('model');
+    expect(model?.assumptions).toEqual({ stateTransitionsPerJob: 1, sendMessagePerJob: 1, sqsRequestsPerJob: 1.8 });
+    expect(model?.perMillionJobs.stateTransitions).toBeCloseTo(25);
+    expect(model?.perMillionJobs.sqs).toBeCloseTo(1.8 * 0.4);
+    expect(model?.perMillionJobs.lambdaRequests).toBeCloseTo(cost.perMillionJobs.lambdaRequests);
+    expect(model?.perMillionJobs.total).toBeCloseTo(25 + 0.72 + cost.perMillionJobs.lambdaRequests + cost.perMillionJobs.lambdaDuration);
+    expect(renderMarkdown({ ...results, cost, targets: [] })).toContain(
+      '| Step Functions callback — a **model** from list prices, not measured',
+    );
+  });
+
   it('renders every section and every target as markdown tables', () => {
     const markdown = renderMarkdown({ ...results, targets: computeTargets(results) });
     for (const heading of [
-      'throughput, jobs/s',
+      'throughput, unpinned, jobs/s',
+      'throughput **pinned**, jobs/s (Temporal + worker on CPU 0; SQS emulator, runner, containers, client on CPU 1',
+      '| throughput async ÷ direct: unpinned (all on 2 CPUs) · pinned | 0.85 (steady 0.85) · 0.92 (steady 0.9) | |',
       'latency p50 / p95 / p99',
       '| process-jobs |',
       '| naive-client |',

@@ -2,7 +2,7 @@
  * A test worker in a process of its own, so a test can kill it with SIGKILL as a crash would. Started with
  * `launchWorkerProcess` (infra/local/worker-process.ts), which waits for its ready announcement; configured
  * by the environment: `TEMPORAL_ADDRESS`, `TASK_QUEUE`, `JOB_QUEUE_URL` and the SDK's SQS settings, and with
- * `KILL_AFTER_SEND=1` it kills itself with SIGKILL the moment a job message is on the queue, before it
+ * `KILL_AFTER_SEND=1` it kills itself with SIGKILL the moment a batch of job messages is on the queue, before it
  * answers Temporal. Prints `sent <MessageId>` on stdout for every job message it sends: stdout, not the IPC
  * channel, because a write to a pipe is synchronous and so is out before the SIGKILL, where `process.send` is not.
  */
@@ -19,9 +19,11 @@ const sqs = createSqsClient();
 sqs.middlewareStack.add(
   (next, context) => async (args) => {
     const result = await next(args);
-    if (context.commandName === 'SendMessageCommand') {
-      process.stdout.write(`sent ${(result.output as { MessageId?: string }).MessageId}\n`);
-      if (process.env.KILL_AFTER_SEND === '1') process.kill(process.pid, 'SIGKILL');
+    // The worker sends in SendMessageBatch requests (worker/send-batcher.ts): one line per message accepted.
+    if (context.commandName === 'SendMessageBatchCommand') {
+      const { Successful = [] } = result.output as { Successful?: { MessageId?: string }[] };
+      for (const sent of Successful) process.stdout.write(`sent ${sent.MessageId}\n`);
+      if (process.env.KILL_AFTER_SEND === '1' && Successful.length > 0) process.kill(process.pid, 'SIGKILL');
     }
     return result;
   },

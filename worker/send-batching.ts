@@ -1,0 +1,116 @@
+import type { MessageAttributeValue, SendMessageBatchRequestEntry, SendMessageBatchResult } from '@aws-sdk/client-sqs';
+import { SendEntryFailedError } from './errors';
+
+/** Most entries SQS takes in one `SendMessageBatch`. */
+export const SQS_MAX_BATCH_ENTRIES = 10;
+
+/**
+ * Most bytes SQS takes in one `SendMessageBatch`, all entries together: 1 MiB, the same as one message since
+ * SQS raised both limits in August 2025 ("the maximum allowed individual message size and the maximum total
+ * payload size (the sum of the individual lengths of all of the batched messages) are both 1 MiB").
+ */
+export const SQS_MAX_BATCH_BYTES = 1_048_576;
+
+/** One message waiting to go out in a batch: the entry without its `Id`, which the batch assigns. */
+export type OutgoingMessage = Omit<SendMessageBatchRequestEntry, 'Id'>;
+
+/** What SQS answered for one message that it accepted. */
+export interface SentMessage {
+  /** The id SQS gave the message. */
+  readonly messageId: string;
+  /** For FIFO queues, the message's sequence number. */
+  readonly sequenceNumber?: string;
+}
+
+function attributeBytes(name: string, value: MessageAttributeValue): number {
+  const data =
+    value.StringValue !== undefined
+      ? Buffer.byteLength(value.StringValue, 'utf8')
+      : value.BinaryValue !== undefined
+        ? value.BinaryValue.byteLength
+        : 0;
+  return Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value.DataType ?? '', 'utf8') + data;
+}
+
+/**
+ * Size of a message as SQS counts it against the message and batch limits: the body plus each attribute's
+ * name, data type and value.
+ */
+export function messageBytes(message: OutgoingMessage): number {
+  let bytes = Buffer.byteLength(message.MessageBody ?? '', 'utf8');
+  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) bytes += attributeBytes(name, value);
+  return bytes;
+}
+
+/** Limits one batch is held to. */
+export interface BatchLimits {
+  /** Most entries in a batch. */
+  readonly maxEntries: number;
+  /** Most bytes in a batch, all entries together. */
+  readonly maxBytes: number;
+}
+
+/** SQS's own limits. */
+export const SQS_BATCH_LIMITS: BatchLimits = { maxEntries: SQS_MAX_BATCH_ENTRIES, maxBytes: SQS_MAX_BATCH_BYTES };
+
+/**
+ * How many of `sizes` (bytes of the messages waiting, oldest first) the next batch takes: as many as fit in
+ * both limits, in order, and always at least the first (a message too big for any batch goes alone, and SQS
+ * answers for it). Order is kept, so a FIFO queue receives its messages in the order they were sent.
+ */
+export function takeForBatch(sizes: readonly number[], limits: BatchLimits = SQS_BATCH_LIMITS): number {
+  if (sizes.length === 0) return 0;
+  let taken = 1;
+  let bytes = sizes[0] ?? 0;
+  while (taken < sizes.length && taken < limits.maxEntries) {
+    const next = sizes[taken] ?? 0;
+    if (bytes + next > limits.maxBytes) break;
+    bytes += next;
+    taken++;
+  }
+  return taken;
+}
+
+/**
+ * Whether a batch already holding `count` messages of `bytes` in total must go now rather than linger: it is
+ * full, or the next message (`incoming` bytes) would not fit in it.
+ */
+export function batchIsFull(count: number, bytes: number, incoming: number, limits: BatchLimits = SQS_BATCH_LIMITS): boolean {
+  return count >= limits.maxEntries || (count > 0 && bytes + incoming > limits.maxBytes);
+}
+
+/** Id of the entry at `index` in a batch: unique within the batch, as SQS requires. */
+export const entryId = (index: number): string => String(index);
+
+/** What one entry of a batch came to: sent, or the error that entry alone fails with. */
+export type EntryOutcome = { readonly ok: true; readonly sent: SentMessage } | { readonly ok: false; readonly error: Error };
+
+/**
+ * Maps SQS's answer to a batch of `count` entries (ids `0`…`count - 1`) onto each entry: `Successful` ones
+ * are sent, each `Failed` one fails with its own code and message, and one missing from both lists fails too
+ * (SQS promises an answer for each; a missing one must not pass as sent).
+ */
+export function entryOutcomes(queueUrl: string, count: number, result: SendMessageBatchResult): EntryOutcome[] {
+  const outcomes: EntryOutcome[] = [];
+  const successful = new Map((result.Successful ?? []).map((s) => [s.Id, s]));
+  const failed = new Map((result.Failed ?? []).map((f) => [f.Id, f]));
+  for (let i = 0; i < count; i++) {
+    const id = entryId(i);
+    const failure = failed.get(id);
+    const success = successful.get(id);
+    if (failure) {
+      outcomes.push({
+        ok: false,
+        error: new SendEntryFailedError(queueUrl, failure.Code ?? 'Unknown', failure.SenderFault ?? false, failure.Message),
+      });
+    } else if (success?.MessageId) {
+      outcomes.push({ ok: true, sent: { messageId: success.MessageId, sequenceNumber: success.SequenceNumber } });
+    } else {
+      outcomes.push({
+        ok: false,
+        error: new SendEntryFailedError(queueUrl, 'MissingFromResponse', false, 'SQS did not answer for this entry'),
+      });
+    }
+  }
+  return outcomes;
+}
