@@ -1,3 +1,5 @@
+import { STORED_PAYLOAD_PREFIX } from '../jobs/payload-store/claim-check-codec';
+
 /**
  * The payload bucket (claim check, issue 17): where payloads over the threshold are stored, by the worker and
  * clients under {@link PAYLOAD_BUCKET.inputPrefix}, by the functions under {@link PAYLOAD_BUCKET.resultPrefix}.
@@ -6,9 +8,9 @@
  */
 export const PAYLOAD_BUCKET = {
   /** Key prefix the worker and clients write (job and workflow input, workflow results). */
-  inputPrefix: 'inputs/',
+  inputPrefix: STORED_PAYLOAD_PREFIX.inputs,
   /** Key prefix the functions write (job results, heartbeat and failure details). */
-  resultPrefix: 'results/',
+  resultPrefix: STORED_PAYLOAD_PREFIX.results,
   /**
    * Days after which an object expires. It must outlive every reference to it: the longest job (minutes to
    * hours: a job's attempt is bounded by its function's timeout, 15 minutes at most, and its schedule-to-close)
@@ -21,25 +23,40 @@ export const PAYLOAD_BUCKET = {
   abortIncompleteMultipartUploadDays: 1,
 } as const;
 
-/** A lifecycle rule in the shape both S3's API and CloudFormation take (the same property names). */
-export interface PayloadLifecycleRule<Days> {
-  readonly ID: string;
-  readonly Status: 'Enabled';
-  readonly Filter: { readonly Prefix: string };
-  readonly Expiration: { readonly Days: Days };
-  readonly AbortIncompleteMultipartUpload: { readonly DaysAfterInitiation: number };
-}
-
-/**
- * The bucket's lifecycle rule: every object expires after `expirationDays` (a number locally, a `Ref` to the
- * stack parameter in the template).
- */
-export function payloadLifecycleRule<Days>(expirationDays: Days): PayloadLifecycleRule<Days> {
+/** The bucket's lifecycle rule in the shape of S3's API (`PutBucketLifecycleConfiguration`), for the local stack. */
+export function payloadLifecycleRule(): {
+  ID: string;
+  Status: 'Enabled';
+  Filter: { Prefix: string };
+  Expiration: { Days: number };
+  AbortIncompleteMultipartUpload: { DaysAfterInitiation: number };
+} {
   return {
-    ID: 'expire-stored-payloads',
+    ID: LIFECYCLE_RULE_ID,
     Status: 'Enabled',
     Filter: { Prefix: '' },
-    Expiration: { Days: expirationDays },
+    Expiration: { Days: PAYLOAD_BUCKET.expirationDays },
     AbortIncompleteMultipartUpload: { DaysAfterInitiation: PAYLOAD_BUCKET.abortIncompleteMultipartUploadDays },
   };
 }
+
+/**
+ * The same rule in CloudFormation's shape (`AWS::S3::Bucket` `LifecycleConfiguration.Rules`, whose property
+ * names differ from the API's), its expiry given as a `Ref` to the stack parameter that defaults to
+ * {@link PAYLOAD_BUCKET}'s value.
+ */
+export function cfnPayloadLifecycleRule<Days>(expirationDays: Days): {
+  Id: string;
+  Status: 'Enabled';
+  ExpirationInDays: Days;
+  AbortIncompleteMultipartUpload: { DaysAfterInitiation: number };
+} {
+  return {
+    Id: LIFECYCLE_RULE_ID,
+    Status: 'Enabled',
+    ExpirationInDays: expirationDays,
+    AbortIncompleteMultipartUpload: { DaysAfterInitiation: PAYLOAD_BUCKET.abortIncompleteMultipartUploadDays },
+  };
+}
+
+const LIFECYCLE_RULE_ID = 'expire-stored-payloads';

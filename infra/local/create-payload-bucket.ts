@@ -1,6 +1,6 @@
 import { CreateBucketCommand, PutBucketLifecycleConfigurationCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { PAYLOAD_BUCKET, payloadLifecycleRule } from '../payload-bucket';
+import { payloadLifecycleRule } from '../payload-bucket';
 
 /** The local payload bucket's name for a stage, e.g. `local-payloads`. */
 export function localPayloadBucketName(stage: string): string {
@@ -21,7 +21,7 @@ export async function createPayloadBucket(s3: S3Client, name: string): Promise<s
   await s3.send(
     new PutBucketLifecycleConfigurationCommand({
       Bucket: name,
-      LifecycleConfiguration: { Rules: [payloadLifecycleRule(PAYLOAD_BUCKET.expirationDays)] },
+      LifecycleConfiguration: { Rules: [payloadLifecycleRule()] },
     }),
   );
   return name;

@@ -20,6 +20,12 @@ export const CLAIM_CHECK_ENCODING = 'json/s3-claim-check';
  */
 export const DEFAULT_CLAIM_CHECK_THRESHOLD_BYTES = 256 * 1024;
 
+/**
+ * Key prefixes by writer, so each role's IAM grants can name its own: the worker and clients write inputs (job
+ * and workflow input, workflow results), the functions write results (job results, heartbeat and failure details).
+ */
+export const STORED_PAYLOAD_PREFIX = { inputs: 'inputs/', results: 'results/' } as const;
+
 /** What a reference payload holds (its `data`, JSON). Never the content. */
 export interface ClaimCheckReference {
   /** Format version of the reference. */
@@ -46,7 +52,7 @@ export interface ClaimCheckCodecOptions {
   /**
    * Prefix of the keys this side writes (`inputs/` for the worker and clients, `results/` for the functions), so
    * each role's IAM grants can name its own prefix.
-   * @default 'inputs/'
+   * @default {@link STORED_PAYLOAD_PREFIX}.inputs
    */
   readonly keyPrefix?: string;
 }
@@ -112,7 +118,7 @@ export function readClaimCheckReference(payload: Payload): ClaimCheckReference |
  */
 export function createClaimCheckCodec(options: ClaimCheckCodecOptions): PayloadCodec {
   const threshold = options.thresholdBytes ?? DEFAULT_CLAIM_CHECK_THRESHOLD_BYTES;
-  const prefix = options.keyPrefix ?? 'inputs/';
+  const prefix = options.keyPrefix ?? STORED_PAYLOAD_PREFIX.inputs;
   const { store } = options;
   return {
     async encode(payloads: Payload[]): Promise<Payload[]> {

@@ -29,12 +29,24 @@ export type SealingDataConverter = DataConverter & LoadedDataConverter;
  * client that starts workflows must use this converter too.
  * @throws TypeError at start-up when `PAYLOAD_KEYS` is malformed
  */
-export function dataConverterFromEnv(env: NodeJS.ProcessEnv = process.env): SealingDataConverter | undefined {
+export function dataConverterFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  options: DataConverterFromEnvOptions = {},
+): SealingDataConverter | undefined {
   const ring = parsedSecretFromEnv('PAYLOAD_KEYS', parseKeyRing, env);
-  const claimCheck = claimCheckCodecFromEnv(env);
+  const claimCheck = claimCheckCodecFromEnv(env, options);
   if (!ring) return claimCheck && { ...defaultDataConverter(), payloadCodecs: [claimCheck] };
   // Encrypt first, then store: what the bucket holds is ciphertext, and the reference is all that travels.
   return sealingDataConverter([createAesGcmCodec(ring), ...(claimCheck ? [claimCheck] : [])]);
+}
+
+/** Options of {@link dataConverterFromEnv}. */
+export interface DataConverterFromEnvOptions {
+  /**
+   * Prefix of the keys this side writes in the payload bucket, unless `PAYLOAD_KEY_PREFIX` says otherwise.
+   * @default `STORED_PAYLOAD_PREFIX.inputs` (`inputs/`); the functions pass `STORED_PAYLOAD_PREFIX.results`
+   */
+  readonly keyPrefix?: string;
 }
 
 /**
@@ -42,10 +54,14 @@ export function dataConverterFromEnv(env: NodeJS.ProcessEnv = process.env): Seal
  * - `PAYLOAD_BUCKET`: the bucket large payloads go to (the stack's `PayloadBucketName` output);
  * - `PAYLOAD_OFFLOAD_THRESHOLD_BYTES`: payloads above this size are stored (default 262144, 256 KiB; at most
  *   700000, so that an inline input still fits in an SQS message);
- * - `PAYLOAD_KEY_PREFIX`: prefix of the keys this side writes (default `inputs/`; the functions write `results/`).
+ * - `PAYLOAD_KEY_PREFIX`: prefix of the keys this side writes, overriding `options.keyPrefix` (default `inputs/`;
+ *   the functions pass `results/`).
  * @throws TypeError at start-up when the threshold is not a whole number in range
  */
-export function claimCheckCodecFromEnv(env: NodeJS.ProcessEnv = process.env): PayloadCodec | undefined {
+export function claimCheckCodecFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  options: DataConverterFromEnvOptions = {},
+): PayloadCodec | undefined {
   const bucket = env.PAYLOAD_BUCKET;
   if (!bucket) return undefined;
   const raw = env.PAYLOAD_OFFLOAD_THRESHOLD_BYTES;
@@ -58,7 +74,11 @@ export function claimCheckCodecFromEnv(env: NodeJS.ProcessEnv = process.env): Pa
       `PAYLOAD_OFFLOAD_THRESHOLD_BYTES must be a whole number of bytes from 0 to ${MAX_THRESHOLD_BYTES} (larger inputs do not fit in an SQS message); it is "${String(raw).slice(0, 40)}".`,
     );
   }
-  return createClaimCheckCodec({ store: s3PayloadStore({ bucket }), thresholdBytes, keyPrefix: env.PAYLOAD_KEY_PREFIX || undefined });
+  return createClaimCheckCodec({
+    store: s3PayloadStore({ bucket }),
+    thresholdBytes,
+    keyPrefix: env.PAYLOAD_KEY_PREFIX || options.keyPrefix,
+  });
 }
 
 /**
