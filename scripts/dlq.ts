@@ -1,5 +1,6 @@
 /**
- * `npm run dlq`: lists dead-lettered messages of every job queue (ids, job, receive count, age; never tokens
+ * `npm run dlq`: lists dead-lettered messages of every job queue (ids, job, receive count, age, the S3 reference
+ * of an input stored by the claim check; never tokens
  * or input). `npm run dlq -- --redrive` moves them back to their source queues.
  */
 import { parseArgs } from 'node:util';
