@@ -11,6 +11,7 @@ import { CLAIM_CHECK_ENCODING, readClaimCheckReference } from '../../jobs/payloa
 import type { ClaimCheckReference } from '../../jobs/payload-store/claim-check-codec';
 import { dataConverterFromEnv } from '../../jobs/security/data-converter';
 import { PayloadSchema } from '../../jobs/temporal-api/gen/temporal/api/common/v1/message_pb';
+import { recordingLogger } from '../helpers/recording-logger';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
 
@@ -54,10 +55,11 @@ describe.each([
   ['with the AES-GCM codec (encrypt, then store)', true],
 ])('a 5 MiB input and a 5 MiB result end to end through S3, %s', (_name, encrypted) => {
   let env: TestEnv;
+  const logger = recordingLogger();
   beforeAll(async () => {
     const ring = JSON.stringify({ current: 'k1', keys: { k1: randomBytes(32).toString('base64') } });
     const dataConverter = dataConverterFromEnv({ PAYLOAD_BUCKET: bucket, ...(encrypted ? { PAYLOAD_KEYS: ring } : {}) });
-    env = await startTestEnv({ runner: false, dataConverter });
+    env = await startTestEnv({ runner: false, dataConverter, logger });
   });
   afterAll(() => env?.stop());
 
@@ -88,6 +90,11 @@ describe.each([
     const { events } = await handle.fetchHistory();
     expect(JSON.stringify(events)).not.toContain(Buffer.from(MARKER.toUpperCase()).toString('base64').slice(0, 20));
     expect(JSON.stringify(events).length).toBeLessThan(100_000);
+
+    // The function's log lines name ids only: neither the content nor the upper-cased result.
+    expect(logger.lines.map((l) => l.message)).toEqual(expect.arrayContaining(['job started', 'job completed']));
+    expect(logger.text()).not.toMatch(new RegExp(`${MARKER}|${MARKER.toUpperCase()}`));
+    expect(logger.text().length).toBeLessThan(10_000);
   });
 });
 
