@@ -156,3 +156,35 @@ describe('an input whose object is missing', () => {
     expect(failure.message).not.toContain(MARKER);
   });
 });
+
+describe('a failure over the threshold, with the AES-GCM codec (its message and stack travel in a sealed payload)', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    const ring = JSON.stringify({ current: 'k1', keys: { k1: randomBytes(32).toString('base64') } });
+    const dataConverter = dataConverterFromEnv({ PAYLOAD_BUCKET: bucket, PAYLOAD_KEYS: ring, PAYLOAD_OFFLOAD_THRESHOLD_BYTES: '65536' });
+    env = await startTestEnv({ runner: false, dataConverter });
+  });
+  afterAll(() => env?.stop());
+
+  it('stores the failure’s sealed attributes in S3, and the workflow reads the whole message back', async () => {
+    const reason = bigText(200 * 1024);
+    const handle = await env.start('refuseWorkflow', reason);
+    const [message] = await env.receive(env.queue.url, 1, 30);
+    expect(inputReference(message!)).toBeDefined();
+    expect((await env.invoke([message!], 60_000)).batchItemFailures).toEqual([]);
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const failure = ((err as WorkflowFailedError).cause as ActivityFailure).cause as ApplicationFailure;
+    expect(failure.type).toBe('Refused');
+    expect(failure.message).toBe(reason);
+    const { events } = await handle.fetchHistory();
+    const failed = events?.find((e) => e.activityTaskFailedEventAttributes)?.activityTaskFailedEventAttributes?.failure;
+    const attributes = failed?.encodedAttributes;
+    expect(new TextDecoder().decode(attributes?.metadata?.encoding ?? new Uint8Array())).toBe(CLAIM_CHECK_ENCODING);
+    const reference = readClaimCheckReference({ metadata: attributes!.metadata!, data: attributes!.data! });
+    // The test function shares the worker's converter (prefix inputs/); the deployed functions write under results/.
+    expect(reference).toMatchObject({ bucket, key: expect.stringMatching(/^inputs\/[0-9a-f]{64}$/) });
+  });
+});
