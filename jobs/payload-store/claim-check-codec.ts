@@ -57,6 +57,16 @@ export interface ClaimCheckCodecOptions {
   readonly keyPrefix?: string;
 }
 
+/**
+ * How long a process trusts that an object it wrote or read is still there, and skips writing the same bytes
+ * again. Each hop re-encodes what it decoded (the worker reads a workflow's input, then stores the activity's
+ * input and the job message's: the same bytes, so the same key); skipping saves those PUTs. An hour, against
+ * an expiry of days: a reference made from a remembered key is at most an hour younger than its object.
+ */
+const REMEMBERED_FOR_MS = 60 * 60_000;
+/** Most keys remembered; the oldest are forgotten first (a key is 72 bytes: under 1 MiB in all). */
+const REMEMBERED_KEYS = 10_000;
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -104,8 +114,9 @@ export function readClaimCheckReference(payload: Payload): ClaimCheckReference |
  * their place (a claim check): `{ metadata: { encoding: "json/s3-claim-check" }, data: {"v":1,"bucket",…} }`.
  * What is stored is the whole payload, serialised as Temporal's `Payload` message, as the codecs before it
  * left it: list it **after** the encryption codec, so S3 holds ciphertext. The key is the writer's prefix and
- * the SHA-256 of the stored bytes: writing the same bytes twice writes the same object, and every read checks
- * the digest, so a duplicate delivery reads exactly what was stored and a changed object is refused.
+ * the SHA-256 of the stored bytes: writing the same bytes twice writes the same object (and a process skips
+ * writing a key it wrote or read within the last hour), and every read checks the digest, so a duplicate
+ * delivery reads exactly what was stored and a changed object is refused.
  *
  * `decode` fails with {@link StoredPayloadError} when an object is missing, changed or the reference malformed
  * (permanent: a retry reads the same), and with the S3 client's own error for anything else (throttling, a
@@ -120,6 +131,13 @@ export function createClaimCheckCodec(options: ClaimCheckCodecOptions): PayloadC
   const threshold = options.thresholdBytes ?? DEFAULT_CLAIM_CHECK_THRESHOLD_BYTES;
   const prefix = options.keyPrefix ?? STORED_PAYLOAD_PREFIX.inputs;
   const { store } = options;
+  const remembered = new Map<string, number>();
+  const remember = (key: string): void => {
+    remembered.delete(key);
+    remembered.set(key, Date.now());
+    if (remembered.size > REMEMBERED_KEYS) remembered.delete(remembered.keys().next().value as string);
+  };
+  const isRemembered = (key: string): boolean => (remembered.get(key) ?? -Infinity) > Date.now() - REMEMBERED_FOR_MS;
   return {
     async encode(payloads: Payload[]): Promise<Payload[]> {
       return Promise.all(
@@ -131,7 +149,10 @@ export function createClaimCheckCodec(options: ClaimCheckCodecOptions): PayloadC
           if (bytes.length <= threshold) return payload;
           const sha256 = createHash('sha256').update(bytes).digest('hex');
           const key = `${prefix}${sha256}`;
-          await store.put(key, bytes);
+          if (!isRemembered(key)) {
+            await store.put(key, bytes);
+            remember(key);
+          }
           const reference: ClaimCheckReference = { v: 1, bucket: store.bucket, key, size: bytes.length, sha256 };
           return { metadata: { encoding: encoder.encode(CLAIM_CHECK_ENCODING) }, data: encoder.encode(JSON.stringify(reference)) };
         }),
@@ -156,6 +177,7 @@ export function createClaimCheckCodec(options: ClaimCheckCodecOptions): PayloadC
               `Stored payload ${reference.key} is ${bytes.length} bytes with another digest than its reference (${reference.size} bytes): changed or truncated.`,
             );
           }
+          remember(reference.key);
           const { metadata, data } = fromBinary(PayloadSchema, bytes);
           return { metadata, data };
         }),

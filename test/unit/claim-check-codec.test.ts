@@ -67,14 +67,24 @@ describe('claim-check codec', () => {
     expect(defaultPayloadConverter.fromPayload(again!)).toEqual(value);
   });
 
-  it('writes the same key for the same bytes (an activity retried stores nothing new)', async () => {
+  it('writes the same key for the same bytes, once: a hop that re-encodes what it read stores nothing again', async () => {
     const store = memoryStore();
-    const codec = createClaimCheckCodec({ store, thresholdBytes: 10 });
+    let puts = 0;
+    const counting: PayloadStore = { ...store, put: async (key, bytes) => (puts++, store.put(key, bytes)) };
+    const codec = createClaimCheckCodec({ store: counting, thresholdBytes: 10 });
     const payload = defaultPayloadConverter.toPayload('y'.repeat(100));
     const [a] = await codec.encode([payload]);
     const [b] = await codec.encode([payload]);
     expect(text(a?.data)).toBe(text(b?.data));
     expect(store.objects.size).toBe(1);
+    expect(puts).toBe(1);
+
+    // Another process (a fresh codec) that read the object re-encodes the same value without a PUT.
+    const reader = createClaimCheckCodec({ store: counting, thresholdBytes: 10 });
+    const [decoded] = await reader.decode([a!]);
+    const [again] = await reader.encode([decoded!]);
+    expect(text(again?.data)).toBe(text(a?.data));
+    expect(puts).toBe(1);
   });
 
   it('refuses a missing object, a changed object, a malformed reference and another bucket as StoredPayloadError', async () => {
