@@ -15,6 +15,8 @@ export interface Prices {
   readonly temporalCloud: { readonly perMillionActions: number; readonly source: string };
   /** Absent in price lists before issue 15. */
   readonly stepFunctions?: { readonly perThousandStateTransitions: number; readonly source: string };
+  /** S3 Standard, for payloads stored by the claim check (`scripts/bench-large-payloads.ts`). */
+  readonly s3?: { readonly perMillionPut: number; readonly perMillionGet: number; readonly perGbMonth: number; readonly source: string };
 }
 
 /** What the async throughput runs counted, and what the cost model needs besides. */

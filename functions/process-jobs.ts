@@ -1,3 +1,4 @@
+import { STORED_PAYLOAD_PREFIX } from '../jobs/payload-store/claim-check-codec';
 import { dataConverterFromEnv } from '../jobs/security/data-converter';
 import { greetHandler } from './handlers/greet';
 import { createSqsJobHandler } from './runtime/sqs-job-handler';
@@ -7,4 +8,7 @@ import { mapStackTracesLazily } from './runtime/source-mapped-stacks';
 mapStackTracesLazily(import.meta.url);
 
 /** Lambda entry point for the job queue: runs every job this project declares. */
-export const handler = createSqsJobHandler({ jobs: [greetHandler], dataConverter: dataConverterFromEnv() });
+export const handler = createSqsJobHandler({
+  jobs: [greetHandler],
+  dataConverter: dataConverterFromEnv(process.env, { keyPrefix: STORED_PAYLOAD_PREFIX.results }),
+});

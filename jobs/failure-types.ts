@@ -13,6 +13,11 @@ export const FailureType = {
   DeadLettered: 'DeadLettered',
   /** The job input in the message could not be decoded with the function's data converter. */
   UndecodableInput: 'UndecodableInput',
+  /**
+   * The job input was stored in S3 (claim check, payloads over `PAYLOAD_OFFLOAD_THRESHOLD_BYTES`) and its object
+   * is missing (expired, deleted), changed, or its reference is malformed: no retry can read it.
+   */
+  StoredInputUnavailable: 'StoredInputUnavailable',
   /** Temporal refused the job's result as too large (over the gRPC message size limit). */
   ResultTooLarge: 'ResultTooLarge',
 } as const;

@@ -40,12 +40,15 @@ await writeDevState({
   namespace: env.stack.namespace,
   temporalUiUrl: env.stack.temporalUiUrl,
   sqsEndpoint: env.stack.sqsEndpoint,
+  s3Endpoint: env.stack.s3Endpoint,
+  payloadBucket: env.stack.payloadBucket,
   queues: env.stack.queues,
 });
 
 say(`Temporal        ${env.stack.temporalAddress} (namespace ${env.stack.namespace})`);
 if (env.stack.temporalUiUrl) say(`Temporal Web UI ${env.stack.temporalUiUrl}`);
 say(`SQS             ${env.stack.sqsEndpoint}`);
+if (env.stack.payloadBucket) say(`S3 payloads     ${env.stack.payloadBucket} on ${env.stack.s3Endpoint} (over the claim-check threshold)`);
 for (const [queue, q] of Object.entries(env.stack.queues)) say(`queue ${queue.padEnd(9)} ${q.url}  (DLQ ${q.deadLetterUrl})`);
 for (const f of env.functions) {
   const events = f.config.events

@@ -1,6 +1,7 @@
 /**
- * `npm run dlq`: lists dead-lettered messages of every job queue (ids, job, receive count, age; never tokens
- * or input). `npm run dlq -- --redrive` moves them back to their source queues.
+ * `npm run dlq`: lists dead-lettered messages of every job queue (ids, job, receive count, age, the S3 reference
+ * of an input stored by the claim check; never tokens or input). `npm run dlq -- --redrive` moves them back to
+ * their source queues.
  */
 import { parseArgs } from 'node:util';
 import { listDeadLetters, redriveDeadLetters } from '../infra/local/dead-letters';

@@ -5,6 +5,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { FailureType } from '../../jobs/failure-types';
 import type { DecodedJobMessage } from '../../jobs/job-message';
 import { capForLog, describeForLog } from '../../jobs/log-safe';
+import { StoredPayloadError } from '../../jobs/payload-store/errors';
 import { decodeJsonPayload } from '../../jobs/payloads';
 import type { JobMessageSigner } from '../../jobs/security/message-signing';
 import { admitRecord, checkTokenNamespace, idsOf } from './admit-record';
@@ -175,6 +176,7 @@ export async function processRecord(record: SQSRecord, deps: RecordDeps): Promis
     try {
       input = await decodeJsonPayload(message.input, deps.dataConverter);
     } catch (err) {
+      if (err instanceof StoredPayloadError) return await storedInputUnavailable(err, client, target, deps, log);
       return await undecodableInput(record, message, err, client, target, deps, log);
     }
     log.info('job started');
@@ -248,6 +250,31 @@ async function undecodableInput(
   const failure = ApplicationFailure.create({
     message: `The job input could not be decoded by this function (${(err as Error).name}); check that the worker and the functions share the data converter and key ring.`,
     type: FailureType.UndecodableInput,
+    nonRetryable: true,
+  });
+  return answerToOutcome(await callTemporal(client, target, deps.callDeadline, (calls) => calls.fail(failure)), RecordOutcome.Failed, log);
+}
+
+/**
+ * An input stored in S3 (claim check) whose object is missing, changed or whose reference is malformed: every
+ * delivery would read the same, so the activity is failed non-retryably now rather than the record looping to
+ * the dead-letter queue. A transient S3 error (throttling, network, a refused permission) is not this: it takes
+ * the {@link undecodableInput} path and waits for redelivery.
+ */
+async function storedInputUnavailable(
+  err: StoredPayloadError,
+  client: CompletionClient,
+  target: ActivityTarget,
+  deps: RecordDeps,
+  log: Logger,
+): Promise<RecordOutcome> {
+  log.error('job input stored in S3 cannot be read; failing the activity', {
+    problem: err.problem,
+    failureType: FailureType.StoredInputUnavailable,
+  });
+  const failure = ApplicationFailure.create({
+    message: `The job input stored in S3 cannot be read (${err.problem}): ${err.message}`,
+    type: FailureType.StoredInputUnavailable,
     nonRetryable: true,
   });
   return answerToOutcome(await callTemporal(client, target, deps.callDeadline, (calls) => calls.fail(failure)), RecordOutcome.Failed, log);

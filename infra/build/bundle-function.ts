@@ -41,9 +41,15 @@ export interface BuiltFunction {
 /**
  * Packages left out of the bundles because the Lambda runtime ships them (AWS SDK v3 in nodejs24.x). Only
  * clients that load lazily: the secret readers (bundled they cost ~60 ms of init and ~250 KiB of zip,
- * docs/benchmarks.md) and SQS, used only to set the redelivery delay of records left on the queue.
+ * docs/benchmarks.md), SQS, used only to set the redelivery delay of records left on the queue, and S3, used
+ * only when a payload is over the claim-check threshold (`jobs/payload-store/`).
  */
-export const RUNTIME_PROVIDED = ['@aws-sdk/client-secrets-manager', '@aws-sdk/client-ssm', '@aws-sdk/client-sqs'] as const;
+export const RUNTIME_PROVIDED = [
+  '@aws-sdk/client-secrets-manager',
+  '@aws-sdk/client-ssm',
+  '@aws-sdk/client-sqs',
+  '@aws-sdk/client-s3',
+] as const;
 
 /**
  * Gives an ES module bundle a real `require`: some dependencies are CommonJS and `require` Node built-ins,

@@ -34,7 +34,12 @@ const policyDocument = (statements: readonly CfnValue[]): CfnValue => ({ Version
  * The execution role of one consuming function: consume its own queues, write its own log group, nothing
  * else. Reading the Temporal connection settings is granted by `TemporalConnectionPolicy` in `parameters.yml`.
  */
-export function functionRole(fn: ConsumerName, description: string, queueArns: readonly CfnValue[]): Record<string, CfnResource> {
+export function functionRole(
+  fn: ConsumerName,
+  description: string,
+  queueArns: readonly CfnValue[],
+  extraStatements: readonly CfnValue[] = [],
+): Record<string, CfnResource> {
   const ids = functionLogicalIds(fn);
   return {
     [ids.role]: {
@@ -55,6 +60,7 @@ export function functionRole(fn: ConsumerName, description: string, queueArns: r
                 Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
                 Resource: [getAtt(ids.logGroup, 'Arn')],
               },
+              ...extraStatements,
             ]),
           },
         ],
@@ -67,7 +73,7 @@ export function functionRole(fn: ConsumerName, description: string, queueArns: r
  * The managed policy for the Temporal worker: send to the job queues, and read the job-signing key ring it
  * signs each message with; nothing else.
  */
-export function workerPolicy(jobQueueArns: readonly CfnValue[]): Record<string, CfnResource> {
+export function workerPolicy(jobQueueArns: readonly CfnValue[], extraStatements: readonly CfnValue[] = []): Record<string, CfnResource> {
   return {
     [WORKER_POLICY_ID]: {
       Type: 'AWS::IAM::ManagedPolicy',
@@ -76,6 +82,7 @@ export function workerPolicy(jobQueueArns: readonly CfnValue[]): Record<string, 
         PolicyDocument: policyDocument([
           { Sid: 'SendJobMessages', Effect: 'Allow', Action: [...WORKER_SQS_ACTIONS], Resource: [...jobQueueArns] },
           { Sid: 'ReadJobSigningKeys', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [JOB_SIGNING_KEYS_SECRET] },
+          ...extraStatements,
         ]),
       },
     },
@@ -92,7 +99,7 @@ export function workerOutputs(): Record<string, CfnOutput> {
     [`${WORKER_POLICY_ID}Arn`]: {
       Description:
         "Managed policy to attach to the Temporal worker's role: sqs:SendMessage and sqs:GetQueueUrl on the job queues, " +
-        'secretsmanager:GetSecretValue on the job-signing key ring.',
+        "secretsmanager:GetSecretValue on the job-signing key ring, s3:PutObject on the payload bucket's inputs/ and s3:GetObject on its inputs/ and results/.",
       Value: ref(WORKER_POLICY_ID),
       Export: { Name: sub(`${STACK_NAME}-${WORKER_POLICY_ID}Arn`) },
     },

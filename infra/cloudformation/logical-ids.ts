@@ -23,6 +23,8 @@ export const PARAMETERS_YML = {
   createJobSigningKeysSecret: 'CreateJobSigningKeysSecret',
   /** Resource (conditional): the job-signing key ring secret the stack creates. */
   jobSigningKeysSecret: 'JobSigningKeysSecret',
+  /** Parameter: days after which a stored payload expires (the payload bucket's lifecycle rule). */
+  payloadExpirationDays: 'PayloadExpirationDays',
 } as const;
 
 /** `image-resize` → `ImageResize`: a logical-id-safe PascalCase form of a logical queue name. */

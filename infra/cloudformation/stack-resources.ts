@@ -3,7 +3,15 @@ import type { ConsumerName, QueueConsumer, QueueDefinition } from '../../jobs/qu
 import { functionAlarms, queueAlarms } from './alarm-resources';
 import { checkQueueDefinitions } from './check-definitions';
 import { functionRole, workerOutputs, workerPolicy } from './iam-resources';
+import { DEFAULT_CLAIM_CHECK_THRESHOLD_BYTES } from '../../jobs/payload-store/claim-check-codec';
+import { PAYLOAD_BUCKET } from '../payload-bucket';
 import { getAtt, RETAIN } from './intrinsics';
+import {
+  functionPayloadStatements,
+  payloadBucketOutputs,
+  payloadBucketResources,
+  workerPayloadStatements,
+} from './payload-bucket-resources';
 import type { CfnOutput, CfnResource, CfnValue } from './intrinsics';
 import { eventSourceMappingLogicalId, functionLogicalIds, queueLogicalIds } from './logical-ids';
 import { queuePolicies } from './queue-policies';
@@ -28,6 +36,8 @@ type ResourceExtension = Pick<CfnResource, 'DeletionPolicy' | 'UpdateReplacePoli
 export interface GeneratedStack {
   /** Per function: its timeout and its SQS events. */
   readonly functions: Readonly<Record<ConsumerName, { readonly timeout: number; readonly events: readonly SqsEventSource[] }>>;
+  /** The payload bucket's settings that `serverless.yml` reads as parameter defaults (`infra/payload-bucket.ts`). */
+  readonly payloadBucket: { readonly expirationDays: number; readonly offloadThresholdBytes: number };
   /** Merged into the template by osls (`resources:`). */
   readonly resources: {
     readonly Resources: Readonly<Record<string, CfnResource>>;
@@ -74,7 +84,7 @@ function provisionedPollerExtensions(entries: readonly [string, QueueDefinition]
 /**
  * Everything of the deployed stack that follows from `jobs/queues.json`: per job queue its queue,
  * dead-letter queue, their queue policies, alarms, outputs and the two functions' SQS events; the functions'
- * roles; the worker's managed policy and outputs; `Retain` on the log groups osls creates. The parameters,
+ * roles; the worker's managed policy and outputs; the payload bucket (claim check) and its grants; `Retain` on the log groups osls creates. The parameters,
  * the Temporal connection policy, the signing secret and the alarm topic are in `parameters.yml`.
  *
  * @throws QueueDefinitionError when a definition is unsafe to deploy (see {@link checkQueueDefinitions}).
@@ -88,13 +98,14 @@ export function buildStackResources(
   const jobQueueArns = entries.map(([queue]) => getAtt(queueLogicalIds(queue).queue, 'Arn'));
   const deadLetterArns = entries.map(([queue]) => getAtt(queueLogicalIds(queue).deadLetter, 'Arn'));
   const Resources: Record<string, CfnResource> = {
-    ...functionRole('processJobs', 'processJobs: consumes the job queues.', jobQueueArns),
+    ...functionRole('processJobs', 'processJobs: consumes the job queues.', jobQueueArns, functionPayloadStatements()),
     ...functionRole('deadLetter', 'deadLetter: consumes the dead-letter queues.', deadLetterArns),
-    ...workerPolicy(jobQueueArns),
+    ...workerPolicy(jobQueueArns, workerPayloadStatements()),
+    ...payloadBucketResources(),
     ...functionAlarms('processJobs'),
     ...functionAlarms('deadLetter'),
   };
-  const Outputs: Record<string, CfnOutput> = { ...workerOutputs() };
+  const Outputs: Record<string, CfnOutput> = { ...workerOutputs(), ...payloadBucketOutputs() };
   for (const [queue, definition] of entries) {
     Object.assign(Resources, queueResources(queue, definition), queuePolicies(queue), queueAlarms(queue, definition));
     Object.assign(Outputs, queueOutputs(queue));
@@ -110,6 +121,7 @@ export function buildStackResources(
       processJobs: { timeout: consumers.processJobs.timeoutSeconds, events: jobEvents },
       deadLetter: { timeout: consumers.deadLetter.timeoutSeconds, events: deadLetterEvents },
     },
+    payloadBucket: { expirationDays: PAYLOAD_BUCKET.expirationDays, offloadThresholdBytes: DEFAULT_CLAIM_CHECK_THRESHOLD_BYTES },
     resources: {
       Resources,
       Outputs,

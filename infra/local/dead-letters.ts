@@ -1,5 +1,6 @@
 import { ChangeMessageVisibilityBatchCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import { readClaimCheckReference } from '../../jobs/payload-store/claim-check-codec';
 
 /** What an operator sees of a dead-lettered message: ids and counts, never the token or the input. */
 export interface DeadLetterSummary {
@@ -10,6 +11,11 @@ export interface DeadLetterSummary {
   readonly attempt?: number;
   readonly receiveCount: number;
   readonly ageSeconds: number;
+  /**
+   * Where the input is stored when it travelled by reference (claim check): `s3://<bucket>/<key> (<size> bytes)`.
+   * The reference only: the listing never reads the object.
+   */
+  readonly storedInput?: string;
   /** Why the body could not be read as a job message, if it could not. */
   readonly unreadable?: string;
 }
@@ -30,9 +36,23 @@ function summarise(message: Message, now: number): DeadLetterSummary {
       workflowId: text(body.workflowId),
       activityId: text(body.activityId),
       attempt: typeof body.attempt === 'number' ? body.attempt : undefined,
+      storedInput: storedInputOf(body.input),
     };
   } catch {
     return { ...base, unreadable: 'not JSON' };
+  }
+}
+
+/** The claim-check reference of a job message's input, described; `undefined` when the input is inline. */
+function storedInputOf(input: unknown): string | undefined {
+  const { metadata, data } = (input ?? {}) as { metadata?: Record<string, unknown>; data?: unknown };
+  if (typeof metadata?.encoding !== 'string' || typeof data !== 'string') return undefined;
+  const payload = { metadata: { encoding: Buffer.from(metadata.encoding, 'base64') }, data: Buffer.from(data, 'base64') };
+  try {
+    const reference = readClaimCheckReference(payload);
+    return reference && `s3://${reference.bucket}/${reference.key} (${reference.size} bytes)`;
+  } catch {
+    return 'malformed reference';
   }
 }
 

@@ -15,6 +15,9 @@ export interface DevState {
   readonly namespace: string;
   readonly temporalUiUrl?: string;
   readonly sqsEndpoint: string;
+  /** S3 endpoint and payload bucket (claim check), when the stack has them: `npm run job` stores large input there. */
+  readonly s3Endpoint?: string;
+  readonly payloadBucket?: string;
   readonly queues: Readonly<Record<QueueName, CreatedQueue>>;
 }
 

@@ -82,7 +82,7 @@ export function lambdaNodeFlags(memoryMb: number): string[] {
  * what Lambda provides (the role's credentials) or for what the deployed stack sets from its parameters
  * (Temporal's address, the key rings): the AWS credentials and endpoints (`AWS_ENDPOINT_URL`,
  * `AWS_ENDPOINT_URL_<SERVICE>`, pointing the SDK at fauxqs or ElasticMQ), everything `TEMPORAL_*`, the local
- * job-signing and payload key rings, and the log settings. Nothing else of the parent's environment reaches
+ * job-signing and payload key rings, the payload bucket and threshold, and the log settings. Nothing else of the parent's environment reaches
  * a container: what a function needs besides must be in its `serverless.yml` environment, or passed by the
  * caller (`env` of the container options).
  */
@@ -91,6 +91,8 @@ export const FORWARDED_LOCAL_ENV: readonly RegExp[] = [
   /^AWS_ENDPOINT_URL(_[A-Z0-9_]+)?$/,
   /^TEMPORAL_[A-Z0-9_]+$/,
   /^(JOB_SIGNING_KEYS|PAYLOAD_KEYS)$/,
+  // The claim check's bucket and threshold, which the deployed stack sets from its own bucket and parameter.
+  /^(PAYLOAD_BUCKET|PAYLOAD_OFFLOAD_THRESHOLD_BYTES)$/,
   /^(LOG_LEVEL|LOG_FORMAT|POWERTOOLS_LOG_LEVEL)$/,
 ];
 

@@ -1,6 +1,7 @@
 import type { QueueName } from '../../jobs/queues';
 import { createSqsClient } from '../../jobs/sqs-client';
 import { createJobQueues } from './create-queues';
+import { createLocalPayloadBucket } from './create-payload-bucket';
 import type { CreatedQueue } from './create-queues';
 import { applyLocalAwsEnv, configuredSqsEndpoint } from './local-aws-env';
 import { applyLocalSigningKeys } from './local-signing-keys';
@@ -26,6 +27,10 @@ export interface LocalStack {
   readonly temporalUiUrl?: string;
   /** SQS endpoint URL. */
   readonly sqsEndpoint: string;
+  /** S3 endpoint of the payload bucket: fauxqs' when this stack started it, else `AWS_ENDPOINT_URL_S3`; none with another SQS emulator. */
+  readonly s3Endpoint?: string;
+  /** The payload bucket (claim check), created with the lifecycle rule of `infra/payload-bucket.ts`, when there is an S3 endpoint. */
+  readonly payloadBucket?: string;
   /** Every job queue of `jobs/queues.json`, created on the endpoint. */
   readonly queues: Record<QueueName, CreatedQueue>;
   /** Stops the servers this stack started (not the ones it found through the environment). */
@@ -36,7 +41,8 @@ export interface LocalStack {
  * Brings up what the functions and the worker need on this machine: a Temporal dev server (or the one in
  * `TEMPORAL_ADDRESS`), an SQS endpoint (fauxqs, or the one in `AWS_ENDPOINT_URL_SQS` / `AWS_ENDPOINT_URL`),
  * and the job queues. Sets `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, the SDK's SQS settings and, unless configured,
- * a generated job signing key ring (`JOB_SIGNING_KEYS`) in `process.env`.
+ * a generated job signing key ring (`JOB_SIGNING_KEYS`) in `process.env`; with an S3 endpoint (fauxqs' own, or
+ * `AWS_ENDPOINT_URL_S3`) it creates the payload bucket and sets `AWS_ENDPOINT_URL_S3` and, unless set, `PAYLOAD_BUCKET`.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const stops: (() => Promise<void>)[] = [];
@@ -56,10 +62,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       options.log?.(`Using Temporal at ${temporalAddress} (TEMPORAL_ADDRESS)`);
     }
     let sqsEndpoint = configuredSqsEndpoint();
+    // fauxqs serves S3 on its SQS endpoint; another SQS emulator (ElasticMQ) has none, so S3 only when told.
+    let s3Endpoint = process.env.AWS_ENDPOINT_URL_S3 || undefined;
     if (!sqsEndpoint) {
       const sqsServer = await startLocalSqsServer();
       stops.push(sqsServer.stop);
       sqsEndpoint = sqsServer.endpoint;
+      s3Endpoint ??= sqsServer.endpoint;
       options.log?.(`SQS (fauxqs) on ${sqsEndpoint}`);
     } else {
       options.log?.(`Using SQS at ${sqsEndpoint}`);
@@ -71,7 +80,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const sqs = createSqsClient();
     const queues = await createJobQueues(sqs, options.stage ?? 'local');
     sqs.destroy();
-    return { temporalAddress, namespace, temporalUiUrl, sqsEndpoint, queues, stop: stopAll };
+    const payloadBucket = s3Endpoint ? await createLocalPayloadBucket(s3Endpoint, options.stage ?? 'local') : undefined;
+    if (payloadBucket) options.log?.(`payload bucket ${payloadBucket} on ${s3Endpoint} (PAYLOAD_BUCKET)`);
+    return { temporalAddress, namespace, temporalUiUrl, sqsEndpoint, s3Endpoint, payloadBucket, queues, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

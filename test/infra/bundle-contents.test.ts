@@ -25,6 +25,18 @@ describe('what the functions’ bundles contain', () => {
     60_000,
   );
 
+  it.each(FUNCTION_ENTRIES.map((f) => [f.name, f.entry]))(
+    '%s leaves @aws-sdk/client-s3 to the runtime and loads it only on first use (dynamic import)',
+    async (_name, entry) => {
+      const metafile = await metafileOf(entry);
+      const imports = Object.values(metafile.outputs).flatMap((output) => output.imports);
+      const s3 = imports.filter((i) => i.path === '@aws-sdk/client-s3');
+      expect(s3.length).toBeGreaterThan(0);
+      expect(s3.every((i) => i.external === true && i.kind === 'dynamic-import')).toBe(true);
+    },
+    60_000,
+  );
+
   it('refuses a bundle that imports @temporalio/proto, naming the package and how it got in', async () => {
     const metafile = await metafileOf('test/fixtures/imports-temporal-proto.ts');
     const found = unwantedPackages(metafile);

@@ -1,3 +1,5 @@
+import { PAYLOAD_BUCKET } from '../../infra/payload-bucket';
+import { DEFAULT_CLAIM_CHECK_THRESHOLD_BYTES } from '../../jobs/payload-store/claim-check-codec';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -84,6 +86,7 @@ async function deployedQueues(queue: QueueName): Promise<{ queue: DeployedQueue;
   return { queue: await deployedQueue(names.queue), deadLetter: await deployedQueue(names.deadLetter) };
 }
 
+const payloadBucketArn = (): string => `arn:aws:s3:::${physicalId('PayloadBucket')}`;
 const physicalId = (logicalId: string): string => {
   const id = stack.resources[logicalId]?.PhysicalResourceId;
   if (!id) throw new Error(`the deployed stack has no ${logicalId}`);
@@ -175,7 +178,11 @@ describe('the packaged stack, deployed into moto', () => {
     for (const fn of functions) {
       const { Configuration: c } = await lambda.send(new GetFunctionCommand({ FunctionName: `${stack.stackName}-${fn.name}` }));
       const variables = c?.Environment?.Variables ?? {};
-      expect(variables, fn.name).toEqual({
+      // moto hands the Ref to a Number parameter back as a number; Lambda's environment holds strings.
+      const threshold = variables.PAYLOAD_OFFLOAD_THRESHOLD_BYTES;
+      expect({ ...variables, PAYLOAD_OFFLOAD_THRESHOLD_BYTES: threshold === undefined ? undefined : String(threshold) }, fn.name).toEqual({
+        PAYLOAD_BUCKET: physicalId('PayloadBucket'),
+        PAYLOAD_OFFLOAD_THRESHOLD_BYTES: String(DEFAULT_CLAIM_CHECK_THRESHOLD_BYTES),
         TEMPORAL_ADDRESS: SSM_VALUES.TemporalAddress,
         TEMPORAL_NAMESPACE: SSM_VALUES.TemporalNamespace,
         ...Object.fromEntries(
@@ -278,6 +285,14 @@ describe('the packaged stack, deployed into moto', () => {
         'logs:CreateLogStream': [logGroup],
         'logs:PutLogEvents': [logGroup],
         'secretsmanager:GetSecretValue': secretArns,
+        // processJobs reads stored inputs and stores results; the dead-letter function stores nothing.
+        ...(fn.name === 'processJobs'
+          ? {
+              's3:GetObject': [`${payloadBucketArn()}/${PAYLOAD_BUCKET.inputPrefix}*`],
+              's3:PutObject': [`${payloadBucketArn()}/${PAYLOAD_BUCKET.resultPrefix}*`],
+              's3:ListBucket': [payloadBucketArn()],
+            }
+          : {}),
       });
       expect(deny, fn.name).toEqual([]);
     }
@@ -295,6 +310,9 @@ describe('the packaged stack, deployed into moto', () => {
         'sqs:SendMessage': jobQueues.sort(),
         'sqs:GetQueueUrl': jobQueues.sort(),
         'secretsmanager:GetSecretValue': [secrets.JobSigningKeysSecretArn.arn],
+        's3:PutObject': [`${payloadBucketArn()}/${PAYLOAD_BUCKET.inputPrefix}*`],
+        's3:GetObject': [`${payloadBucketArn()}/${PAYLOAD_BUCKET.inputPrefix}*`, `${payloadBucketArn()}/${PAYLOAD_BUCKET.resultPrefix}*`],
+        's3:ListBucket': [payloadBucketArn()],
       },
       deny: [],
     });

@@ -7,6 +7,9 @@ import { cfnLint, cfnLintErrors } from '../helpers/cfn-lint';
 import { packageService, UPDATE_TEMPLATE } from '../helpers/packaged-service';
 import { queueLogicalIds } from '../../infra/cloudformation/logical-ids';
 import { buildStackResources } from '../../infra/cloudformation/stack-resources';
+import { functionPayloadStatements, workerPayloadStatements } from '../../infra/cloudformation/payload-bucket-resources';
+import { PAYLOAD_BUCKET } from '../../infra/payload-bucket';
+import { DEFAULT_CLAIM_CHECK_THRESHOLD_BYTES } from '../../jobs/payload-store/claim-check-codec';
 import { QUEUES } from '../../jobs/queues';
 import { BUILD_DIR, BUNDLE_TARGET, FUNCTION_ENTRIES } from '../../infra/build/bundle-function';
 import { PROJECT_ROOT } from '../../infra/project-root';
@@ -173,13 +176,13 @@ describe('the packaged CloudFormation template', () => {
     for (const s of statements) {
       const actions = ([] as Json[]).concat(s.Action);
       const wildcard = actions.some((a) => typeof a !== 'string' || a.includes('*'));
-      // The wildcards are Denies of every request made without TLS: osls's deployment bucket, and each queue.
+      // The wildcards are Denies of every request made without TLS: osls's deployment bucket, the payload bucket, and each queue.
       if (wildcard) {
         expect(s.Effect, s.at).toBe('Deny');
         const secureTransport = (s.Condition as { Bool?: Record<string, Json> } | undefined)?.Bool?.['aws:SecureTransport'];
         expect(String(secureTransport), s.at).toBe('false');
         expect(s.at, s.at).toMatch(
-          /^Resources\.(ServerlessDeploymentBucketPolicy|\w+QueuePolicy)\.Properties\.PolicyDocument\.Statement\[0\]$/,
+          /^Resources\.(ServerlessDeploymentBucketPolicy|PayloadBucketPolicy|\w+QueuePolicy)\.Properties\.PolicyDocument\.Statement\[0\]$/,
         );
       }
       if (s.Effect === 'Allow') expect(([] as Json[]).concat(s.Resource ?? []), s.at).not.toContain('*');
@@ -203,11 +206,11 @@ describe('the packaged CloudFormation template', () => {
     }
   });
 
-  it('exports a worker policy that can only send to the job queues and read the signing key ring', () => {
+  it('exports a worker policy that can only send to the job queues, read the signing key ring and use the payload bucket', () => {
     const policy = template.Resources.WorkerQueuePolicy!;
     expect(policy.Type).toBe('AWS::IAM::ManagedPolicy');
     const [send, readKeys, ...rest] = statementsOf(policy) as unknown as { Action: string[]; Resource: Json[] }[];
-    expect(rest).toEqual([]);
+    expect(rest).toEqual(workerPayloadStatements());
     expect(send!.Action.sort()).toEqual(['sqs:GetQueueUrl', 'sqs:SendMessage']);
     expect(send!.Resource.map(getAttId).sort()).toEqual(
       Object.keys(QUEUES)
@@ -216,6 +219,41 @@ describe('the packaged CloudFormation template', () => {
     );
     expect(readKeys).toMatchObject({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [SIGNING_KEYS] });
     expect(template.Outputs.WorkerQueuePolicyArn).toMatchObject({ Value: { Ref: 'WorkerQueuePolicy' }, Export: expect.anything() });
+  });
+
+  it('has a payload bucket: encrypted, not public, TLS only, objects expiring after PayloadExpirationDays (default from infra/payload-bucket.ts)', () => {
+    const bucket = template.Resources.PayloadBucket!;
+    expect(bucket.Type).toBe('AWS::S3::Bucket');
+    expect(JSON.stringify(bucket.Properties.BucketEncryption)).toContain('"SSEAlgorithm":"AES256"');
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties.LifecycleConfiguration).toMatchObject({
+      Rules: [{ Status: 'Enabled', ExpirationInDays: { Ref: 'PayloadExpirationDays' } }],
+    });
+    expect(Number(template.Parameters.PayloadExpirationDays?.Default)).toBe(PAYLOAD_BUCKET.expirationDays);
+    const [tls] = statementsOf(template.Resources.PayloadBucketPolicy) as unknown as Statement[];
+    expect(tls).toMatchObject({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    expect(template.Outputs.PayloadBucketName).toMatchObject({ Value: { Ref: 'PayloadBucket' }, Export: expect.anything() });
+  });
+
+  it('lets processJobs read stored inputs and write results, and deadLetter nothing of the payload bucket', () => {
+    const functions = Object.fromEntries(
+      resourcesOfType('AWS::Lambda::Function').map(([id, fn]) => [id, template.Resources[getAttId(fn.Properties.Role)]!]),
+    );
+    const s3Statements = (role: Resource): Json[] =>
+      (role.Properties.Policies as { PolicyDocument: { Statement: { Action: string[] }[] } }[])
+        .flatMap((p) => p.PolicyDocument.Statement)
+        .filter((st) => st.Action.some((a) => a.startsWith('s3:'))) as unknown as Json[];
+    expect(s3Statements(functions.ProcessJobsLambdaFunction!)).toEqual(functionPayloadStatements());
+    expect(s3Statements(functions.DeadLetterLambdaFunction!)).toEqual([]);
+    const environment = (fn: string) => (template.Resources[fn]!.Properties.Environment as { Variables: Record<string, Json> }).Variables;
+    expect(environment('ProcessJobsLambdaFunction').PAYLOAD_BUCKET).toEqual({ Ref: 'PayloadBucket' });
+    expect(environment('ProcessJobsLambdaFunction').PAYLOAD_OFFLOAD_THRESHOLD_BYTES).toEqual({ Ref: 'PayloadOffloadThresholdBytes' });
+    expect(Number(template.Parameters.PayloadOffloadThresholdBytes?.Default)).toBe(DEFAULT_CLAIM_CHECK_THRESHOLD_BYTES);
   });
 
   it('outputs and exports every queue’s URL and ARN', () => {

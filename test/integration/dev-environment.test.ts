@@ -1,6 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { utimesSync } from 'node:fs';
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exited } from '../../infra/local/child-process';
@@ -88,6 +90,21 @@ describe('npm run dev', () => {
     );
     expect(stdout).toContain('Hello, Ada!');
     expect(stdout).toContain('lambda:process-jobs');
+
+    // A 5 MiB input from a file, by hand as in the README: it travels through the payload bucket on fauxqs' S3.
+    expect(output).toMatch(/S3 payloads\s+\S+ on http:\/\/127\.0\.0\.1:\d+/);
+    const inputFile = join(mkdtempSync(join(tmpdir(), 'job-input-')), 'big.json');
+    writeFileSync(inputFile, JSON.stringify({ name: 'Ada'.padEnd(5 * 1024 * 1024, '.') }));
+    const jobEnv: NodeJS.ProcessEnv = { ...env, PATH: process.env.PATH };
+    for (const name of ['PAYLOAD_BUCKET', 'AWS_ENDPOINT_URL_S3']) delete jobEnv[name];
+    const job = await run(process.execPath, ['--import', 'tsx', 'scripts/job.ts', 'greet', '--input-file', inputFile], {
+      env: jobEnv,
+      timeout: 90_000,
+      maxBuffer: 1024 * 1024,
+    });
+    expect(job.stdout).toMatch(/input: 5242\d{3} bytes from/);
+    expect(job.stdout).toContain('"greeting": "Hello, Ada...');
+    expect(job.stdout).toMatch(/characters in all/);
 
     utimesSync('functions/handlers/greet.ts', new Date(), new Date());
     await waitFor(/functions reloaded/, 60_000);
