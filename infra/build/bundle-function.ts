@@ -19,6 +19,7 @@ export interface FunctionEntry {
 export const FUNCTION_ENTRIES: readonly FunctionEntry[] = [
   { name: 'process-jobs', entry: 'functions/process-jobs.ts' },
   { name: 'dead-letter', entry: 'functions/dead-letter.ts' },
+  { name: 'callback', entry: 'functions/callback.ts' },
 ];
 
 /** Where bundles, zips and the generated stack resources go (git-ignored). */
