@@ -11,8 +11,9 @@
  * (`infra/local/process-reaper.ts`) SIGKILLs every server, worker and container it started. Run it as
  * `npm run dev`, whose script `exec`s node with tsx as a loader, so that npm's own child is this process.
  */
-import { watch } from 'node:fs';
-import { startDevEnvironment } from '../infra/local/dev-environment';
+import { readFileSync, watch } from 'node:fs';
+import { join } from 'node:path';
+import { CALLBACK_URL_DIR, startDevEnvironment } from '../infra/local/dev-environment';
 import { clearDevState, writeDevState } from '../infra/local/dev-state';
 import { LAMBDA_NODE_VERSION } from '../infra/local/lambda-node';
 import { onStopRequest, stopExitCode } from '../infra/local/stop-requests';
@@ -54,13 +55,15 @@ for (const f of env.functions) {
   const events = f.config.events
     .map((e) => `${e.deadLetter ? `${e.queue} DLQ` : e.queue} ×${e.maximumConcurrency} batch ${e.batchSize}`)
     .join(', ');
-  say(`function ${f.config.name.padEnd(12)} ${f.config.artifact}  timeout ${f.config.timeoutSeconds}s  [${events}]`);
+  const source = f.endpoint ? `POST ${f.endpoint.url}/<token>[/fail|/heartbeat]` : events;
+  say(`function ${f.config.name.padEnd(12)} ${f.config.artifact}  timeout ${f.config.timeoutSeconds}s  [${source}]`);
 }
 say(
   `containers      Node ${LAMBDA_NODE_VERSION}, unpacked zips, ${freeze ? 'frozen between invocations (--no-freeze: not)' : 'not frozen (--no-freeze)'}`,
 );
 say(`worker          pid ${env.worker.pid}, task queue ${TASK_QUEUE}`);
 say(`try: npm run job -- greet '{"name":"Ada"}'`);
+say(`or:  npm run job -- approval '{"request":"ship it"}'  (its callback URL is printed in the "job awaiting callback" line)`);
 say(
   `or:  temporal workflow start --address ${env.stack.temporalAddress} --task-queue ${TASK_QUEUE} --type ${DEMO_WORKFLOW} --input '{"name":"Ada"}'`,
 );
@@ -82,7 +85,22 @@ function debounce(action: () => Promise<void>, label: string): () => void {
 }
 const reloadFunctions = debounce(() => env.reloadFunctions(), 'functions');
 const restartWorker = debounce(() => env.worker.restart(), 'worker');
+// Each activity waiting for its callback URL, as processJobs hands the URL out (locally only: CALLBACK_URL_DIR).
+const printed = new Set<string>();
+const printCallbackUrl = (file: string | null): void => {
+  if (!file?.endsWith('.url') || printed.has(file)) return;
+  try {
+    const url = readFileSync(join(CALLBACK_URL_DIR, file), 'utf8').trim();
+    if (!url) return;
+    printed.add(file);
+    say(`waiting for callback  ${decodeURIComponent(file.split('.')[0] ?? '')}`);
+    say(`  curl -X POST ${url} -H 'content-type: application/json' -d '<the job's output as JSON>'   (or ${url}/fail, /heartbeat)`);
+  } catch {
+    // Not written yet: the change event of its write comes next.
+  }
+};
 const watchers = [
+  watch(CALLBACK_URL_DIR, (_event, file) => printCallbackUrl(file)),
   watch('functions', { recursive: true }, reloadFunctions),
   watch('worker', { recursive: true }, restartWorker),
   watch('jobs', { recursive: true }, () => {

@@ -5,7 +5,8 @@
  * when every workflow returned the function's result.
  *
  * Flags: `--jobs N` (default 10), `--json` (last line is a JSON summary), `--timeout SECONDS` (default 120),
- * `--quiet` (no per-workflow lines).
+ * `--quiet` (no per-workflow lines), `--callback` (instead: one `approval` job, finished by a `curl` you copy;
+ * `infra/local/callback-demo.ts`).
  *
  * SIGINT (Ctrl-C), SIGTERM, SIGHUP or the parent process going away stop the demo: the stack is stopped as at
  * the end (worker drained, containers and servers stopped) and the exit code is 128 + the signal's number. If
@@ -13,6 +14,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { runCallbackDemo } from '../infra/local/callback-demo';
 import { startDevEnvironment } from '../infra/local/dev-environment';
 import { startProgress } from '../infra/local/progress';
 import { onStopRequest, stopExitCode } from '../infra/local/stop-requests';
@@ -27,8 +29,10 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
     timeout: { type: 'string', default: '120' },
+    callback: { type: 'boolean', default: false },
   },
 });
+if (values.callback) await runCallbackDemo();
 const jobs = Number(values.jobs);
 const timeoutMs = Number(values.timeout) * 1000;
 if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs must be a whole number ≥ 1, got "${values.jobs}".`);

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { Duration } from '@temporalio/common';
 import { callbackKeyRingFromEnv, CallbackNotConfiguredError, signCallbackToken } from '../../jobs/security/callback-url';
@@ -38,7 +40,10 @@ export function createCallbackIssuer(options: CallbackIssuerOptions): CallbackIs
 export function callbackIssuerFromEnv(env: NodeJS.ProcessEnv = process.env): CallbackIssuer {
   const baseUrl = env.CALLBACK_BASE_URL;
   const keyRing = callbackKeyRingFromEnv(env);
-  if (baseUrl && keyRing) return createCallbackIssuer({ baseUrl, keyRing });
+  if (baseUrl && keyRing) {
+    const issuer = createCallbackIssuer({ baseUrl, keyRing });
+    return env.CALLBACK_URL_DIR ? writingUrlsTo(env.CALLBACK_URL_DIR, issuer) : issuer;
+  }
   return {
     issue: () =>
       Promise.reject(
@@ -56,4 +61,19 @@ export function callbackExpiry(expiresIn: Duration | undefined, deadline: Date |
   const limit = deadline?.getTime();
   if (asked === undefined) return limit ?? now + DEFAULT_CALLBACK_LIFETIME_MS;
   return limit === undefined ? asked : Math.min(asked, limit);
+}
+
+/**
+ * Local stack only (`CALLBACK_URL_DIR`, set by `npm run dev` and `npm start`): each URL is also written to
+ * `<dir>/<workflowId>.<activityId>.url` (ids URI-encoded), where the local stack prints it from. Never set in the
+ * cloud: a URL finishes its activity, so it goes only where the handler sends it.
+ */
+function writingUrlsTo(dir: string, issuer: CallbackIssuer): CallbackIssuer {
+  return {
+    async issue(claims) {
+      const url = await issuer.issue(claims);
+      writeFileSync(join(dir, `${encodeURIComponent(claims.workflowId)}.${encodeURIComponent(claims.activityId)}.url`), `${url}\n`);
+      return url;
+    },
+  };
 }

@@ -1,7 +1,11 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueName } from '../../jobs/queues';
 import type { CreatedQueue } from './create-queues';
 import { createSqsClient } from '../../jobs/sqs-client';
+import { startCallbackEndpoint } from './callback-endpoint';
+import type { CallbackEndpoint, FunctionUrlInvoke } from './callback-endpoint';
 import { createContainerPool } from './container-pool';
 import type { ContainerPool } from './container-pool';
 import { forwardedLocalEnv } from './lambda-environment';
@@ -9,11 +13,18 @@ import { startLambdaRunner } from './lambda-runner';
 import type { LambdaRunner } from './lambda-runner';
 import type { SqsLambdaHandler } from './lambda-event';
 import { startLocalStack } from './local-stack';
+import { PROJECT_ROOT } from '../project-root';
 import type { LocalStack, LocalStackOptions } from './local-stack';
 import { loadLocalFunctions } from './local-functions';
 import type { LocalFunction } from './local-functions';
 import { startWorkerProcess } from './worker-process';
 import type { WorkerProcess } from './worker-process';
+
+/**
+ * Where the local processJobs containers write each callback URL they hand out (`<workflowId>.<activityId>.url`),
+ * for `npm run dev` to print and `npm start -- --callback` to pick up. Emptied at every start.
+ */
+export const CALLBACK_URL_DIR = join(PROJECT_ROOT, '.build', 'local', 'callback-urls');
 
 /** Options of {@link startDevEnvironment}. */
 export interface DevEnvironmentOptions extends LocalStackOptions {
@@ -34,6 +45,8 @@ export interface RunningFunction {
   readonly config: LocalFunction;
   readonly pool: ContainerPool;
   readonly runners: readonly LambdaRunner[];
+  /** Its Function URL served on localhost, for a function with `url:` (the callback function). */
+  readonly endpoint?: CallbackEndpoint;
 }
 
 /** Everything `npm run dev` and `npm start` run. */
@@ -75,7 +88,7 @@ export async function startLocalFunction(fn: LocalFunction, deps: LocalFunctionD
     functionName: fn.name,
     timeoutMs: fn.timeoutSeconds * 1000,
     memoryMb: fn.memoryMb,
-    maxContainers: fn.events.reduce((sum, e) => sum + e.maximumConcurrency, 0),
+    maxContainers: fn.url ? (fn.reservedConcurrency ?? 2) : fn.events.reduce((sum, e) => sum + e.maximumConcurrency, 0),
     env: { ...forwardedLocalEnv(), ...fn.environment, ...deps.env },
     freeze: deps.freeze,
   });
@@ -101,7 +114,8 @@ export async function startLocalFunction(fn: LocalFunction, deps: LocalFunctionD
       }),
     );
   }
-  return { config: fn, pool, runners };
+  const endpoint = fn.url ? await startCallbackEndpoint((event) => pool.invoke(event) as ReturnType<FunctionUrlInvoke>) : undefined;
+  return { config: fn, pool, runners, endpoint };
 }
 
 /**
@@ -114,17 +128,24 @@ export async function startDevEnvironment(options: DevEnvironmentOptions = {}): 
   const started: RunningFunction[] = [];
   let worker: WorkerProcess | undefined;
   try {
-    const functions = await loadLocalFunctions();
+    await rm(CALLBACK_URL_DIR, { recursive: true, force: true });
+    await mkdir(CALLBACK_URL_DIR, { recursive: true });
+    // Functions with a URL first: the others learn its address (CALLBACK_BASE_URL, the Function URL in the cloud).
+    const functions = (await loadLocalFunctions()).sort((a, b) => Number(b.url) - Number(a.url));
+    const callbackEnv: Record<string, string> = {};
     for (const fn of functions) {
-      started.push(
-        await startLocalFunction(fn, {
-          sqs,
-          queues: stack.queues,
-          env: { TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_NAMESPACE: stack.namespace, ...options.functionEnv },
-          onInvocationError: (err) => options.onInvocationError?.(fn.name, err),
-          freeze: options.freeze,
-        }),
-      );
+      const running = await startLocalFunction(fn, {
+        sqs,
+        queues: stack.queues,
+        env: { TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_NAMESPACE: stack.namespace, ...callbackEnv, ...options.functionEnv },
+        onInvocationError: (err) => options.onInvocationError?.(fn.name, err),
+        freeze: options.freeze,
+      });
+      started.push(running);
+      // Locally the processJobs log line of each waiting activity carries its URL, so `npm run dev` shows it.
+      if (running.endpoint) {
+        Object.assign(callbackEnv, { CALLBACK_BASE_URL: running.endpoint.url, CALLBACK_LOG_URLS: '1', CALLBACK_URL_DIR: CALLBACK_URL_DIR });
+      }
     }
     const queueUrls = Object.fromEntries(Object.entries(stack.queues).map(([q, c]) => [q, c.url])) as Record<QueueName, string>;
     worker = await startWorkerProcess({
@@ -136,6 +157,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions = {}): 
     });
   } catch (err) {
     for (const f of started) {
+      await f.endpoint?.stop();
       for (const r of f.runners) await r.stop();
       await f.pool.stop(0);
     }
@@ -153,7 +175,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions = {}): 
       for (const f of started) f.pool.recycle();
     },
     stop: async (graceMs = 10_000) => {
-      await Promise.all(started.flatMap((f) => f.runners.map((r) => r.stop())));
+      await Promise.all(started.flatMap((f) => [...f.runners.map((r) => r.stop()), f.endpoint?.stop()]));
       await Promise.all(started.map((f) => f.pool.stop(graceMs)));
       await runningWorker.stop();
       sqs.destroy();

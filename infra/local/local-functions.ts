@@ -43,6 +43,10 @@ export interface LocalFunction {
   /** Plain-string environment entries (CloudFormation references are left out locally). */
   readonly environment: Readonly<Record<string, string>>;
   readonly events: readonly LocalEventSource[];
+  /** The function has a Function URL (`url:` in serverless.yml); locally it is served on a localhost port. */
+  readonly url?: boolean;
+  /** `reservedConcurrency`, the most invocations at once, when set. */
+  readonly reservedConcurrency?: number;
 }
 
 /** Options of {@link loadLocalFunctions}. */
@@ -187,6 +191,8 @@ export async function loadLocalFunctions(options: LoadLocalFunctionsOptions = {}
       memoryMb: Number(fn.memorySize ?? pick(config, 'provider.memorySize') ?? 1024),
       environment: stringEnvironment(pick(config, 'provider.environment'), fn.environment),
       events,
+      url: Boolean(fn.url),
+      ...(fn.reservedConcurrency === undefined ? {} : { reservedConcurrency: Number(fn.reservedConcurrency) }),
     };
   });
 }

@@ -5,6 +5,7 @@ import { createLocalPayloadBucket } from './create-payload-bucket';
 import type { CreatedQueue } from './create-queues';
 import { applyLocalAwsEnv, configuredSqsEndpoint } from './local-aws-env';
 import { applyLocalSigningKeys } from './local-signing-keys';
+import { applyLocalCallbackKeys } from '../../jobs/security/callback-url';
 import { startLocalSqsServer } from './sqs-server';
 import { startTemporalDevServer } from './temporal-dev-server';
 
@@ -75,6 +76,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     applyLocalAwsEnv(sqsEndpoint);
     applyLocalSigningKeys();
+    applyLocalCallbackKeys();
     process.env.TEMPORAL_ADDRESS = temporalAddress;
     process.env.TEMPORAL_NAMESPACE = namespace;
     const sqs = createSqsClient();
