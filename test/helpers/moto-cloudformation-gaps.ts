@@ -60,9 +60,9 @@ export const MOTO_GAPS: readonly MotoGap[] = [
   },
   {
     what:
-      'the job-signing key ring the stack creates (JobSigningKeysSecret): no CloudFormation model, so a Ref to it resolves to ' +
-      'nothing and moto refuses TemporalConnectionPolicy ("Policy statement must contain resources"); the deploy passes ' +
-      'JobSigningKeysSecretArn, an existing secret, instead',
+      'the job-signing and callback key rings the stack creates (JobSigningKeysSecret, CallbackSigningKeysSecret): no ' +
+      'CloudFormation model, so a Ref to them resolves to nothing and moto refuses the policies that grant them ("Policy ' +
+      'statement must contain resources"); the deploy passes JobSigningKeysSecretArn and CallbackSigningKeysSecretArn, existing secrets, instead',
     skippedResourceType: 'AWS::SecretsManager::Secret',
     checkedBy: ['gives the functions and the worker the job-signing key ring: a given secret, or one the stack creates and keeps'],
     inTemplate: (t) => t.Resources.JobSigningKeysSecret?.Type === 'AWS::SecretsManager::Secret',
@@ -77,6 +77,17 @@ export const MOTO_GAPS: readonly MotoGap[] = [
       CFN_LINT,
     ],
     inTemplate: (t) => noValueInListConditions(t.Resources).length > 0,
+  },
+  {
+    what:
+      'Lambda Function URLs (the callback function, issue 18): no CloudFormation model, so a GetAtt of its FunctionUrl ' +
+      'does not validate; the deploy drops the AWS::Lambda::Url and gives processJobs a stand-in CALLBACK_BASE_URL',
+    skippedResourceType: 'AWS::Lambda::Url',
+    checkedBy: [
+      'serves the callback function on a public URL, throttled, with a role that reads only its key ring and Temporal secrets',
+      CFN_LINT,
+    ],
+    inTemplate: (t) => ofType(t.Resources, 'AWS::Lambda::Url').length > 0,
   },
   {
     what: 'RedriveAllowPolicy: moto’s SQS has no such attribute and drops it',

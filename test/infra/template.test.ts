@@ -227,7 +227,9 @@ describe('the packaged CloudFormation template', () => {
     ]);
     const env = (template.Resources.ProcessJobsLambdaFunction!.Properties.Environment as { Variables: Record<string, Json> }).Variables;
     expect(env.CALLBACK_BASE_URL).toEqual({ 'Fn::GetAtt': ['CallbackLambdaFunctionUrl', 'FunctionUrl'] });
-    expect(env.CALLBACK_SIGNING_KEYS_SECRET_ARN).toEqual({ Ref: 'CallbackSigningKeysSecret' });
+    expect(env.CALLBACK_SIGNING_KEYS_SECRET_ARN).toEqual({
+      'Fn::If': ['CreateCallbackSigningKeysSecret', { Ref: 'CallbackSigningKeysSecret' }, { Ref: 'CallbackSigningKeysSecretArn' }],
+    });
   });
 
   it('exports a worker policy that can only send to the job queues, read the signing key ring and use the payload bucket', () => {
