@@ -63,7 +63,7 @@ say(
 );
 say(`worker          pid ${env.worker.pid}, task queue ${TASK_QUEUE}`);
 say(`try: npm run job -- greet '{"name":"Ada"}'`);
-say(`or:  npm run job -- approval '{"request":"ship it"}'  (its callback URL is printed in the "job awaiting callback" line)`);
+say(`or:  npm run job -- approval '{"request":"ship it"}'  (its callback URL is printed here as a curl line)`);
 say(
   `or:  temporal workflow start --address ${env.stack.temporalAddress} --task-queue ${TASK_QUEUE} --type ${DEMO_WORKFLOW} --input '{"name":"Ada"}'`,
 );

@@ -36,12 +36,6 @@ export interface RecordDeps {
   readonly log: Logger;
   /** Makes the URLs of `ctx.callback`. */
   readonly callbacks: CallbackIssuer;
-  /**
-   * Write each callback URL into the `job awaiting callback` log line. Only for the local stack (`npm run dev`
-   * prints them): a URL finishes its activity, so it stays out of production logs.
-   * @default false
-   */
-  readonly logCallbackUrls?: boolean;
 }
 
 /** Longest delay a Node timer takes without overflowing. */
@@ -325,10 +319,8 @@ async function awaitCallback(
   log: Logger,
 ): Promise<RecordOutcome> {
   if (issued.url !== undefined) {
-    log.info('job awaiting callback', {
-      expiresAt: new Date(issued.expiresAt as number).toISOString(),
-      ...(deps.logCallbackUrls ? { callbackUrl: issued.url } : {}),
-    });
+    // Never the URL: it finishes the activity, so it goes only where the handler sends it.
+    log.info('job awaiting callback', { expiresAt: new Date(issued.expiresAt as number).toISOString() });
     return RecordOutcome.AwaitingCallback;
   }
   log.error('handler returned AWAIT_CALLBACK without a callback URL; failing the activity', { failureType: FailureType.CallbackNotIssued });

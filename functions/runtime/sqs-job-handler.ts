@@ -81,7 +81,6 @@ export function createSqsJobHandler(options: SqsJobHandlerOptions): SqsJobHandle
   const signer = options.signer ?? jobMessageSignerFromEnv();
   const log = options.logger ?? createLogger();
   const callbacks = options.callbacks ?? callbackIssuerFromEnv();
-  const logCallbackUrls = process.env.CALLBACK_LOG_URLS === '1';
   setClientDataConverter(options.dataConverter);
   if (options.prewarm ?? true) prewarmTemporalClient();
 
@@ -100,7 +99,6 @@ export function createSqsJobHandler(options: SqsJobHandlerOptions): SqsJobHandle
         callDeadline,
         log,
         callbacks,
-        logCallbackUrls,
       }),
     onOutcomes: options.onOutcomes,
   });

@@ -142,9 +142,9 @@ export async function startDevEnvironment(options: DevEnvironmentOptions = {}): 
         freeze: options.freeze,
       });
       started.push(running);
-      // Locally the processJobs log line of each waiting activity carries its URL, so `npm run dev` shows it.
+      // processJobs writes each URL it hands out under CALLBACK_URL_DIR, where `npm run dev` prints it from.
       if (running.endpoint) {
-        Object.assign(callbackEnv, { CALLBACK_BASE_URL: running.endpoint.url, CALLBACK_LOG_URLS: '1', CALLBACK_URL_DIR: CALLBACK_URL_DIR });
+        Object.assign(callbackEnv, { CALLBACK_BASE_URL: running.endpoint.url, CALLBACK_URL_DIR });
       }
     }
     const queueUrls = Object.fromEntries(Object.entries(stack.queues).map(([q, c]) => [q, c.url])) as Record<QueueName, string>;
