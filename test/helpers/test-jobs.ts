@@ -61,8 +61,17 @@ export const approve = defineJob<{ request: string; expiresInMs?: number }, { ap
   output: v.object({ approved: v.boolean(), by: v.string() }),
 });
 
+/** Returns AWAIT_CALLBACK without asking for a URL: nobody could finish it. */
+export const forgetful = defineJob<{ x: number }, { approved: boolean; by: string }>({
+  name: 'test.forgetful',
+  queue: 'jobs',
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 3, initialInterval: '200 ms' },
+  output: v.object({ approved: v.boolean(), by: v.string() }),
+});
+
 /** All test jobs, as the worker registers them. */
-export const TEST_JOBS = { echo, refuse, flaky, wait, orphan, fail, approve } as const;
+export const TEST_JOBS = { echo, refuse, flaky, wait, orphan, fail, approve, forgetful } as const;
 
 /** Callback URLs the `approve` handler handed out, by workflow id, in order. */
 export const callbackUrls = new Map<string, string[]>();
@@ -88,6 +97,7 @@ export const TEST_HANDLERS = [
     callbackUrls.set(ctx.workflowId, [...(callbackUrls.get(ctx.workflowId) ?? []), url]);
     return AWAIT_CALLBACK;
   }),
+  handleJob(forgetful, async () => AWAIT_CALLBACK),
   handleJob(fail, async ({ message }) => {
     throw new Error(message);
   }),

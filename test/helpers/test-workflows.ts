@@ -58,6 +58,11 @@ export async function approveWorkflow(request: string, expiresInMs?: number) {
   return jobs.approve({ request, expiresInMs });
 }
 
+/** Runs a `forgetful` job, whose handler leaves the activity open without a callback URL. */
+export async function forgetfulWorkflow() {
+  return jobs.forgetful({ x: 1 });
+}
+
 /** Starts an `approve` job and cancels it when signalled, waiting for the cancellation to be reported. */
 export async function cancelApproveWorkflow(): Promise<string> {
   const { [TEST_JOBS.approve.name]: approveJob } = proxyActivities<Record<string, (i: { request: string }) => Promise<unknown>>>({

@@ -190,6 +190,13 @@ describe('callback URLs on Temporal: a job finished from outside', () => {
     await expect(handle.result()).resolves.toEqual({ approved: true, by: 'ada' });
   });
 
+  it('fails the activity at once, non-retryable, when a handler returns AWAIT_CALLBACK without a URL', async () => {
+    const handle = await env.start('forgetfulWorkflow');
+    const failure = await failureOf(handle.result());
+    expect(failure.type).toBe('CallbackNotIssued');
+    expect(failure.nonRetryable).toBe(true);
+  });
+
   it('logs one access line per request with ids and status, never the body or the token', () => {
     const text = log.text();
     expect(log.lines.filter((l) => l.message === 'callback').length).toBeGreaterThan(300);
