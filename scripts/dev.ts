@@ -34,7 +34,7 @@ const env = await startDevEnvironment({
   functionEnv: { LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty' },
   onInvocationError: (fn, err) => say(`${fn}: invocation failed, batch left for redelivery: ${(err as Error).message}`),
 });
-await writeDevState({
+const otherDev = await writeDevState({
   pid: process.pid,
   temporalAddress: env.stack.temporalAddress,
   namespace: env.stack.namespace,
@@ -44,6 +44,9 @@ await writeDevState({
   payloadBucket: env.stack.payloadBucket,
   queues: env.stack.queues,
 });
+if (otherDev !== undefined) {
+  say(`another npm run dev (pid ${otherDev}) is running in this checkout: npm run job and npm run dlq talk to it, not to this one`);
+}
 
 say(`Temporal        ${env.stack.temporalAddress} (namespace ${env.stack.namespace})`);
 if (env.stack.temporalUiUrl) say(`Temporal Web UI ${env.stack.temporalUiUrl}`);
