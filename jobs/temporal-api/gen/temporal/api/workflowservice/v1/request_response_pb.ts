@@ -7,12 +7,16 @@
 
 import type { GenFile, GenMessage } from '@bufbuild/protobuf/codegenv2';
 import { fileDesc, messageDesc } from '@bufbuild/protobuf/codegenv2';
-import type { Payloads } from '../../common/v1/message_pb';
+import type { Payloads, WorkflowType } from '../../common/v1/message_pb';
 import { file_temporal_api_common_v1_message } from '../../common/v1/message_pb';
+import type { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '../../enums/v1/workflow_pb';
+import { file_temporal_api_enums_v1_workflow } from '../../enums/v1/workflow_pb';
 import type { Failure } from '../../failure/v1/message_pb';
 import { file_temporal_api_failure_v1_message } from '../../failure/v1/message_pb';
 import type { NamespaceInfo } from '../../namespace/v1/message_pb';
 import { file_temporal_api_namespace_v1_message } from '../../namespace/v1/message_pb';
+import type { TaskQueue } from '../../taskqueue/v1/message_pb';
+import { file_temporal_api_taskqueue_v1_message } from '../../taskqueue/v1/message_pb';
 import type { Message } from '@bufbuild/protobuf';
 
 /**
@@ -21,8 +25,14 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_temporal_api_workflowservice_v1_request_response: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'CjZ0ZW1wb3JhbC9hcGkvd29ya2Zsb3dzZXJ2aWNlL3YxL3JlcXVlc3RfcmVzcG9uc2UucHJvdG8SH3RlbXBvcmFsLmFwaS53b3JrZmxvd3NlcnZpY2UudjEiOQoYRGVzY3JpYmVOYW1lc3BhY2VSZXF1ZXN0EhEKCW5hbWVzcGFjZRgBIAEoCRIKCgJpZBgCIAEoCSJdChlEZXNjcmliZU5hbWVzcGFjZVJlc3BvbnNlEkAKDm5hbWVzcGFjZV9pbmZvGAEgASgLMigudGVtcG9yYWwuYXBpLm5hbWVzcGFjZS52MS5OYW1lc3BhY2VJbmZvIpABCiJSZWNvcmRBY3Rpdml0eVRhc2tIZWFydGJlYXRSZXF1ZXN0EhIKCnRhc2tfdG9rZW4YASABKAwSMQoHZGV0YWlscxgCIAEoCzIgLnRlbXBvcmFsLmFwaS5jb21tb24udjEuUGF5bG9hZHMSEAoIaWRlbnRpdHkYAyABKAkSEQoJbmFtZXNwYWNlGAQgASgJInAKI1JlY29yZEFjdGl2aXR5VGFza0hlYXJ0YmVhdFJlc3BvbnNlEhgKEGNhbmNlbF9yZXF1ZXN0ZWQYASABKAgSFwoPYWN0aXZpdHlfcGF1c2VkGAIgASgIEhYKDmFjdGl2aXR5X3Jlc2V0GAMgASgIIroBCiZSZWNvcmRBY3Rpdml0eVRhc2tIZWFydGJlYXRCeUlkUmVxdWVzdBIRCgluYW1lc3BhY2UYASABKAkSEwoLd29ya2Zsb3dfaWQYAiABKAkSDgoGcnVuX2lkGAMgASgJEhMKC2FjdGl2aXR5X2lkGAQgASgJEjEKB2RldGFpbHMYBSABKAsyIC50ZW1wb3JhbC5hcGkuY29tbW9uLnYxLlBheWxvYWRzEhAKCGlkZW50aXR5GAYgASgJInQKJ1JlY29yZEFjdGl2aXR5VGFza0hlYXJ0YmVhdEJ5SWRSZXNwb25zZRIYChBjYW5jZWxfcmVxdWVzdGVkGAEgASgIEhcKD2FjdGl2aXR5X3BhdXNlZBgCIAEoCBIWCg5hY3Rpdml0eV9yZXNldBgDIAEoCCKQAQojUmVzcG9uZEFjdGl2aXR5VGFza0NvbXBsZXRlZFJlcXVlc3QSEgoKdGFza190b2tlbhgBIAEoDBIwCgZyZXN1bHQYAiABKAsyIC50ZW1wb3JhbC5hcGkuY29tbW9uLnYxLlBheWxvYWRzEhAKCGlkZW50aXR5GAMgASgJEhEKCW5hbWVzcGFjZRgEIAEoCSImCiRSZXNwb25kQWN0aXZpdHlUYXNrQ29tcGxldGVkUmVzcG9uc2UiugEKJ1Jlc3BvbmRBY3Rpdml0eVRhc2tDb21wbGV0ZWRCeUlkUmVxdWVzdBIRCgluYW1lc3BhY2UYASABKAkSEwoLd29ya2Zsb3dfaWQYAiABKAkSDgoGcnVuX2lkGAMgASgJEhMKC2FjdGl2aXR5X2lkGAQgASgJEjAKBnJlc3VsdBgFIAEoCzIgLnRlbXBvcmFsLmFwaS5jb21tb24udjEuUGF5bG9hZHMSEAoIaWRlbnRpdHkYBiABKAkiKgooUmVzcG9uZEFjdGl2aXR5VGFza0NvbXBsZXRlZEJ5SWRSZXNwb25zZSLQAQogUmVzcG9uZEFjdGl2aXR5VGFza0ZhaWxlZFJlcXVlc3QSEgoKdGFza190b2tlbhgBIAEoDBIxCgdmYWlsdXJlGAIgASgLMiAudGVtcG9yYWwuYXBpLmZhaWx1cmUudjEuRmFpbHVyZRIQCghpZGVudGl0eRgDIAEoCRIRCgluYW1lc3BhY2UYBCABKAkSQAoWbGFzdF9oZWFydGJlYXRfZGV0YWlscxgFIAEoCzIgLnRlbXBvcmFsLmFwaS5jb21tb24udjEuUGF5bG9hZHMiVwohUmVzcG9uZEFjdGl2aXR5VGFza0ZhaWxlZFJlc3BvbnNlEjIKCGZhaWx1cmVzGAEgAygLMiAudGVtcG9yYWwuYXBpLmZhaWx1cmUudjEuRmFpbHVyZSL6AQokUmVzcG9uZEFjdGl2aXR5VGFza0ZhaWxlZEJ5SWRSZXF1ZXN0EhEKCW5hbWVzcGFjZRgBIAEoCRITCgt3b3JrZmxvd19pZBgCIAEoCRIOCgZydW5faWQYAyABKAkSEwoLYWN0aXZpdHlfaWQYBCABKAkSMQoHZmFpbHVyZRgFIAEoCzIgLnRlbXBvcmFsLmFwaS5mYWlsdXJlLnYxLkZhaWx1cmUSEAoIaWRlbnRpdHkYBiABKAkSQAoWbGFzdF9oZWFydGJlYXRfZGV0YWlscxgHIAEoCzIgLnRlbXBvcmFsLmFwaS5jb21tb24udjEuUGF5bG9hZHMiWwolUmVzcG9uZEFjdGl2aXR5VGFza0ZhaWxlZEJ5SWRSZXNwb25zZRIyCghmYWlsdXJlcxgBIAMoCzIgLnRlbXBvcmFsLmFwaS5mYWlsdXJlLnYxLkZhaWx1cmUikAEKIlJlc3BvbmRBY3Rpdml0eVRhc2tDYW5jZWxlZFJlcXVlc3QSEgoKdGFza190b2tlbhgBIAEoDBIxCgdkZXRhaWxzGAIgASgLMiAudGVtcG9yYWwuYXBpLmNvbW1vbi52MS5QYXlsb2FkcxIQCghpZGVudGl0eRgDIAEoCRIRCgluYW1lc3BhY2UYBCABKAkiJQojUmVzcG9uZEFjdGl2aXR5VGFza0NhbmNlbGVkUmVzcG9uc2UiugEKJlJlc3BvbmRBY3Rpdml0eVRhc2tDYW5jZWxlZEJ5SWRSZXF1ZXN0EhEKCW5hbWVzcGFjZRgBIAEoCRITCgt3b3JrZmxvd19pZBgCIAEoCRIOCgZydW5faWQYAyABKAkSEwoLYWN0aXZpdHlfaWQYBCABKAkSMQoHZGV0YWlscxgFIAEoCzIgLnRlbXBvcmFsLmFwaS5jb21tb24udjEuUGF5bG9hZHMSEAoIaWRlbnRpdHkYBiABKAkiKQonUmVzcG9uZEFjdGl2aXR5VGFza0NhbmNlbGVkQnlJZFJlc3BvbnNlIhYKFEdldFN5c3RlbUluZm9SZXF1ZXN0Ii8KFUdldFN5c3RlbUluZm9SZXNwb25zZRIWCg5zZXJ2ZXJfdmVyc2lvbhgBIAEoCWIGcHJvdG8z',
-    [file_temporal_api_common_v1_message, file_temporal_api_failure_v1_message, file_temporal_api_namespace_v1_message],
+    'CjZ0ZW1wb3JhbC9hcGkvd29ya2Zsb3dzZXJ2aWNlL3YxL3JlcXVlc3RfcmVzcG9uc2UucHJvdG8SH3RlbXBvcmFsLmFwaS53b3JrZmxvd3NlcnZpY2UudjEiOQoYRGVzY3JpYmVOYW1lc3BhY2VSZXF1ZXN0EhEKCW5hbWVzcGFjZRgBIAEoCRIKCgJpZBgCIAEoCSJdChlEZXNjcmliZU5hbWVzcGFjZVJlc3BvbnNlEkAKDm5hbWVzcGFjZV9pbmZvGAEgASgLMigudGVtcG9yYWwuYXBpLm5hbWVzcGFjZS52MS5OYW1lc3BhY2VJbmZvIpABCiJSZWNvcmRBY3Rpdml0eVRhc2tIZWFydGJlYXRSZXF1ZXN0EhIKCnRhc2tfdG9rZW4YASABKAwSMQoHZGV0YWlscxgCIAEoCzIgLnRlbXBvcmFsLmFwaS5jb21tb24udjEuUGF5bG9hZHMSEAoIaWRlbnRpdHkYAyABKAkSEQoJbmFtZXNwYWNlGAQgASgJInAKI1JlY29yZEFjdGl2aXR5VGFza0hlYXJ0YmVhdFJlc3BvbnNlEhgKEGNhbmNlbF9yZXF1ZXN0ZWQYASABKAgSFwoPYWN0aXZpdHlfcGF1c2VkGAIgASgIEhYKDmFjdGl2aXR5X3Jlc2V0GAMgASgIIroBCiZSZWNvcmRBY3Rpdml0eVRhc2tIZWFydGJlYXRCeUlkUmVxdWVzdBIRCgluYW1lc3BhY2UYASABKAkSEwoLd29ya2Zsb3dfaWQYAiABKAkSDgoGcnVuX2lkGAMgASgJEhMKC2FjdGl2aXR5X2lkGAQgASgJEjEKB2RldGFpbHMYBSABKAsyIC50ZW1wb3JhbC5hcGkuY29tbW9uLnYxLlBheWxvYWRzEhAKCGlkZW50aXR5GAYgASgJInQKJ1JlY29yZEFjdGl2aXR5VGFza0hlYXJ0YmVhdEJ5SWRSZXNwb25zZRIYChBjYW5jZWxfcmVxdWVzdGVkGAEgASgIEhcKD2FjdGl2aXR5X3BhdXNlZBgCIAEoCBIWCg5hY3Rpdml0eV9yZXNldBgDIAEoCCKQAQojUmVzcG9uZEFjdGl2aXR5VGFza0NvbXBsZXRlZFJlcXVlc3QSEgoKdGFza190b2tlbhgBIAEoDBIwCgZyZXN1bHQYAiABKAsyIC50ZW1wb3JhbC5hcGkuY29tbW9uLnYxLlBheWxvYWRzEhAKCGlkZW50aXR5GAMgASgJEhEKCW5hbWVzcGFjZRgEIAEoCSImCiRSZXNwb25kQWN0aXZpdHlUYXNrQ29tcGxldGVkUmVzcG9uc2UiugEKJ1Jlc3BvbmRBY3Rpdml0eVRhc2tDb21wbGV0ZWRCeUlkUmVxdWVzdBIRCgluYW1lc3BhY2UYASABKAkSEwoLd29ya2Zsb3dfaWQYAiABKAkSDgoGcnVuX2lkGAMgASgJEhMKC2FjdGl2aXR5X2lkGAQgASgJEjAKBnJlc3VsdBgFIAEoCzIgLnRlbXBvcmFsLmFwaS5jb21tb24udjEuUGF5bG9hZHMSEAoIaWRlbnRpdHkYBiABKAkiKgooUmVzcG9uZEFjdGl2aXR5VGFza0NvbXBsZXRlZEJ5SWRSZXNwb25zZSLQAQogUmVzcG9uZEFjdGl2aXR5VGFza0ZhaWxlZFJlcXVlc3QSEgoKdGFza190b2tlbhgBIAEoDBIxCgdmYWlsdXJlGAIgASgLMiAudGVtcG9yYWwuYXBpLmZhaWx1cmUudjEuRmFpbHVyZRIQCghpZGVudGl0eRgDIAEoCRIRCgluYW1lc3BhY2UYBCABKAkSQAoWbGFzdF9oZWFydGJlYXRfZGV0YWlscxgFIAEoCzIgLnRlbXBvcmFsLmFwaS5jb21tb24udjEuUGF5bG9hZHMiVwohUmVzcG9uZEFjdGl2aXR5VGFza0ZhaWxlZFJlc3BvbnNlEjIKCGZhaWx1cmVzGAEgAygLMiAudGVtcG9yYWwuYXBpLmZhaWx1cmUudjEuRmFpbHVyZSL6AQokUmVzcG9uZEFjdGl2aXR5VGFza0ZhaWxlZEJ5SWRSZXF1ZXN0EhEKCW5hbWVzcGFjZRgBIAEoCRITCgt3b3JrZmxvd19pZBgCIAEoCRIOCgZydW5faWQYAyABKAkSEwoLYWN0aXZpdHlfaWQYBCABKAkSMQoHZmFpbHVyZRgFIAEoCzIgLnRlbXBvcmFsLmFwaS5mYWlsdXJlLnYxLkZhaWx1cmUSEAoIaWRlbnRpdHkYBiABKAkSQAoWbGFzdF9oZWFydGJlYXRfZGV0YWlscxgHIAEoCzIgLnRlbXBvcmFsLmFwaS5jb21tb24udjEuUGF5bG9hZHMiWwolUmVzcG9uZEFjdGl2aXR5VGFza0ZhaWxlZEJ5SWRSZXNwb25zZRIyCghmYWlsdXJlcxgBIAMoCzIgLnRlbXBvcmFsLmFwaS5mYWlsdXJlLnYxLkZhaWx1cmUikAEKIlJlc3BvbmRBY3Rpdml0eVRhc2tDYW5jZWxlZFJlcXVlc3QSEgoKdGFza190b2tlbhgBIAEoDBIxCgdkZXRhaWxzGAIgASgLMiAudGVtcG9yYWwuYXBpLmNvbW1vbi52MS5QYXlsb2FkcxIQCghpZGVudGl0eRgDIAEoCRIRCgluYW1lc3BhY2UYBCABKAkiJQojUmVzcG9uZEFjdGl2aXR5VGFza0NhbmNlbGVkUmVzcG9uc2UiugEKJlJlc3BvbmRBY3Rpdml0eVRhc2tDYW5jZWxlZEJ5SWRSZXF1ZXN0EhEKCW5hbWVzcGFjZRgBIAEoCRITCgt3b3JrZmxvd19pZBgCIAEoCRIOCgZydW5faWQYAyABKAkSEwoLYWN0aXZpdHlfaWQYBCABKAkSMQoHZGV0YWlscxgFIAEoCzIgLnRlbXBvcmFsLmFwaS5jb21tb24udjEuUGF5bG9hZHMSEAoIaWRlbnRpdHkYBiABKAkiKQonUmVzcG9uZEFjdGl2aXR5VGFza0NhbmNlbGVkQnlJZFJlc3BvbnNlIhYKFEdldFN5c3RlbUluZm9SZXF1ZXN0Ii8KFUdldFN5c3RlbUluZm9SZXNwb25zZRIWCg5zZXJ2ZXJfdmVyc2lvbhgBIAEoCSK7AwodU3RhcnRXb3JrZmxvd0V4ZWN1dGlvblJlcXVlc3QSEQoJbmFtZXNwYWNlGAEgASgJEhMKC3dvcmtmbG93X2lkGAIgASgJEjsKDXdvcmtmbG93X3R5cGUYAyABKAsyJC50ZW1wb3JhbC5hcGkuY29tbW9uLnYxLldvcmtmbG93VHlwZRI4Cgp0YXNrX3F1ZXVlGAQgASgLMiQudGVtcG9yYWwuYXBpLnRhc2txdWV1ZS52MS5UYXNrUXVldWUSLwoFaW5wdXQYBSABKAsyIC50ZW1wb3JhbC5hcGkuY29tbW9uLnYxLlBheWxvYWRzEhAKCGlkZW50aXR5GAkgASgJEhIKCnJlcXVlc3RfaWQYCiABKAkSTgoYd29ya2Zsb3dfaWRfcmV1c2VfcG9saWN5GAsgASgOMiwudGVtcG9yYWwuYXBpLmVudW1zLnYxLldvcmtmbG93SWRSZXVzZVBvbGljeRJUCht3b3JrZmxvd19pZF9jb25mbGljdF9wb2xpY3kYFiABKA4yLy50ZW1wb3JhbC5hcGkuZW51bXMudjEuV29ya2Zsb3dJZENvbmZsaWN0UG9saWN5IkEKHlN0YXJ0V29ya2Zsb3dFeGVjdXRpb25SZXNwb25zZRIOCgZydW5faWQYASABKAkSDwoHc3RhcnRlZBgDIAEoCCKSBAonU2lnbmFsV2l0aFN0YXJ0V29ya2Zsb3dFeGVjdXRpb25SZXF1ZXN0EhEKCW5hbWVzcGFjZRgBIAEoCRITCgt3b3JrZmxvd19pZBgCIAEoCRI7Cg13b3JrZmxvd190eXBlGAMgASgLMiQudGVtcG9yYWwuYXBpLmNvbW1vbi52MS5Xb3JrZmxvd1R5cGUSOAoKdGFza19xdWV1ZRgEIAEoCzIkLnRlbXBvcmFsLmFwaS50YXNrcXVldWUudjEuVGFza1F1ZXVlEi8KBWlucHV0GAUgASgLMiAudGVtcG9yYWwuYXBpLmNvbW1vbi52MS5QYXlsb2FkcxIQCghpZGVudGl0eRgJIAEoCRISCgpyZXF1ZXN0X2lkGAogASgJEk4KGHdvcmtmbG93X2lkX3JldXNlX3BvbGljeRgLIAEoDjIsLnRlbXBvcmFsLmFwaS5lbnVtcy52MS5Xb3JrZmxvd0lkUmV1c2VQb2xpY3kSEwoLc2lnbmFsX25hbWUYDCABKAkSNgoMc2lnbmFsX2lucHV0GA0gASgLMiAudGVtcG9yYWwuYXBpLmNvbW1vbi52MS5QYXlsb2FkcxJUCht3b3JrZmxvd19pZF9jb25mbGljdF9wb2xpY3kYFiABKA4yLy50ZW1wb3JhbC5hcGkuZW51bXMudjEuV29ya2Zsb3dJZENvbmZsaWN0UG9saWN5IksKKFNpZ25hbFdpdGhTdGFydFdvcmtmbG93RXhlY3V0aW9uUmVzcG9uc2USDgoGcnVuX2lkGAEgASgJEg8KB3N0YXJ0ZWQYAiABKAhiBnByb3RvMw',
+    [
+      file_temporal_api_common_v1_message,
+      file_temporal_api_enums_v1_workflow,
+      file_temporal_api_failure_v1_message,
+      file_temporal_api_namespace_v1_message,
+      file_temporal_api_taskqueue_v1_message,
+    ],
   );
 
 /**
@@ -556,3 +566,176 @@ export type GetSystemInfoResponse = Message<'temporal.api.workflowservice.v1.Get
 export const GetSystemInfoResponseSchema: GenMessage<GetSystemInfoResponse> =
   /*@__PURE__*/
   messageDesc(file_temporal_api_workflowservice_v1_request_response, 19);
+
+/**
+ * @generated from message temporal.api.workflowservice.v1.StartWorkflowExecutionRequest
+ */
+export type StartWorkflowExecutionRequest = Message<'temporal.api.workflowservice.v1.StartWorkflowExecutionRequest'> & {
+  /**
+   * @generated from field: string namespace = 1;
+   */
+  namespace: string;
+
+  /**
+   * @generated from field: string workflow_id = 2;
+   */
+  workflowId: string;
+
+  /**
+   * @generated from field: temporal.api.common.v1.WorkflowType workflow_type = 3;
+   */
+  workflowType?: WorkflowType | undefined;
+
+  /**
+   * @generated from field: temporal.api.taskqueue.v1.TaskQueue task_queue = 4;
+   */
+  taskQueue?: TaskQueue | undefined;
+
+  /**
+   * @generated from field: temporal.api.common.v1.Payloads input = 5;
+   */
+  input?: Payloads | undefined;
+
+  /**
+   * @generated from field: string identity = 9;
+   */
+  identity: string;
+
+  /**
+   * @generated from field: string request_id = 10;
+   */
+  requestId: string;
+
+  /**
+   * @generated from field: temporal.api.enums.v1.WorkflowIdReusePolicy workflow_id_reuse_policy = 11;
+   */
+  workflowIdReusePolicy: WorkflowIdReusePolicy;
+
+  /**
+   * @generated from field: temporal.api.enums.v1.WorkflowIdConflictPolicy workflow_id_conflict_policy = 22;
+   */
+  workflowIdConflictPolicy: WorkflowIdConflictPolicy;
+};
+
+/**
+ * Describes the message temporal.api.workflowservice.v1.StartWorkflowExecutionRequest.
+ * Use `create(StartWorkflowExecutionRequestSchema)` to create a new message.
+ */
+export const StartWorkflowExecutionRequestSchema: GenMessage<StartWorkflowExecutionRequest> =
+  /*@__PURE__*/
+  messageDesc(file_temporal_api_workflowservice_v1_request_response, 20);
+
+/**
+ * @generated from message temporal.api.workflowservice.v1.StartWorkflowExecutionResponse
+ */
+export type StartWorkflowExecutionResponse = Message<'temporal.api.workflowservice.v1.StartWorkflowExecutionResponse'> & {
+  /**
+   * @generated from field: string run_id = 1;
+   */
+  runId: string;
+
+  /**
+   * @generated from field: bool started = 3;
+   */
+  started: boolean;
+};
+
+/**
+ * Describes the message temporal.api.workflowservice.v1.StartWorkflowExecutionResponse.
+ * Use `create(StartWorkflowExecutionResponseSchema)` to create a new message.
+ */
+export const StartWorkflowExecutionResponseSchema: GenMessage<StartWorkflowExecutionResponse> =
+  /*@__PURE__*/
+  messageDesc(file_temporal_api_workflowservice_v1_request_response, 21);
+
+/**
+ * @generated from message temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionRequest
+ */
+export type SignalWithStartWorkflowExecutionRequest = Message<'temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionRequest'> & {
+  /**
+   * @generated from field: string namespace = 1;
+   */
+  namespace: string;
+
+  /**
+   * @generated from field: string workflow_id = 2;
+   */
+  workflowId: string;
+
+  /**
+   * @generated from field: temporal.api.common.v1.WorkflowType workflow_type = 3;
+   */
+  workflowType?: WorkflowType | undefined;
+
+  /**
+   * @generated from field: temporal.api.taskqueue.v1.TaskQueue task_queue = 4;
+   */
+  taskQueue?: TaskQueue | undefined;
+
+  /**
+   * @generated from field: temporal.api.common.v1.Payloads input = 5;
+   */
+  input?: Payloads | undefined;
+
+  /**
+   * @generated from field: string identity = 9;
+   */
+  identity: string;
+
+  /**
+   * @generated from field: string request_id = 10;
+   */
+  requestId: string;
+
+  /**
+   * @generated from field: temporal.api.enums.v1.WorkflowIdReusePolicy workflow_id_reuse_policy = 11;
+   */
+  workflowIdReusePolicy: WorkflowIdReusePolicy;
+
+  /**
+   * @generated from field: string signal_name = 12;
+   */
+  signalName: string;
+
+  /**
+   * @generated from field: temporal.api.common.v1.Payloads signal_input = 13;
+   */
+  signalInput?: Payloads | undefined;
+
+  /**
+   * @generated from field: temporal.api.enums.v1.WorkflowIdConflictPolicy workflow_id_conflict_policy = 22;
+   */
+  workflowIdConflictPolicy: WorkflowIdConflictPolicy;
+};
+
+/**
+ * Describes the message temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionRequest.
+ * Use `create(SignalWithStartWorkflowExecutionRequestSchema)` to create a new message.
+ */
+export const SignalWithStartWorkflowExecutionRequestSchema: GenMessage<SignalWithStartWorkflowExecutionRequest> =
+  /*@__PURE__*/
+  messageDesc(file_temporal_api_workflowservice_v1_request_response, 22);
+
+/**
+ * @generated from message temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionResponse
+ */
+export type SignalWithStartWorkflowExecutionResponse =
+  Message<'temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionResponse'> & {
+    /**
+     * @generated from field: string run_id = 1;
+     */
+    runId: string;
+
+    /**
+     * @generated from field: bool started = 2;
+     */
+    started: boolean;
+  };
+
+/**
+ * Describes the message temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionResponse.
+ * Use `create(SignalWithStartWorkflowExecutionResponseSchema)` to create a new message.
+ */
+export const SignalWithStartWorkflowExecutionResponseSchema: GenMessage<SignalWithStartWorkflowExecutionResponse> =
+  /*@__PURE__*/
+  messageDesc(file_temporal_api_workflowservice_v1_request_response, 23);
