@@ -116,3 +116,9 @@ export const TRIGGER_QUEUES: Readonly<Record<TriggerQueueName, TriggerQueueDefin
 
 /** How the starter function (`startWorkflows`) consumes the trigger queues. */
 export const TRIGGER_CONSUMER: QueueConsumer = definitions.triggerConsumer.startWorkflows;
+
+/** Name of the function that consumes the trigger queues in `serverless.yml`. */
+export type TriggerConsumerName = keyof typeof definitions.triggerConsumer;
+
+/** Every queue-consuming function of `serverless.yml`: the job functions and the trigger starter. */
+export type FunctionName = ConsumerName | TriggerConsumerName;

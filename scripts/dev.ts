@@ -41,12 +41,15 @@ await writeDevState({
   temporalUiUrl: env.stack.temporalUiUrl,
   sqsEndpoint: env.stack.sqsEndpoint,
   queues: env.stack.queues,
+  triggerQueues: env.stack.triggerQueues,
 });
 
 say(`Temporal        ${env.stack.temporalAddress} (namespace ${env.stack.namespace})`);
 if (env.stack.temporalUiUrl) say(`Temporal Web UI ${env.stack.temporalUiUrl}`);
 say(`SQS             ${env.stack.sqsEndpoint}`);
 for (const [queue, q] of Object.entries(env.stack.queues)) say(`queue ${queue.padEnd(9)} ${q.url}  (DLQ ${q.deadLetterUrl})`);
+for (const [queue, q] of Object.entries(env.stack.triggerQueues))
+  say(`trigger queue ${queue.padEnd(9)} ${q.url}  (DLQ ${q.deadLetterUrl})`);
 for (const f of env.functions) {
   const events = f.config.events
     .map((e) => `${e.deadLetter ? `${e.queue} DLQ` : e.queue} ×${e.maximumConcurrency} batch ${e.batchSize}`)
@@ -62,6 +65,7 @@ say(
   `or:  temporal workflow start --address ${env.stack.temporalAddress} --task-queue ${TASK_QUEUE} --type ${DEMO_WORKFLOW} --input '{"name":"Ada"}'`,
 );
 say(`     (${RUN_JOB_WORKFLOW} takes a job name and its input)   dead letters: npm run dlq`);
+say(`triggers: npm run trigger -- s3 <file.txt> | eventbridge '{"name":"Ada"}' | sqs '{"requestId":"r1","name":"Ada"}'`);
 say('watching functions/, jobs/ and worker/ — Ctrl-C stops everything');
 
 function debounce(action: () => Promise<void>, label: string): () => void {

@@ -18,6 +18,7 @@ export interface FunctionEntry {
 export const FUNCTION_ENTRIES: readonly FunctionEntry[] = [
   { name: 'process-jobs', entry: 'functions/process-jobs.ts' },
   { name: 'dead-letter', entry: 'functions/dead-letter.ts' },
+  { name: 'start-workflows', entry: 'functions/start-workflows.ts' },
 ];
 
 /** Where bundles, zips and the generated stack resources go (git-ignored). */

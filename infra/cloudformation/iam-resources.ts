@@ -1,4 +1,4 @@
-import type { ConsumerName } from '../../jobs/queues';
+import type { FunctionName } from '../../jobs/queues';
 import { fnIf, getAtt, ref, STACK_NAME, sub } from './intrinsics';
 import type { CfnOutput, CfnResource, CfnValue } from './intrinsics';
 import { functionLogicalIds, PARAMETERS_YML } from './logical-ids';
@@ -34,7 +34,7 @@ const policyDocument = (statements: readonly CfnValue[]): CfnValue => ({ Version
  * The execution role of one consuming function: consume its own queues, write its own log group, nothing
  * else. Reading the Temporal connection settings is granted by `TemporalConnectionPolicy` in `parameters.yml`.
  */
-export function functionRole(fn: ConsumerName, description: string, queueArns: readonly CfnValue[]): Record<string, CfnResource> {
+export function functionRole(fn: FunctionName, description: string, queueArns: readonly CfnValue[]): Record<string, CfnResource> {
   const ids = functionLogicalIds(fn);
   return {
     [ids.role]: {

@@ -1,5 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { QueueName } from '../../jobs/queues';
+import type { QueueName, TriggerQueueName } from '../../jobs/queues';
 import type { CreatedQueue } from './create-queues';
 import { createSqsClient } from '../../jobs/sqs-client';
 import { createContainerPool } from './container-pool';
@@ -51,7 +51,7 @@ export interface DevEnvironment {
 export interface LocalFunctionDeps {
   readonly sqs: SQSClient;
   /** The queues the function's event sources name. */
-  readonly queues: Readonly<Record<QueueName, CreatedQueue>>;
+  readonly queues: Readonly<Partial<Record<QueueName | TriggerQueueName, CreatedQueue>>>;
   /**
    * Environment of its containers, on top of the function's own plain-string environment, which is on top of
    * what the local stack forwards from this process (`FORWARDED_LOCAL_ENV`: AWS credentials and endpoints,
@@ -87,6 +87,7 @@ export async function startLocalFunction(fn: LocalFunction, deps: LocalFunctionD
   const runners: LambdaRunner[] = [];
   for (const event of fn.events) {
     const queue = deps.queues[event.queue];
+    if (!queue) throw new Error(`${fn.name} consumes queue "${event.queue}", which the local stack has not created.`);
     runners.push(
       await startLambdaRunner({
         sqs: deps.sqs,
@@ -119,7 +120,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions = {}): 
       started.push(
         await startLocalFunction(fn, {
           sqs,
-          queues: stack.queues,
+          queues: { ...stack.queues, ...stack.triggerQueues },
           env: { TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_NAMESPACE: stack.namespace, ...options.functionEnv },
           onInvocationError: (err) => options.onInvocationError?.(fn.name, err),
           freeze: options.freeze,

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import type { QueueName } from '../../jobs/queues';
+import type { QueueName, TriggerQueueName } from '../../jobs/queues';
 import { projectPath } from '../project-root';
 import { writeFileAtomic } from '../write-file-atomic';
 import type { CreatedQueue } from './create-queues';
@@ -16,6 +16,8 @@ export interface DevState {
   readonly temporalUiUrl?: string;
   readonly sqsEndpoint: string;
   readonly queues: Readonly<Record<QueueName, CreatedQueue>>;
+  /** The trigger queues (absent in the state of an older run). */
+  readonly triggerQueues?: Readonly<Record<TriggerQueueName, CreatedQueue>>;
 }
 
 /** Writes the state file (atomically: `npm run job` may read it at any moment). */

@@ -5,16 +5,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import type { Tags } from 'yaml';
-import { CONSUMERS, QUEUES } from '../../jobs/queues';
-import type { ConsumerName, QueueName } from '../../jobs/queues';
+import { CONSUMERS, QUEUES, TRIGGER_QUEUES } from '../../jobs/queues';
+import type { ConsumerName, QueueName, TriggerQueueName } from '../../jobs/queues';
 import { PROJECT_ROOT } from '../project-root';
 
 const run = promisify(execFile);
 
 /** One SQS event source of a function, as `serverless.yml` declares it. */
 export interface LocalEventSource {
-  /** Logical queue (a key of `jobs/queues.json`). */
-  readonly queue: QueueName;
+  /** Logical queue (a key of `jobs/queues.json`'s `queues` or `triggerQueues`). */
+  readonly queue: QueueName | TriggerQueueName;
   /** The source is the queue's dead-letter queue. */
   readonly deadLetter: boolean;
   readonly batchSize: number;
@@ -119,9 +119,9 @@ function resolveExpression(expression: string, root: Json): Json {
   return fallback ? fallback.replace(/^['"]|['"]$/g, '') : null;
 }
 
-function queueOfArn(arn: Json | undefined): { queue: QueueName; deadLetter: boolean } {
+function queueOfArn(arn: Json | undefined): { queue: QueueName | TriggerQueueName; deadLetter: boolean } {
   const text = JSON.stringify(arn);
-  for (const queue of Object.keys(QUEUES) as QueueName[]) {
+  for (const queue of [...Object.keys(QUEUES), ...Object.keys(TRIGGER_QUEUES)] as (QueueName | TriggerQueueName)[]) {
     const base = queue
       .split(/[^A-Za-z0-9]+/)
       .filter(Boolean)
@@ -165,7 +165,8 @@ export async function loadLocalFunctions(options: LoadLocalFunctionsOptions = {}
       const sqs = pick(event, 'sqs');
       if (!sqs || typeof sqs !== 'object') return [];
       const source = queueOfArn(pick(sqs, 'arn'));
-      const provisionedPollers = source.deadLetter ? undefined : QUEUES[source.queue].eventSource?.provisionedPollers;
+      const provisionedPollers =
+        source.deadLetter || !(source.queue in QUEUES) ? undefined : QUEUES[source.queue as QueueName].eventSource?.provisionedPollers;
       const localCap = (CONSUMERS as Readonly<Record<string, { maximumConcurrency: number } | undefined>>)[name as ConsumerName]
         ?.maximumConcurrency;
       return [

@@ -14,8 +14,8 @@ import { loadLocalFunctions } from '../../infra/local/local-functions';
 import type { LocalFunction } from '../../infra/local/local-functions';
 import { deadLetterQueueAttributeValues, jobQueueAttributeValues, toSqsAttributes } from '../../infra/queue-attributes';
 import { PROJECT_ROOT } from '../../infra/project-root';
-import { CONSUMERS, physicalQueueNames, QUEUES } from '../../jobs/queues';
-import type { ConsumerName, QueueName } from '../../jobs/queues';
+import { CONSUMERS, physicalQueueNames, QUEUES, TRIGGER_CONSUMER } from '../../jobs/queues';
+import type { ConsumerName, QueueConsumer, QueueName, TriggerQueueName } from '../../jobs/queues';
 import { deployPackagedStack, localAwsConfig } from '../helpers/deploy-packaged-stack';
 import type { DeployedStack } from '../helpers/deploy-packaged-stack';
 import { allowedGrants } from '../helpers/iam-grants';
@@ -79,10 +79,13 @@ async function deployedQueue(name: string): Promise<DeployedQueue> {
 }
 
 /** A job queue and its dead-letter queue, as deployed. */
-async function deployedQueues(queue: QueueName): Promise<{ queue: DeployedQueue; deadLetter: DeployedQueue }> {
-  const names = physicalQueueNames(stack.stackName, queue, QUEUES[queue]);
+async function deployedQueues(queue: QueueName | TriggerQueueName): Promise<{ queue: DeployedQueue; deadLetter: DeployedQueue }> {
+  const names = physicalQueueNames(stack.stackName, queue);
   return { queue: await deployedQueue(names.queue), deadLetter: await deployedQueue(names.deadLetter) };
 }
+
+/** How a function of serverless.yml consumes its queues: a job function's consumer, or the trigger starter's. */
+const consumerOf = (name: string): QueueConsumer => (name === 'startWorkflows' ? TRIGGER_CONSUMER : CONSUMERS[name as ConsumerName]);
 
 const physicalId = (logicalId: string): string => {
   const id = stack.resources[logicalId]?.PhysicalResourceId;
@@ -164,7 +167,7 @@ describe('the packaged stack, deployed into moto', () => {
       expect(c?.Handler, fn.name).toBe(fn.handler);
       expect(c?.MemorySize, fn.name).toBe(fn.memoryMb);
       expect(c?.Timeout, fn.name).toBe(fn.timeoutSeconds);
-      expect(c?.Timeout, fn.name).toBe(CONSUMERS[fn.name as ConsumerName].timeoutSeconds);
+      expect(c?.Timeout, fn.name).toBe(consumerOf(fn.name).timeoutSeconds);
       const { role } = functionLogicalIds(fn.name as ConsumerName);
       const { Role: deployedRole } = await iam.send(new GetRoleCommand({ RoleName: physicalId(role) }));
       expect(c?.Role, fn.name).toBe(deployedRole?.Arn);
@@ -190,7 +193,7 @@ describe('the packaged stack, deployed into moto', () => {
   it('consumes each queue as serverless.yml and jobs/queues.json say, with every setting of the template', async () => {
     const templateMappings = Object.values(packaged.updateTemplate.Resources).filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping');
     for (const fn of functions) {
-      const consumer = CONSUMERS[fn.name as ConsumerName];
+      const consumer = consumerOf(fn.name);
       const { Configuration: c } = await lambda.send(new GetFunctionCommand({ FunctionName: `${stack.stackName}-${fn.name}` }));
       // By ARN: moto matches the filter literally against the FunctionName the mapping was created with (the template's GetAtt Arn).
       const { EventSourceMappings: mappings = [] } = await lambda.send(
