@@ -65,7 +65,8 @@ say(
   `or:  temporal workflow start --address ${env.stack.temporalAddress} --task-queue ${TASK_QUEUE} --type ${DEMO_WORKFLOW} --input '{"name":"Ada"}'`,
 );
 say(`     (${RUN_JOB_WORKFLOW} takes a job name and its input)   dead letters: npm run dlq`);
-say(`triggers: npm run trigger -- s3 <file.txt> | eventbridge '{"name":"Ada"}' | sqs '{"requestId":"r1","name":"Ada"}'`);
+say(`triggers: npm run trigger -- s3 <file.txt>  |  sqs '{"requestId":"r1","name":"Ada"}'`);
+say(`          npm run trigger -- eventbridge '{"Source":"demo.accounts","DetailType":"UserSignedUp","Detail":{"name":"Ada"}}'`);
 say('watching functions/, jobs/ and worker/ — Ctrl-C stops everything');
 
 function debounce(action: () => Promise<void>, label: string): () => void {

@@ -8,7 +8,7 @@ import { grpcStatusOf } from './grpc-status';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
 import { RecordOutcome } from './outcomes';
-import { JOB_QUEUE_REDELIVERY, queueOfArn } from './redelivery';
+import { JOB_QUEUE_REDELIVERY, queueOfArn, receiveCountOf } from './redelivery';
 import type { RedeliverySchedule } from './redelivery';
 import type { SqsJobHandler } from './sqs-job-handler';
 import { TemporalConfigurationError, getTemporalClientBy, prewarmTemporalClient, setClientDataConverter } from './temporal-client';
@@ -113,7 +113,11 @@ async function processTriggerRecord(record: SQSRecord, deps: RecordDeps): Promis
     plan = planTriggerRecord(trigger, record);
   } catch (err) {
     if (!(err instanceof UnmappableEventError)) throw err;
-    log.error('event cannot be mapped to a workflow start; left for the dead-letter queue', { problem: err.message });
+    // Logged at every receive (the record comes back at once until maxReceiveCount moves it to the dead-letter queue).
+    log.error('event cannot be mapped to a workflow start; left for the dead-letter queue', {
+      problem: err.message,
+      receiveCount: receiveCountOf(record),
+    });
     return RecordOutcome.Unmappable;
   }
   if (plan.kind === 'ignore') {
