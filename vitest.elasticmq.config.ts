@@ -18,6 +18,7 @@ export const SQS_FACING_TESTS = [
   'test/integration/redelivery.test.ts',
   'test/integration/hardening-queues.test.ts',
   'test/integration/message-size.test.ts',
+  'test/integration/triggers.test.ts',
 ];
 
 process.env.SQS_IMPL ??= 'elasticmq';

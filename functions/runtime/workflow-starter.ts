@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DataConverter, LoadedDataConverter } from '@temporalio/common';
 // Deep imports, as in completion-client.ts: the internal-non-workflow index loads all of @temporalio/proto.
@@ -54,15 +54,6 @@ export interface WorkflowStarter {
   start(start: WorkflowStart, deadlineMs: number): Promise<StartAnswer>;
 }
 
-/**
- * A request id derived from the workflow id, so that Temporal also recognises a retried call of the same start
- * (a response lost on the way) as the same request. Shaped as a UUID, as the SDK's.
- */
-export function requestIdOf(workflowId: string): string {
-  const h = createHash('sha256').update(`trigger-start\0${workflowId}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
 // A non-retryable answer other than ALREADY_EXISTS: the request itself is wrong, and will be at every delivery.
 const REJECTED_CODES = new Set<number>([GrpcCode.InvalidArgument, GrpcCode.FailedPrecondition, GrpcCode.OutOfRange]);
 
@@ -89,7 +80,11 @@ export function createWorkflowStarter(options: WorkflowStarterOptions): Workflow
         taskQueue: { name: trigger.workflow.taskQueue, kind: TaskQueueKind.NORMAL },
         input: payloadsInit(await encodeToPayloadsWithContext(converter, context, start.args as unknown[])),
         identity,
-        requestId: requestIdOf(workflowId),
+        // One request id per start, kept across its retries, so a retried call whose first response was lost is
+        // the same request to Temporal. Not derived from the event: Temporal answers a repeated request id with the
+        // first call's answer ("started"), which would hide that a redelivery started nothing (measured on the dev
+        // server); the workflow id and the id policies are what make the start happen once.
+        requestId: randomUUID(),
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       };
