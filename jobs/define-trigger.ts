@@ -1,4 +1,4 @@
-import type { EventBridgeEvent, S3EventRecord, SQSRecord } from 'aws-lambda';
+import type { EventBridgeEvent, LambdaFunctionURLEvent, S3EventRecord, SQSRecord } from 'aws-lambda';
 import type { TriggerQueueName } from './queues';
 import type { WorkflowContract } from './workflow-contracts';
 
@@ -185,3 +185,71 @@ export function sqsTrigger<Args extends WorkflowArgs, Body = unknown>(
 ): Readonly<SqsTrigger<Args, Body>> {
   return checked({ ...definition, source: 'sqs' as const });
 }
+
+/** How callers of an HTTP trigger prove who they are. */
+export const HttpAuth = {
+  /** The Function URL's IAM auth (SigV4-signed requests of principals allowed `lambda:InvokeFunctionUrl`). */
+  Iam: 'iam',
+  /**
+   * A shared secret for partners without AWS credentials: `X-Signature: sha256=<hex HMAC-SHA256 of
+   * "<X-Signature-Timestamp>.<body>">`, the timestamp (Unix seconds) within 5 minutes. The URL itself is public.
+   */
+  Hmac: 'hmac',
+} as const;
+
+/** One of {@link HttpAuth}'s values. */
+export type HttpAuth = (typeof HttpAuth)[keyof typeof HttpAuth];
+
+/** A request to an HTTP trigger: the Function URL event, and its body as `parse` read it. */
+export interface HttpTriggerEvent<Body> {
+  readonly request: LambdaFunctionURLEvent;
+  readonly body: Body;
+}
+
+/**
+ * A trigger on HTTP requests to the starter's Function URL, at path `/<name>`: it starts the workflow and
+ * answers with its id. The workflow id is `<name>/key/<business key>`, else `<name>/http/<Idempotency-Key
+ * header>`, else `<name>/http/<request id>` (a client's retry is then a new workflow: send an Idempotency-Key).
+ */
+export interface HttpTrigger<Args extends WorkflowArgs = WorkflowArgs, Body = unknown> extends Omit<
+  TriggerCommon<Args, HttpTriggerEvent<Body>>,
+  'queue'
+> {
+  readonly source: 'http';
+  /**
+   * How callers authenticate; every HTTP trigger of the project uses the same (one Function URL).
+   * @default 'iam'
+   */
+  readonly auth?: HttpAuth;
+  /**
+   * Reads a request body; throw for one that is not what the trigger expects (answered 400).
+   * @default `JSON.parse`, typed `unknown`
+   */
+  readonly parse?: (body: string) => Body;
+}
+
+/**
+ * Declares a trigger that starts `workflow` for every authenticated POST to `/<name>` of the starter's Function URL.
+ *
+ * @example
+ * ```ts
+ * export const greetOnCall = httpTrigger({
+ *   name: 'greet-on-call', workflow: greetingWorkflowContract, parse: parseGreetRequest,
+ *   businessKey: ({ body }) => body.requestId, args: ({ body }) => [{ name: body.name }],
+ * });
+ * ```
+ */
+export function httpTrigger<Args extends WorkflowArgs, Body = unknown>(
+  definition: Omit<HttpTrigger<Args, Body>, 'source'>,
+): Readonly<HttpTrigger<Args, Body>> {
+  if (!NAME.test(definition.name)) {
+    throw new TypeError(
+      `Trigger name "${definition.name}" is not valid: use 1 to 40 lowercase letters, digits or "-", starting with a letter.`,
+    );
+  }
+  return Object.freeze({ ...definition, source: 'http' as const });
+}
+
+/** An HTTP trigger of any workflow and body. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyHttpTrigger = HttpTrigger<any, any>;

@@ -1,4 +1,4 @@
-import { eventBridgeTrigger, s3Trigger, sqsTrigger } from './define-trigger';
+import { eventBridgeTrigger, httpTrigger, s3Trigger, sqsTrigger } from './define-trigger';
 import { greetingWorkflowContract } from './workflow-contracts';
 import { UnmappableEventError } from './errors';
 
@@ -67,3 +67,15 @@ export const greetOnRequest = sqsTrigger({
 
 /** Every trigger this project declares, keyed by name; one trigger per trigger queue. */
 export const TRIGGERS = { greetOnUpload, greetOnSignup, greetOnRequest } as const;
+
+/** Demo: greets whoever a caller of the starter's Function URL asks for, once per request id (IAM auth). */
+export const greetOnCall = httpTrigger({
+  name: 'greet-on-call',
+  workflow: greetingWorkflowContract,
+  parse: parseGreetRequest,
+  businessKey: ({ body }) => body.requestId,
+  args: ({ body }) => [{ name: body.name }],
+});
+
+/** Every HTTP trigger, keyed by name; served by one function at `/<trigger name>`. */
+export const HTTP_TRIGGERS = { greetOnCall } as const;

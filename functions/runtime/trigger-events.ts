@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { S3EventRecord, SQSRecord } from 'aws-lambda';
-import type { AnyTrigger, EventBridgeTriggerEvent } from '../../jobs/define-trigger';
+import type { AnyHttpTrigger, AnyTrigger, EventBridgeTriggerEvent } from '../../jobs/define-trigger';
+import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { UnmappableEventError } from '../../jobs/errors';
 
 /** One workflow start a trigger's event asks for: the workflow's id and arguments, and the signal if any. */
 export interface WorkflowStart {
-  readonly trigger: AnyTrigger;
+  readonly trigger: Pick<AnyTrigger, 'name' | 'workflow'>;
   /** Derived from the event's identity (or the trigger's business key): the same event always gives the same id. */
   readonly workflowId: string;
   readonly args: readonly unknown[];
@@ -63,7 +64,7 @@ function mapped<T>(what: string, run: () => T): T {
   }
 }
 
-function startOf<E>(trigger: AnyTrigger, event: E, kind: string, identity: string): WorkflowStart {
+function startOf<E>(trigger: AnyTrigger | AnyHttpTrigger, event: E, kind: string, identity: string): WorkflowStart {
   const t = trigger as unknown as {
     readonly args: (e: E) => readonly unknown[];
     readonly businessKey?: (e: E) => string;
@@ -164,4 +165,24 @@ export function planTriggerRecord(trigger: AnyTrigger, record: SQSRecord): Trigg
     case 'sqs':
       return sqsPlan(trigger, record);
   }
+}
+
+/** Longest Idempotency-Key header the HTTP starter takes as a workflow id's identity. */
+export const MAX_IDEMPOTENCY_KEY_CHARS = 200;
+
+/**
+ * The workflow start an HTTP trigger's request asks for: the body read by the trigger's parser, the id from the
+ * business key, else the `Idempotency-Key` header, else the request id.
+ * @throws UnmappableEventError when the body or the header is not what the trigger takes
+ */
+export function planHttpRequest(trigger: AnyHttpTrigger, request: LambdaFunctionURLEvent): WorkflowStart {
+  const raw =
+    request.body === undefined ? '' : request.isBase64Encoded ? Buffer.from(request.body, 'base64').toString('utf8') : request.body;
+  const parse = trigger.parse;
+  const body = parse ? mapped('the body parser', () => parse(raw)) : parseJson(raw, 'the request body');
+  const key = request.headers['idempotency-key'];
+  if (key !== undefined && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_CHARS)) {
+    throw new UnmappableEventError(`the Idempotency-Key header is not 1 to ${MAX_IDEMPOTENCY_KEY_CHARS} characters`);
+  }
+  return startOf(trigger, { request, body }, 'http', key ?? request.requestContext.requestId);
 }
