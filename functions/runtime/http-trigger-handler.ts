@@ -4,6 +4,7 @@ import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'a
 import { HttpAuth } from '../../jobs/define-trigger';
 import type { AnyHttpTrigger } from '../../jobs/define-trigger';
 import { UnmappableEventError } from '../../jobs/errors';
+import { cachedSecret, secretRefFromEnv, secretRefreshMs } from '../../jobs/security/secret-source';
 import { temporalConnectionConfig } from './config';
 import { grpcStatusOf } from './grpc-status';
 import { createLogger } from './logger';
@@ -70,6 +71,24 @@ function signatureValid(request: LambdaFunctionURLEvent, secret: string, nowMs: 
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+/**
+ * The HMAC shared secret: from Secrets Manager or SSM (`HTTP_TRIGGER_HMAC_SECRET_ARN`, `HTTP_TRIGGER_HMAC_PARAMETER`;
+ * re-read every `SECRET_REFRESH_SECONDS`), else `HTTP_TRIGGER_HMAC_SECRET` (local runs).
+ */
+function hmacSecretFromEnv(): () => Promise<string> {
+  const ref = secretRefFromEnv('HTTP_TRIGGER_HMAC');
+  const cached = ref && cachedSecret(ref, secretRefreshMs());
+  return async () => {
+    const secret = cached ? await cached.get() : process.env.HTTP_TRIGGER_HMAC_SECRET;
+    if (!secret) {
+      throw new TypeError(
+        'HTTP_TRIGGER_HMAC_SECRET_ARN (or _PARAMETER, or locally HTTP_TRIGGER_HMAC_SECRET) is not set: it holds the shared secret HMAC-authenticated HTTP triggers check.',
+      );
+    }
+    return secret;
+  };
+}
+
 /** Whether the Function URL authenticated the caller with IAM (it sets the authorizer only then). */
 const iamAuthenticated = (request: LambdaFunctionURLEvent): boolean =>
   Boolean((request.requestContext as { authorizer?: { iam?: { userArn?: string } } }).authorizer?.iam);
@@ -91,14 +110,7 @@ export function createHttpTriggerHandler(options: HttpTriggerHandlerOptions): Ht
   const modes = new Set(options.triggers.map((t) => t.auth ?? HttpAuth.Iam));
   if (modes.size > 1) throw new TypeError('The HTTP triggers mix IAM and HMAC auth; one Function URL takes one: split them.');
   const auth = [...modes][0] ?? HttpAuth.Iam;
-  const hmacSecret =
-    options.hmacSecret ??
-    (() => {
-      const secret = process.env.HTTP_TRIGGER_HMAC_SECRET;
-      if (!secret)
-        throw new TypeError('HTTP_TRIGGER_HMAC_SECRET is not set: it is the shared secret HMAC-authenticated HTTP triggers check.');
-      return secret;
-    });
+  const hmacSecret = options.hmacSecret ?? hmacSecretFromEnv();
   const { namespace } = temporalConnectionConfig();
   const log = options.logger ?? createLogger();
   const now = options.now ?? Date.now;

@@ -1,7 +1,7 @@
-import type { AnyTrigger } from '../../jobs/define-trigger';
+import type { AnyHttpTrigger, AnyTrigger } from '../../jobs/define-trigger';
 import { batchingWindowOf, CONSUMERS, QUEUES, TRIGGER_CONSUMER, TRIGGER_QUEUES } from '../../jobs/queues';
 import type { ConsumerName, FunctionName, QueueConsumer, QueueDefinition, TriggerQueueDefinition } from '../../jobs/queues';
-import { TRIGGERS } from '../../jobs/triggers';
+import { HTTP_TRIGGERS, TRIGGERS } from '../../jobs/triggers';
 import { functionAlarms, queueAlarms } from './alarm-resources';
 import { checkQueueDefinitions } from './check-definitions';
 import { functionRole, workerOutputs, workerPolicy } from './iam-resources';
@@ -10,7 +10,7 @@ import type { CfnOutput, CfnResource, CfnValue } from './intrinsics';
 import { eventSourceMappingLogicalId, functionLogicalIds, queueLogicalIds } from './logical-ids';
 import { queuePolicies } from './queue-policies';
 import { queueOutputs, queueResources } from './queue-resources';
-import { checkTriggers, triggerResources } from './trigger-resources';
+import { checkTriggers, HTTP_STARTER, HTTP_STARTER_TIMEOUT_SECONDS, httpStarterResources, triggerResources } from './trigger-resources';
 
 /** An SQS event of a function in `serverless.yml` (osls's shape). */
 export interface SqsEventSource {
@@ -31,6 +31,8 @@ type ResourceExtension = Pick<CfnResource, 'DeletionPolicy' | 'UpdateReplacePoli
 export interface GeneratedStack {
   /** Per function: its timeout and its SQS events. */
   readonly functions: Readonly<Record<FunctionName, { readonly timeout: number; readonly events: readonly SqsEventSource[] }>>;
+  /** The HTTP starter (`startWorkflowHttp`): its timeout and its Function URL setting (osls's `url`). */
+  readonly httpFunction: { readonly timeout: number; readonly url: true | { readonly authorizer: 'aws_iam' } };
   /** Merged into the template by osls (`resources:`). */
   readonly resources: {
     readonly Resources: Readonly<Record<string, CfnResource>>;
@@ -89,6 +91,7 @@ export function buildStackResources(
   triggers: readonly AnyTrigger[] = Object.values(TRIGGERS),
   triggerQueues: Readonly<Record<string, TriggerQueueDefinition>> = TRIGGER_QUEUES,
   starter: QueueConsumer = TRIGGER_CONSUMER,
+  httpTriggers: readonly AnyHttpTrigger[] = Object.values(HTTP_TRIGGERS),
 ): GeneratedStack {
   checkQueueDefinitions(queues, consumers);
   checkTriggers(triggers, triggerQueues, starter);
@@ -115,6 +118,8 @@ export function buildStackResources(
       functionAlarms('startWorkflows'),
     );
   }
+  const http = httpStarterResources(httpTriggers);
+  Object.assign(Resources, http.resources);
   for (const trigger of triggers) {
     const { resources, outputs } = triggerResources(trigger, triggerQueues[trigger.queue]!);
     Object.assign(Resources, resources);
@@ -132,13 +137,17 @@ export function buildStackResources(
       deadLetter: { timeout: consumers.deadLetter.timeoutSeconds, events: deadLetterEvents },
       startWorkflows: { timeout: starter.timeoutSeconds, events: triggerQueueArns.map((arn) => eventSource(arn, starter, false)) },
     },
+    httpFunction: { timeout: HTTP_STARTER_TIMEOUT_SECONDS, url: http.url },
     resources: {
       Resources,
       Outputs,
       // Logs outlive the functions: kept when the stack is deleted, to read what happened before.
       extensions: {
         ...Object.fromEntries(
-          ([...Object.keys(consumers), 'startWorkflows'] as FunctionName[]).map((fn) => [functionLogicalIds(fn).logGroup, { ...RETAIN }]),
+          ([...Object.keys(consumers), 'startWorkflows', HTTP_STARTER] as FunctionName[]).map((fn) => [
+            functionLogicalIds(fn).logGroup,
+            { ...RETAIN },
+          ]),
         ),
         ...provisionedPollerExtensions(entries),
       },

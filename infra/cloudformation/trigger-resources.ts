@@ -1,8 +1,9 @@
 import { minimumVisibilityTimeout } from '../queue-attributes';
-import type { AnyTrigger } from '../../jobs/define-trigger';
+import { HttpAuth } from '../../jobs/define-trigger';
+import type { AnyHttpTrigger, AnyTrigger } from '../../jobs/define-trigger';
 import { DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS, QUEUES } from '../../jobs/queues';
 import type { QueueConsumer, TriggerQueueDefinition } from '../../jobs/queues';
-import { alarm, deadLetterDepthAlarm } from './alarm-resources';
+import { alarm, deadLetterDepthAlarm, functionAlarms } from './alarm-resources';
 import { MIN_MAX_RECEIVE_COUNT } from './check-definitions';
 import { QueueDefinitionError } from './errors';
 import { getAtt, ref, RETAIN, STACK_NAME, sub } from './intrinsics';
@@ -257,5 +258,55 @@ export function triggerResources(
       ...(trigger.source === 'eventbridge' ? eventBridgeRule(trigger) : {}),
     },
     outputs: triggerOutputs(trigger),
+  };
+}
+
+/** Name of the HTTP starter in `serverless.yml`; osls derives its logical ids from it. */
+export const HTTP_STARTER = 'startWorkflowHttp';
+
+/** Seconds the HTTP starter may run: a start, its retries while Temporal blips, the answer. */
+export const HTTP_STARTER_TIMEOUT_SECONDS = 15;
+
+/**
+ * The HTTP starter's part of the stack: its role (write its own log group, nothing else: the Temporal
+ * secrets come from `StarterConnectionPolicy`), its alarms, and its Function URL setting for osls — IAM auth
+ * (`authorizer: aws_iam`: only SigV4-signed calls of principals granted `lambda:InvokeFunctionUrl`), or a
+ * public URL when the HTTP triggers check an HMAC themselves.
+ * @throws QueueDefinitionError when the HTTP triggers mix IAM and HMAC (one Function URL takes one auth type)
+ */
+export function httpStarterResources(triggers: readonly AnyHttpTrigger[]): {
+  resources: Record<string, CfnResource>;
+  url: true | { readonly authorizer: 'aws_iam' };
+} {
+  const modes = new Set(triggers.map((t) => t.auth ?? HttpAuth.Iam));
+  if (modes.size > 1) throw new QueueDefinitionError(['the HTTP triggers mix IAM and HMAC auth; one Function URL takes one: split them.']);
+  const logGroup = getAtt(`${pascalCase(HTTP_STARTER)}LogGroup`, 'Arn');
+  return {
+    resources: {
+      [`${pascalCase(HTTP_STARTER)}Role`]: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          Description: `${HTTP_STARTER}: starts workflows for HTTP trigger requests.`,
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          },
+          Policies: [
+            {
+              PolicyName: `${HTTP_STARTER}-logs`,
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  { Sid: 'WriteOwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [logGroup] },
+                ],
+              },
+            },
+          ],
+        },
+      },
+      // functionAlarms takes the queue consumers' names; the ids it derives are osls's for any function.
+      ...functionAlarms(HTTP_STARTER as 'startWorkflows'),
+    },
+    url: modes.has(HttpAuth.Hmac) ? true : { authorizer: 'aws_iam' },
   };
 }

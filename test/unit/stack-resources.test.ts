@@ -103,6 +103,7 @@ describe('buildStackResources', () => {
       ProcessJobsLogGroup: { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' },
       DeadLetterLogGroup: { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' },
       StartWorkflowsLogGroup: { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' },
+      StartWorkflowHttpLogGroup: { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' },
     });
   });
 
