@@ -9,6 +9,7 @@ import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { closeTemporalClient } from '../../functions/runtime/temporal-client';
 import { planTriggerRecord } from '../../functions/runtime/trigger-events';
 import { createTriggerHandler } from '../../functions/runtime/trigger-handler';
+import { createHttpTriggerHandler, httpSignature } from '../../functions/runtime/http-trigger-handler';
 import { eventBridgeEventOf, s3ObjectCreatedNotification } from '../../infra/local/cloud-events';
 import { createTriggerQueues } from '../../infra/local/create-queues';
 import type { CreatedQueue } from '../../infra/local/create-queues';
@@ -17,11 +18,12 @@ import type { SqsLambdaHandler } from '../../infra/local/lambda-event';
 import { startLambdaRunner } from '../../infra/local/lambda-runner';
 import type { LambdaRunner } from '../../infra/local/lambda-runner';
 import type { AnyTrigger } from '../../jobs/define-trigger';
-import { eventBridgeTrigger, s3Trigger, sqsTrigger } from '../../jobs/define-trigger';
+import { eventBridgeTrigger, httpTrigger, s3Trigger, sqsTrigger } from '../../jobs/define-trigger';
 import type { TriggerQueueName } from '../../jobs/queues';
 import { createSqsClient } from '../../jobs/sqs-client';
 import { parseGreetRequest, requireString } from '../../jobs/triggers';
 import { defineWorkflow } from '../../jobs/workflow-contracts';
+import { functionUrlEvent } from '../helpers/http-events';
 import { sqsEvent, sqsRecord, testContext } from '../helpers/sqs-events';
 import { TEST_WORKFLOWS_PATH, useGlobalServers } from '../helpers/test-env';
 
@@ -221,5 +223,46 @@ describe('the trigger starter while Temporal is down', () => {
     const up = await handler(sqsEvent([again], own.requests.arn, { sign: false }), testContext(10_000));
     expect(up.batchItemFailures).toEqual([]);
     expect(await client.workflow.getHandle(workflowIdFor(TRIGGERS.request, body)).result()).toBe('Hello, Linus!');
+  });
+});
+
+describe('the HTTP trigger starter on the real Temporal server', () => {
+  const call = httpTrigger({
+    name: 't-call',
+    workflow,
+    parse: parseGreetRequest,
+    businessKey: ({ body }) => body.requestId,
+    args: ({ body }) => [{ name: body.name, holdMs: HOLD_MS }],
+  });
+  const partner = httpTrigger({ ...call, name: 't-partner', auth: 'hmac' });
+  const secret = `secret-${randomUUID()}`;
+
+  it('starts one workflow for the same request sent three times at once and again after completion', async () => {
+    const handler = createHttpTriggerHandler({ triggers: [call], prewarm: false });
+    const body = JSON.stringify({ requestId: `h-${randomUUID()}`, name: 'Ada' });
+    const post = () => handler(functionUrlEvent({ path: '/t-call', body, iam: true }), testContext(10_000));
+    const answers = (await Promise.all([post(), post(), post()])) as { statusCode: number; body: string }[];
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 202]);
+    const { workflowId } = JSON.parse(answers[0]!.body) as { workflowId: string };
+    expect(await client.workflow.getHandle(workflowId).result()).toBe('Hello, Ada!');
+    expect(await post()).toMatchObject({ statusCode: 200 });
+    expect(await runsOf(workflowId)).toBe(1);
+  });
+
+  it('refuses unauthenticated calls, IAM or HMAC, and starts nothing', async () => {
+    const iam = createHttpTriggerHandler({ triggers: [call], prewarm: false });
+    const hmac = createHttpTriggerHandler({ triggers: [partner], prewarm: false, hmacSecret: () => secret });
+    const requestId = `u-${randomUUID()}`;
+    const body = JSON.stringify({ requestId, name: 'Mallory' });
+    expect(await iam(functionUrlEvent({ path: '/t-call', body }), testContext())).toMatchObject({ statusCode: 401 });
+    const forged = { 'X-Signature-Timestamp': String(Math.floor(Date.now() / 1000)), 'X-Signature': httpSignature('wrong', '0', body) };
+    expect(await hmac(functionUrlEvent({ path: '/t-partner', body, headers: forged }), testContext())).toMatchObject({ statusCode: 401 });
+    expect(await runsOf(`t-call/key/${requestId}`)).toBe(0);
+    expect(await runsOf(`t-partner/key/${requestId}`)).toBe(0);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const signed = { 'X-Signature-Timestamp': timestamp, 'X-Signature': httpSignature(secret, timestamp, body) };
+    expect(await hmac(functionUrlEvent({ path: '/t-partner', body, headers: signed }), testContext(10_000))).toMatchObject({
+      statusCode: 202,
+    });
   });
 });

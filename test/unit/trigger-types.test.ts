@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { eventBridgeTrigger, s3Trigger, sqsTrigger } from '../../jobs/define-trigger';
+import { eventBridgeTrigger, httpTrigger, s3Trigger, sqsTrigger } from '../../jobs/define-trigger';
 import type { S3TriggerEvent } from '../../jobs/define-trigger';
 import { greetOnRequest, greetOnUpload } from '../../jobs/triggers';
 import type { GreetInput } from '../../jobs/catalog';
@@ -82,5 +82,18 @@ describe('typed trigger contracts (checked by tsc in `npm test`)', () => {
     expect(() => s3Trigger({ workflow, name: 'Bad Name', queue: 'uploads', args: () => [{ name: 'x' }] })).toThrow(
       /Trigger name "Bad Name" is not valid/,
     );
+  });
+
+  it('types an HTTP trigger by its parser and the workflow, and takes only the known auth modes', () => {
+    httpTrigger({
+      workflow,
+      name: 'm',
+      parse: (b) => ({ who: b }),
+      args: ({ body, request }) => [{ name: `${body.who}@${request.rawPath}` }],
+    });
+    // @ts-expect-error: `body` is what `parse` returns
+    httpTrigger({ workflow, name: 'n', parse: (b) => ({ who: b }), args: ({ body }) => [{ name: body.name }] });
+    // @ts-expect-error: an auth mode that does not exist
+    httpTrigger({ workflow, name: 'o', auth: 'basic', args: () => [{ name: 'x' }] });
   });
 });
