@@ -54,7 +54,8 @@ for (const f of env.functions) {
   const events = f.config.events
     .map((e) => `${e.deadLetter ? `${e.queue} DLQ` : e.queue} ×${e.maximumConcurrency} batch ${e.batchSize}`)
     .join(', ');
-  say(`function ${f.config.name.padEnd(12)} ${f.config.artifact}  timeout ${f.config.timeoutSeconds}s  [${events}]`);
+  const url = f.urlServer ? `  URL ${f.urlServer.url} (${f.config.url?.authType})` : '';
+  say(`function ${f.config.name.padEnd(12)} ${f.config.artifact}  timeout ${f.config.timeoutSeconds}s  [${events}]${url}`);
 }
 say(
   `containers      Node ${LAMBDA_NODE_VERSION}, unpacked zips, ${freeze ? 'frozen between invocations (--no-freeze: not)' : 'not frozen (--no-freeze)'}`,
@@ -66,6 +67,12 @@ say(
 );
 say(`     (${RUN_JOB_WORKFLOW} takes a job name and its input)   dead letters: npm run dlq`);
 say(`triggers: npm run trigger -- s3 <file.txt>  |  sqs '{"requestId":"r1","name":"Ada"}'`);
+const httpStarter = env.functions.find((f) => f.urlServer)?.urlServer;
+if (httpStarter) {
+  say(
+    `          curl -X POST ${httpStarter.url}/greet-on-call -H 'Authorization: AWS4-HMAC-SHA256 local' -d '{"requestId":"r2","name":"Ada"}'  (IAM: locally any SigV4 header, not verified)`,
+  );
+}
 say(`          npm run trigger -- eventbridge '{"Source":"demo.accounts","DetailType":"UserSignedUp","Detail":{"name":"Ada"}}'`);
 say('watching functions/, jobs/ and worker/ — Ctrl-C stops everything');
 

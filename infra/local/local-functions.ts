@@ -43,6 +43,8 @@ export interface LocalFunction {
   /** Plain-string environment entries (CloudFormation references are left out locally). */
   readonly environment: Readonly<Record<string, string>>;
   readonly events: readonly LocalEventSource[];
+  /** Its Function URL (`url` in `serverless.yml`): IAM auth (`authorizer: aws_iam`) or none. */
+  readonly url?: { readonly authType: 'AWS_IAM' | 'NONE' };
 }
 
 /** Options of {@link loadLocalFunctions}. */
@@ -188,6 +190,7 @@ export async function loadLocalFunctions(options: LoadLocalFunctionsOptions = {}
       memoryMb: Number(fn.memorySize ?? pick(config, 'provider.memorySize') ?? 1024),
       environment: stringEnvironment(pick(config, 'provider.environment'), fn.environment),
       events,
+      ...(fn.url ? { url: { authType: pick(fn.url, 'authorizer') === 'aws_iam' ? ('AWS_IAM' as const) : ('NONE' as const) } } : {}),
     };
   });
 }
