@@ -9,6 +9,7 @@ import { file_temporal_api_enums_v1_nexus } from '../../jobs/temporal-api/gen/te
 import { file_temporal_api_enums_v1_task_queue } from '../../jobs/temporal-api/gen/temporal/api/enums/v1/task_queue_pb';
 import { file_temporal_api_enums_v1_workflow } from '../../jobs/temporal-api/gen/temporal/api/enums/v1/workflow_pb';
 import { file_temporal_api_failure_v1_message } from '../../jobs/temporal-api/gen/temporal/api/failure/v1/message_pb';
+import { file_temporal_api_history_v1_message } from '../../jobs/temporal-api/gen/temporal/api/history/v1/message_pb';
 import { file_temporal_api_namespace_v1_message } from '../../jobs/temporal-api/gen/temporal/api/namespace/v1/message_pb';
 import { file_temporal_api_taskqueue_v1_message } from '../../jobs/temporal-api/gen/temporal/api/taskqueue/v1/message_pb';
 import { file_temporal_api_workflowservice_v1_request_response } from '../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_pb';
@@ -43,6 +44,7 @@ const FILES: readonly DescFile[] = [
   file_temporal_api_enums_v1_task_queue,
   file_temporal_api_enums_v1_workflow,
   file_temporal_api_failure_v1_message,
+  file_temporal_api_history_v1_message,
   file_temporal_api_namespace_v1_message,
   file_temporal_api_taskqueue_v1_message,
   file_temporal_api_workflowservice_v1_request_response,
