@@ -226,6 +226,12 @@ export interface HttpTrigger<Args extends WorkflowArgs = WorkflowArgs, Body = un
    * @default `JSON.parse`, typed `unknown`
    */
   readonly parse?: (body: string) => Body;
+  /**
+   * Longest a caller may ask to wait for the workflow's result (`?wait=<seconds>`), bounded also by the
+   * function's timeout; the answer then carries the result, or says the workflow is still running.
+   * @default 10
+   */
+  readonly maxWaitSeconds?: number;
 }
 
 /**

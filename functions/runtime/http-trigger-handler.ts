@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { DataConverter } from '@temporalio/common';
+import type { DataConverter, LoadedDataConverter } from '@temporalio/common';
+import { isLoadedDataConverter, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/data-converter-helpers';
 import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { HttpAuth } from '../../jobs/define-trigger';
 import type { AnyHttpTrigger } from '../../jobs/define-trigger';
@@ -12,6 +13,7 @@ import type { Logger } from './logger';
 import { getTemporalClientBy, prewarmTemporalClient, refreshTemporalCredentials, setClientDataConverter } from './temporal-client';
 import type { TemporalClient } from './temporal-client';
 import { planHttpRequest } from './trigger-events';
+import { awaitWorkflowOutcome } from './workflow-result';
 import { createWorkflowStarter, StartAnswer, StartRejectedError } from './workflow-starter';
 import type { WorkflowStarter } from './workflow-starter';
 
@@ -89,6 +91,13 @@ function hmacSecretFromEnv(): () => Promise<string> {
   };
 }
 
+/** What `?wait=<seconds>` asks for, in ms, capped by the trigger's `maxWaitSeconds` (10 by default). */
+function requestedWaitMs(request: LambdaFunctionURLEvent, trigger: AnyHttpTrigger): number {
+  const asked = Number(new URLSearchParams(request.rawQueryString ?? '').get('wait') ?? 0);
+  if (!Number.isFinite(asked) || asked <= 0) return 0;
+  return Math.min(asked, trigger.maxWaitSeconds ?? 10) * 1000;
+}
+
 /** Whether the Function URL authenticated the caller with IAM (it sets the authorizer only then). */
 const iamAuthenticated = (request: LambdaFunctionURLEvent): boolean =>
   Boolean((request.requestContext as { authorizer?: { iam?: { userArn?: string } } }).authorizer?.iam);
@@ -96,7 +105,9 @@ const iamAuthenticated = (request: LambdaFunctionURLEvent): boolean =>
 /**
  * The HTTP source of the trigger starter: a Lambda Function URL handler that starts the workflow of the trigger
  * at `/<name>` for an authenticated POST and answers with its id — 202 `{ workflowId, started: true }`, 200
- * `{ started: false }` for a request whose workflow already runs or ran (same business key or Idempotency-Key),
+ * `{ started: false }` for a request whose workflow already runs or ran (same business key or Idempotency-Key);
+ * with `?wait=<seconds>` it waits for the workflow to close and answers 200 with `status` and `result` (or
+ * `message`), or 202 `status: 'running'` when the wait ends first;
  * 401 unauthenticated, 400 a body the trigger cannot map, 422 refused by Temporal, 503 (Retry-After) while
  * Temporal is unreachable. Only ids reach the logs.
  *
@@ -115,6 +126,8 @@ export function createHttpTriggerHandler(options: HttpTriggerHandlerOptions): Ht
   const log = options.logger ?? createLogger();
   const now = options.now ?? Date.now;
   setClientDataConverter(options.dataConverter);
+  const dc = options.dataConverter;
+  const converter: LoadedDataConverter = isLoadedDataConverter(dc) ? dc : loadDataConverter(dc);
   if ((options.prewarm ?? true) && !options.getClient) prewarmTemporalClient();
   const getClient = options.getClient ?? getTemporalClientBy;
   let starter: { service: object; made: WorkflowStarter } | undefined;
@@ -148,6 +161,15 @@ export function createHttpTriggerHandler(options: HttpTriggerHandlerOptions): Ht
       const answer = await starter.made.start(start, deadlineMs);
       const started = answer === StartAnswer.Started;
       rlog.info(started ? 'workflow started' : 'workflow already started for this request; acknowledged', fields);
+      const waitMs = requestedWaitMs(request, trigger);
+      if (waitMs > 0) {
+        const outcome = await awaitWorkflowOutcome(
+          { service, namespace, converter },
+          start.workflowId,
+          Math.min(deadlineMs, now() + waitMs),
+        );
+        return json(outcome.status === 'running' ? 202 : 200, { workflowId: start.workflowId, started, ...outcome });
+      }
       return json(started ? 202 : 200, { workflowId: start.workflowId, started });
     } catch (err) {
       if (err instanceof StartRejectedError) {

@@ -10,6 +10,8 @@ export interface FunctionUrlEventOptions {
   readonly method?: string;
   /** The Function URL authenticated the caller with IAM (it then sets `requestContext.authorizer.iam`). @default false */
   readonly iam?: boolean;
+  /** The query string, without `?`. @default '' */
+  readonly query?: string;
 }
 
 /** A Lambda Function URL event (payload format 2.0) as Lambda builds it, with a fresh request id. */
@@ -21,7 +23,7 @@ export function functionUrlEvent(options: FunctionUrlEventOptions): LambdaFuncti
     version: '2.0',
     routeKey: '$default',
     rawPath: options.path,
-    rawQueryString: '',
+    rawQueryString: options.query ?? '',
     headers: { 'content-type': 'application/json', host: 'abc.lambda-url.us-east-1.on.aws', ...headers },
     requestContext: {
       accountId: '123456789012',

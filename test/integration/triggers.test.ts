@@ -249,6 +249,23 @@ describe('the HTTP trigger starter on the real Temporal server', () => {
     expect(await runsOf(workflowId)).toBe(1);
   });
 
+  it('waits for the result when asked (?wait=), and says the workflow still runs when the wait ends first', async () => {
+    const handler = createHttpTriggerHandler({ triggers: [call], prewarm: false });
+    const body = JSON.stringify({ requestId: `w-${randomUUID()}`, name: 'Grace' });
+    const short = (await handler(functionUrlEvent({ path: '/t-call', body, iam: true, query: 'wait=0.2' }), testContext(10_000))) as {
+      statusCode: number;
+      body: string;
+    };
+    expect(short.statusCode).toBe(202);
+    expect(JSON.parse(short.body)).toMatchObject({ started: true, status: 'running' });
+    const long = (await handler(functionUrlEvent({ path: '/t-call', body, iam: true, query: 'wait=10' }), testContext(12_000))) as {
+      statusCode: number;
+      body: string;
+    };
+    expect(long.statusCode).toBe(200);
+    expect(JSON.parse(long.body)).toMatchObject({ started: false, status: 'completed', result: 'Hello, Grace!' });
+  });
+
   it('refuses unauthenticated calls, IAM or HMAC, and starts nothing', async () => {
     const iam = createHttpTriggerHandler({ triggers: [call], prewarm: false });
     const hmac = createHttpTriggerHandler({ triggers: [partner], prewarm: false, hmacSecret: () => secret });
