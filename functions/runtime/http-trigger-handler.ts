@@ -106,8 +106,8 @@ const iamAuthenticated = (request: LambdaFunctionURLEvent): boolean =>
  * The HTTP source of the trigger starter: a Lambda Function URL handler that starts the workflow of the trigger
  * at `/<name>` for an authenticated POST and answers with its id — 202 `{ workflowId, started: true }`, 200
  * `{ started: false }` for a request whose workflow already runs or ran (same business key or Idempotency-Key);
- * with `?wait=<seconds>` it waits for the workflow to close and answers 200 with `status` and `result` (or
- * `message`), or 202 `status: 'running'` when the wait ends first;
+ * with `?wait=<seconds>` it waits for the workflow to close and answers 200 with `status` (and `result` when it
+ * completed), or 202 `status: 'running'` when the wait ends first;
  * 401 unauthenticated, 400 a body the trigger cannot map, 422 refused by Temporal, 503 (Retry-After) while
  * Temporal is unreachable. Only ids reach the logs.
  *

@@ -9,8 +9,7 @@ import type { WorkflowServiceClient } from './workflow-service';
 /** How a workflow the HTTP starter waited on stands when the wait ends. */
 export type WorkflowOutcome =
   | { readonly status: 'completed'; readonly result: unknown }
-  | { readonly status: 'failed'; readonly message: string }
-  | { readonly status: 'timed-out' | 'terminated' | 'canceled' | 'continued-as-new' }
+  | { readonly status: 'failed' | 'timed-out' | 'terminated' | 'canceled' | 'continued-as-new' }
   /** Still running when the wait ended (or Temporal could not say). */
   | { readonly status: 'running' };
 
@@ -32,7 +31,7 @@ async function outcomeOf(event: HistoryEvent, options: AwaitWorkflowOptions, wor
       };
     }
     case 'workflowExecutionFailedEventAttributes':
-      return { status: 'failed', message: attributes.value.failure?.message ?? '' };
+      return { status: 'failed' };
     case 'workflowExecutionTimedOutEventAttributes':
       return { status: 'timed-out' };
     case 'workflowExecutionTerminatedEventAttributes':
