@@ -43,6 +43,7 @@ const otherDev = await writeDevState({
   s3Endpoint: env.stack.s3Endpoint,
   payloadBucket: env.stack.payloadBucket,
   queues: env.stack.queues,
+  triggerQueues: env.stack.triggerQueues,
 });
 if (otherDev !== undefined) {
   say(`another npm run dev (pid ${otherDev}) is running in this checkout: npm run job and npm run dlq talk to it, not to this one`);
@@ -53,11 +54,14 @@ if (env.stack.temporalUiUrl) say(`Temporal Web UI ${env.stack.temporalUiUrl}`);
 say(`SQS             ${env.stack.sqsEndpoint}`);
 if (env.stack.payloadBucket) say(`S3 payloads     ${env.stack.payloadBucket} on ${env.stack.s3Endpoint} (over the claim-check threshold)`);
 for (const [queue, q] of Object.entries(env.stack.queues)) say(`queue ${queue.padEnd(9)} ${q.url}  (DLQ ${q.deadLetterUrl})`);
+for (const [queue, q] of Object.entries(env.stack.triggerQueues))
+  say(`trigger queue ${queue.padEnd(9)} ${q.url}  (DLQ ${q.deadLetterUrl})`);
 for (const f of env.functions) {
   const events = f.config.events
     .map((e) => `${e.deadLetter ? `${e.queue} DLQ` : e.queue} ×${e.maximumConcurrency} batch ${e.batchSize}`)
     .join(', ');
-  say(`function ${f.config.name.padEnd(12)} ${f.config.artifact}  timeout ${f.config.timeoutSeconds}s  [${events}]`);
+  const url = f.urlServer ? `  URL ${f.urlServer.url} (${f.config.url?.authType})` : '';
+  say(`function ${f.config.name.padEnd(12)} ${f.config.artifact}  timeout ${f.config.timeoutSeconds}s  [${events}]${url}`);
 }
 say(
   `containers      Node ${LAMBDA_NODE_VERSION}, unpacked zips, ${freeze ? 'frozen between invocations (--no-freeze: not)' : 'not frozen (--no-freeze)'}`,
@@ -68,6 +72,14 @@ say(
   `or:  temporal workflow start --address ${env.stack.temporalAddress} --task-queue ${TASK_QUEUE} --type ${DEMO_WORKFLOW} --input '{"name":"Ada"}'`,
 );
 say(`     (${RUN_JOB_WORKFLOW} takes a job name and its input)   dead letters: npm run dlq`);
+say(`triggers: npm run trigger -- s3 <file.txt>  |  sqs '{"requestId":"r1","name":"Ada"}'`);
+const httpStarter = env.functions.find((f) => f.urlServer)?.urlServer;
+if (httpStarter) {
+  say(
+    `          curl -X POST ${httpStarter.url}/greet-on-call -H 'Authorization: AWS4-HMAC-SHA256 local' -d '{"requestId":"r2","name":"Ada"}'  (IAM: locally any SigV4 header, not verified)`,
+  );
+}
+say(`          npm run trigger -- eventbridge '{"Source":"demo.accounts","DetailType":"UserSignedUp","Detail":{"name":"Ada"}}'`);
 say('watching functions/, jobs/ and worker/ — Ctrl-C stops everything');
 
 function debounce(action: () => Promise<void>, label: string): () => void {

@@ -1,6 +1,8 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { QueueName } from '../../jobs/queues';
+import type { QueueName, TriggerQueueName } from '../../jobs/queues';
 import type { CreatedQueue } from './create-queues';
+import { startFunctionUrlServer } from './function-url-server';
+import type { FunctionUrlServer } from './function-url-server';
 import { createSqsClient } from '../../jobs/sqs-client';
 import { createContainerPool } from './container-pool';
 import type { ContainerPool } from './container-pool';
@@ -34,6 +36,8 @@ export interface RunningFunction {
   readonly config: LocalFunction;
   readonly pool: ContainerPool;
   readonly runners: readonly LambdaRunner[];
+  /** Its Function URL on a loopback port, when `serverless.yml` gives it one. */
+  readonly urlServer?: FunctionUrlServer;
 }
 
 /** Everything `npm run dev` and `npm start` run. */
@@ -51,7 +55,7 @@ export interface DevEnvironment {
 export interface LocalFunctionDeps {
   readonly sqs: SQSClient;
   /** The queues the function's event sources name. */
-  readonly queues: Readonly<Record<QueueName, CreatedQueue>>;
+  readonly queues: Readonly<Partial<Record<QueueName | TriggerQueueName, CreatedQueue>>>;
   /**
    * Environment of its containers, on top of the function's own plain-string environment, which is on top of
    * what the local stack forwards from this process (`FORWARDED_LOCAL_ENV`: AWS credentials and endpoints,
@@ -75,7 +79,8 @@ export async function startLocalFunction(fn: LocalFunction, deps: LocalFunctionD
     functionName: fn.name,
     timeoutMs: fn.timeoutSeconds * 1000,
     memoryMb: fn.memoryMb,
-    maxContainers: fn.events.reduce((sum, e) => sum + e.maximumConcurrency, 0),
+    // A function behind a Function URL only: a couple of containers serve its requests.
+    maxContainers: fn.events.reduce((sum, e) => sum + e.maximumConcurrency, 0) || (fn.url ? 2 : 0),
     env: { ...forwardedLocalEnv(), ...fn.environment, ...deps.env },
     freeze: deps.freeze,
   });
@@ -87,6 +92,7 @@ export async function startLocalFunction(fn: LocalFunction, deps: LocalFunctionD
   const runners: LambdaRunner[] = [];
   for (const event of fn.events) {
     const queue = deps.queues[event.queue];
+    if (!queue) throw new Error(`${fn.name} consumes queue "${event.queue}", which the local stack has not created.`);
     runners.push(
       await startLambdaRunner({
         sqs: deps.sqs,
@@ -101,7 +107,8 @@ export async function startLocalFunction(fn: LocalFunction, deps: LocalFunctionD
       }),
     );
   }
-  return { config: fn, pool, runners };
+  const urlServer = fn.url ? await startFunctionUrlServer({ invoke: (event) => pool.invoke(event), authType: fn.url.authType }) : undefined;
+  return { config: fn, pool, runners, ...(urlServer ? { urlServer } : {}) };
 }
 
 /**
@@ -119,7 +126,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions = {}): 
       started.push(
         await startLocalFunction(fn, {
           sqs,
-          queues: stack.queues,
+          queues: { ...stack.queues, ...stack.triggerQueues },
           env: { TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_NAMESPACE: stack.namespace, ...options.functionEnv },
           onInvocationError: (err) => options.onInvocationError?.(fn.name, err),
           freeze: options.freeze,
@@ -136,6 +143,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions = {}): 
     });
   } catch (err) {
     for (const f of started) {
+      await f.urlServer?.stop();
       for (const r of f.runners) await r.stop();
       await f.pool.stop(0);
     }
@@ -153,7 +161,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions = {}): 
       for (const f of started) f.pool.recycle();
     },
     stop: async (graceMs = 10_000) => {
-      await Promise.all(started.flatMap((f) => f.runners.map((r) => r.stop())));
+      await Promise.all(started.flatMap((f) => [...f.runners.map((r) => r.stop()), f.urlServer?.stop()]));
       await Promise.all(started.map((f) => f.pool.stop(graceMs)));
       await runningWorker.stop();
       sqs.destroy();

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import type { QueueName } from '../../jobs/queues';
+import type { QueueName, TriggerQueueName } from '../../jobs/queues';
 import { projectPath } from '../project-root';
 import { writeFileAtomic } from '../write-file-atomic';
 import type { CreatedQueue } from './create-queues';
@@ -19,6 +19,8 @@ export interface DevState {
   readonly s3Endpoint?: string;
   readonly payloadBucket?: string;
   readonly queues: Readonly<Record<QueueName, CreatedQueue>>;
+  /** The trigger queues (absent in the state of an older run). */
+  readonly triggerQueues?: Readonly<Record<TriggerQueueName, CreatedQueue>>;
 }
 
 /** The pid of the live `npm run dev` whose state the file holds, if any. */

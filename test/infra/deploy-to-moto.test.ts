@@ -16,8 +16,9 @@ import { loadLocalFunctions } from '../../infra/local/local-functions';
 import type { LocalFunction } from '../../infra/local/local-functions';
 import { deadLetterQueueAttributeValues, jobQueueAttributeValues, toSqsAttributes } from '../../infra/queue-attributes';
 import { PROJECT_ROOT } from '../../infra/project-root';
-import { CONSUMERS, physicalQueueNames, QUEUES } from '../../jobs/queues';
-import type { ConsumerName, QueueName } from '../../jobs/queues';
+import { HTTP_STARTER, HTTP_STARTER_TIMEOUT_SECONDS } from '../../infra/cloudformation/trigger-resources';
+import { CONSUMERS, physicalQueueNames, QUEUES, TRIGGER_CONSUMER } from '../../jobs/queues';
+import type { ConsumerName, QueueConsumer, QueueName, TriggerQueueName } from '../../jobs/queues';
 import { deployPackagedStack, localAwsConfig } from '../helpers/deploy-packaged-stack';
 import type { DeployedStack } from '../helpers/deploy-packaged-stack';
 import { allowedGrants } from '../helpers/iam-grants';
@@ -81,12 +82,20 @@ async function deployedQueue(name: string): Promise<DeployedQueue> {
 }
 
 /** A job queue and its dead-letter queue, as deployed. */
-async function deployedQueues(queue: QueueName): Promise<{ queue: DeployedQueue; deadLetter: DeployedQueue }> {
-  const names = physicalQueueNames(stack.stackName, queue, QUEUES[queue]);
+async function deployedQueues(queue: QueueName | TriggerQueueName): Promise<{ queue: DeployedQueue; deadLetter: DeployedQueue }> {
+  const names = physicalQueueNames(stack.stackName, queue);
   return { queue: await deployedQueue(names.queue), deadLetter: await deployedQueue(names.deadLetter) };
 }
 
 const payloadBucketArn = (): string => `arn:aws:s3:::${physicalId('PayloadBucket')}`;
+/** How a function of serverless.yml consumes its queues: a job function's consumer, or the trigger starter's. */
+const consumerOf = (name: string): Pick<QueueConsumer, 'timeoutSeconds'> =>
+  name === HTTP_STARTER
+    ? { timeoutSeconds: HTTP_STARTER_TIMEOUT_SECONDS }
+    : name === 'startWorkflows'
+      ? TRIGGER_CONSUMER
+      : CONSUMERS[name as ConsumerName];
+
 const physicalId = (logicalId: string): string => {
   const id = stack.resources[logicalId]?.PhysicalResourceId;
   if (!id) throw new Error(`the deployed stack has no ${logicalId}`);
@@ -142,7 +151,7 @@ afterAll(async () => {
 describe('the packaged stack, deployed into moto', () => {
   it('completes, with every resource of the template but the types moto skips', () => {
     expect(stack.status).toBe('UPDATE_COMPLETE');
-    const skipped = new Set(MOTO_GAPS.flatMap((gap) => gap.skippedResourceType ?? []));
+    const skipped = new Set(MOTO_GAPS.flatMap((gap) => [gap.skippedResourceType ?? [], gap.removedResourceType ?? []].flat()));
     const expected = Object.entries(packaged.updateTemplate.Resources).filter(([id, resource]) => {
       if (resource.Condition !== undefined && !(id in CONDITIONAL_RESOURCES)) {
         throw new Error(`${id} has a condition this test does not know: add it to CONDITIONAL_RESOURCES.`);
@@ -167,7 +176,7 @@ describe('the packaged stack, deployed into moto', () => {
       expect(c?.Handler, fn.name).toBe(fn.handler);
       expect(c?.MemorySize, fn.name).toBe(fn.memoryMb);
       expect(c?.Timeout, fn.name).toBe(fn.timeoutSeconds);
-      expect(c?.Timeout, fn.name).toBe(CONSUMERS[fn.name as ConsumerName].timeoutSeconds);
+      expect(c?.Timeout, fn.name).toBe(consumerOf(fn.name).timeoutSeconds);
       const { role } = functionLogicalIds(fn.name as ConsumerName);
       const { Role: deployedRole } = await iam.send(new GetRoleCommand({ RoleName: physicalId(role) }));
       expect(c?.Role, fn.name).toBe(deployedRole?.Arn);
@@ -197,7 +206,7 @@ describe('the packaged stack, deployed into moto', () => {
   it('consumes each queue as serverless.yml and jobs/queues.json say, with every setting of the template', async () => {
     const templateMappings = Object.values(packaged.updateTemplate.Resources).filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping');
     for (const fn of functions) {
-      const consumer = CONSUMERS[fn.name as ConsumerName];
+      const consumer = consumerOf(fn.name) as QueueConsumer;
       const { Configuration: c } = await lambda.send(new GetFunctionCommand({ FunctionName: `${stack.stackName}-${fn.name}` }));
       // By ARN: moto matches the filter literally against the FunctionName the mapping was created with (the template's GetAtt Arn).
       const { EventSourceMappings: mappings = [] } = await lambda.send(
@@ -276,12 +285,15 @@ describe('the packaged stack, deployed into moto', () => {
       const logGroup = expect.stringMatching(
         new RegExp(`^arn:aws:logs:${packaged.region}:\\d{12}:log-group:${physicalId(ids.logGroup)}(:\\*)?$`),
       );
-      const secretArns = Object.values(secrets)
-        .map((s) => s.arn)
+      // The trigger starter handles no job messages: every secret but the job-signing key ring.
+      const secretArns = Object.entries(secrets)
+        .filter(([name]) => !['startWorkflows', HTTP_STARTER].includes(fn.name) || name !== 'JobSigningKeysSecretArn')
+        .map(([, s]) => s.arn)
         .sort();
       const consume = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'];
       expect(allow, fn.name).toEqual({
-        ...Object.fromEntries(consume.map((action) => [action, ownQueues.sort()])),
+        // The HTTP starter consumes no queue, and may not.
+        ...(ownQueues.length > 0 ? Object.fromEntries(consume.map((action) => [action, ownQueues.sort()])) : {}),
         'logs:CreateLogStream': [logGroup],
         'logs:PutLogEvents': [logGroup],
         'secretsmanager:GetSecretValue': secretArns,
