@@ -14,6 +14,8 @@ export interface LambdaWorkerInvokerOptions {
   readonly maxConcurrency: number;
   /** How often the task queue is looked at, ms. @default 100 */
   readonly intervalMs?: number;
+  /** Tasks one invocation is counted on to take at once (the worker's activity slots). @default 2 */
+  readonly tasksPerInvocation?: number;
 }
 
 /** One invocation the invoker made. */
@@ -38,10 +40,10 @@ export interface LambdaWorkerInvoker {
 
 /**
  * Plays Temporal's part for a Serverless Worker on the local stack: it watches the task queue's backlog
- * (`DescribeTaskQueue` with `reportStats`) and, while tasks wait, invokes the function — one more invocation
- * per look, up to `maxConcurrency` in flight. That is the documented trigger (a task arrives and no worker is
- * polling) extended to scale out under a backlog; the scaling rule and the look interval are ours, not
- * Temporal's, whose policy is not published.
+ * (`DescribeTaskQueue` with `reportStats`) and, while tasks wait, invokes the function until
+ * `ceil(backlog / tasksPerInvocation)` invocations are in flight (at most `maxConcurrency`), one more per look.
+ * With one waiting task and nothing in flight that is the documented trigger (a task arrives and no worker is
+ * polling); the scale-out rule and the look interval are ours, not Temporal's, whose policy is not published.
  */
 export function startLambdaWorkerInvoker(options: LambdaWorkerInvokerOptions): LambdaWorkerInvoker {
   const invocations: InvokerInvocation[] = [];
@@ -80,7 +82,8 @@ export function startLambdaWorkerInvoker(options: LambdaWorkerInvokerOptions): L
   const look = async (): Promise<void> => {
     if (stopped) return;
     try {
-      if (pending.size < options.maxConcurrency && (await backlog()) > 0 && !stopped) invoke();
+      const wanted = Math.min(options.maxConcurrency, Math.ceil((await backlog()) / (options.tasksPerInvocation ?? 2)));
+      if (pending.size < wanted && !stopped) invoke();
     } catch {
       // The next look tries again.
     }
