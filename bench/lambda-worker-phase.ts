@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createContainerPool } from '../infra/local/container-pool';
 import type { ContainerPool } from '../infra/local/container-pool';
+import { measureAsyncFirstJob } from './async-first-job';
+import type { AsyncFirstJobResult } from './async-first-job';
 import { LAMBDA_WORKER_TASK_QUEUE } from './bench-jobs';
 import type { Prices } from './cost';
 import type { BenchEnvironment } from './environment';
@@ -27,6 +29,8 @@ export interface LambdaWorkerPhaseOptions {
   readonly concurrency: number;
   /** Function timeout; each invocation polls until it less lambda-worker's 7 s buffer. */
   readonly timeoutMs: number;
+  /** The bench function's zip: when given, our async path's cold start to first job is measured first, alike. */
+  readonly benchFunctionZip?: string;
   /** @default 1024, processJobs' */
   readonly memoryMb?: number;
   readonly prices: Prices;
@@ -52,6 +56,8 @@ export interface LambdaWorkerResult {
     /** Invocations the invoker made for the lone job. */
     readonly invocations: number;
   };
+  /** Our async path's cold start to first job in the same conditions, when `benchFunctionZip` was given. */
+  readonly asyncColdStart?: Omit<AsyncFirstJobResult, 'workload'>;
   readonly latency: { readonly p50: number; readonly p95: number; readonly p99: number; readonly jobs: number };
   readonly throughput: {
     readonly jobs: number;
@@ -168,6 +174,12 @@ export async function measureLambdaWorker(env: BenchEnvironment, o: LambdaWorker
     await first.catch((err: unknown) => o.log(`  registration invocation: ${String(err)}`));
     await reg.pool.stop();
 
+    let asyncFirst: AsyncFirstJobResult | undefined;
+    if (o.benchFunctionZip) {
+      o.log('Async path: cold start to first job, one job, no container…');
+      asyncFirst = await measureAsyncFirstJob(env, o.benchFunctionZip, o.dir);
+    }
+
     o.log('Lambda-worker: cold start, one job, no container…');
     const cold = startPool(o.timeoutMs);
     const coldInvoker = invokerFor(cold.pool);
@@ -235,10 +247,19 @@ export async function measureLambdaWorker(env: BenchEnvironment, o: LambdaWorker
       timeoutMs: o.timeoutMs,
       concurrency: o.concurrency,
       coldStart,
+      ...(asyncFirst
+        ? {
+            asyncColdStart: {
+              initMs: round(asyncFirst.initMs, 0),
+              firstInvocationMs: round(asyncFirst.firstInvocationMs, 1),
+              invocationToFirstJobMs: round(asyncFirst.invocationToFirstJobMs, 0),
+            },
+          }
+        : {}),
       latency,
       throughput,
       costPerMillionJobs: { ...parts, total: parts.lambdaRequests + parts.lambdaDuration + parts.temporalActions },
-      workloads: [coldRun, latRun, tpRun],
+      workloads: [...(asyncFirst ? [asyncFirst.workload] : []), coldRun, latRun, tpRun],
     };
   } finally {
     for (const pool of pools) await pool.stop(0).catch(() => undefined);

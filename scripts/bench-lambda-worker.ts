@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Prices } from '../bench/cost';
+import { bundleFunction } from '../infra/build/bundle-function';
 import { startBenchEnvironment } from '../bench/environment';
 import { buildLambdaWorkerFunction } from '../bench/lambda-worker-package';
 import { measureLambdaWorker } from '../bench/lambda-worker-phase';
@@ -29,11 +30,13 @@ const log = (line: string): void => console.error(line);
 const dir = await mkdtemp(join(tmpdir(), 'bench-lambda-worker-'));
 log('Building the lambda-worker function (handler + node_modules)…');
 const built = await buildLambdaWorkerFunction(PROJECT_ROOT);
+const benchFunction = await bundleFunction({ name: 'bench-function', entry: 'bench/functions/bench-function.ts' }, PROJECT_ROOT);
 const prices = JSON.parse(await readFile(projectPath('bench/prices.json'), 'utf8')) as Prices;
 const env = await startBenchEnvironment({ log });
 try {
   const { workloads, ...result } = await measureLambdaWorker(env, {
     zipPath: built.zipPath,
+    benchFunctionZip: benchFunction.zipPath,
     jobs: Number(values.jobs),
     latencyJobs: Number(values['latency-jobs']),
     concurrency: Number(values.concurrency),

@@ -307,6 +307,18 @@ describe('the bench report', () => {
     const target = computeTargets(withLw).find((t) => t.name === 'Lambda GB-s per job, async ÷ lambda-worker');
     expect(target?.met).toBe(results.cost.perJob.lambdaGbSeconds / 0.3 <= 0.5);
     expect(computeTargets(results).some((t) => t.name.includes('lambda-worker'))).toBe(false);
+    expect(computeTargets(withLw).find((t) => t.name.startsWith('cold start to first job'))).toMatchObject({
+      measured: 'not measured (a run before the async first-job phase)',
+      met: false,
+    });
+    const withFirst = {
+      ...results,
+      lambdaWorker: { ...lambdaWorker, asyncColdStart: { initMs: 60, firstInvocationMs: 30, invocationToFirstJobMs: 90 } },
+    };
+    expect(computeTargets(withFirst).find((t) => t.name.startsWith('cold start to first job'))).toMatchObject({
+      measured: '0.028 (90 ms vs 3200 ms)',
+      met: true,
+    });
     const markdown = renderMarkdown({ ...withLw, targets: computeTargets(withLw) });
     expect(markdown).toContain('| three paths | async (ours) | direct |');
     expect(markdown).toContain('**18** / 80 / 260 (200 sequential jobs)');
