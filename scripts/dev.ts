@@ -106,12 +106,22 @@ const watchers = [
   }),
 ];
 
+/**
+ * Longest a graceful stop may take before `npm run dev` exits anyway: the process reaper then ends whatever
+ * is left (its children die with it), so a stop that hangs — a reload racing the signal, a container that does
+ * not answer — never leaves the terminal or a process manager waiting.
+ */
+const STOP_GRACE_MS = 20_000;
+
 const stop = async (reason: StopReason): Promise<void> => {
   say(`${reason}: stopping (in-flight invocations may finish, the worker drains)…`);
   for (const w of watchers) w.close();
-  await env.stop();
+  const graceful = await Promise.race([
+    env.stop().then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), STOP_GRACE_MS).unref()),
+  ]);
   await clearDevState();
-  say('stopped');
+  say(graceful ? 'stopped' : `stopped: not all had stopped after ${STOP_GRACE_MS / 1000} s, the process reaper ends the rest`);
   process.exit(0);
 };
 stopDuringStartUp();
