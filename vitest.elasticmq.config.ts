@@ -19,6 +19,7 @@ export const SQS_FACING_TESTS = [
   'test/integration/hardening-queues.test.ts',
   'test/integration/message-size.test.ts',
   'test/integration/send-batching.test.ts',
+  'test/integration/triggers.test.ts',
 ];
 
 process.env.SQS_IMPL ??= 'elasticmq';

@@ -11,7 +11,7 @@ export interface NoopOutput {
   /** The input's index. */
   readonly i: number;
   /** Which side ran the job: the bench function or the worker's plain activity. */
-  readonly by: typeof PRODUCED_BY_FUNCTION | typeof PRODUCED_BY_ACTIVITY;
+  readonly by: typeof PRODUCED_BY_FUNCTION | typeof PRODUCED_BY_ACTIVITY | typeof PRODUCED_BY_LAMBDA_WORKER;
 }
 
 /** Marks results produced by the bench Lambda function. */
@@ -19,6 +19,15 @@ export const PRODUCED_BY_FUNCTION = 'bench-function';
 
 /** Marks results produced by the plain activity inside the worker. */
 export const PRODUCED_BY_ACTIVITY = 'bench-activity';
+
+/** Marks results produced by the activity that `@temporalio/lambda-worker`'s handler runs. */
+export const PRODUCED_BY_LAMBDA_WORKER = 'bench-lambda-worker';
+
+/** Task queue of the lambda-worker path's activity: polled only by the lambda-worker containers. */
+export const LAMBDA_WORKER_TASK_QUEUE = 'bench-lambda-worker';
+
+/** Name of the activity the lambda-worker path runs in `@temporalio/lambda-worker`'s handler. */
+export const LAMBDA_WORKER_ACTIVITY = 'benchNoopLambdaWorker';
 
 /**
  * The benchmark's job: does nothing but echo its index, so what is measured is the path around it.

@@ -65,6 +65,7 @@ export async function measureColdStarts(run: BenchRun): Promise<ColdStartResult>
     {
       'process-jobs': probes['process-jobs']!.bundlePath,
       'dead-letter': probes['dead-letter']!.bundlePath,
+      'start-workflows': probes['start-workflows']!.bundlePath,
       'bare-handler': build.bare.bundlePath,
       'naive-client': build.naive.bundlePath,
     },
@@ -96,6 +97,7 @@ export async function measureColdStarts(run: BenchRun): Promise<ColdStartResult>
   const sizes = {
     'process-jobs': build.functions[0]!,
     'dead-letter': build.functions[1]!,
+    'start-workflows': build.functions[2]!,
     'bare-handler': build.bare,
     'naive-client': build.naive,
   };

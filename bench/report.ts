@@ -1,4 +1,4 @@
-import type { BenchResults, PinnedThroughput, TargetResult, ThroughputPath, ThroughputResult } from './results';
+import type { BenchResults, LambdaWorkerPathResult, PinnedThroughput, TargetResult, ThroughputPath, ThroughputResult } from './results';
 import { round } from './stats';
 
 /** The zip budget of a function: 1 MiB. */
@@ -15,6 +15,8 @@ export const TARGETS = {
   completeToSdk: 1.1,
   pinnedThroughputRatio: 0.9,
   workerCpuRatio: 1.0,
+  gbSecondsToLambdaWorker: 0.5,
+  coldStartToLambdaWorker: 0.25,
 } as const;
 
 /** The pinned measurement of a run, when it was made. */
@@ -83,7 +85,85 @@ export function computeTargets(results: Omit<BenchResults, 'targets'>): TargetRe
       measured: `${round(results.warmOverhead.completeToSdkP50)} (${round(results.warmOverhead.rawCompleteMs.p50, 2)} ms vs ${round(results.warmOverhead.sdkCompleteMs.p50, 2)} ms)`,
       met: results.warmOverhead.completeToSdkP50 <= TARGETS.completeToSdk,
     },
+    ...lambdaWorkerTargets(results),
   ];
+}
+
+/** The lambda-worker path's result, when the run measured it. */
+export function lambdaWorkerOf(results: Omit<BenchResults, 'targets'>): LambdaWorkerPathResult | undefined {
+  return results.lambdaWorker && 'coldStart' in results.lambdaWorker ? results.lambdaWorker : undefined;
+}
+
+/** Targets against the lambda-worker path: judged only in runs that measured it (full runs). */
+function lambdaWorkerTargets(results: Omit<BenchResults, 'targets'>): TargetResult[] {
+  const lw = lambdaWorkerOf(results);
+  if (!lw) return [];
+  const ratio = results.cost.perJob.lambdaGbSeconds / lw.throughput.gbSecondsPerJob;
+  const first = lw.asyncColdStart;
+  const coldRatio = first ? first.invocationToFirstJobMs / lw.coldStart.invocationToFirstJobMs : Number.NaN;
+  return [
+    {
+      name: 'cold start to first job completed, async ÷ lambda-worker',
+      target: `≤ ${TARGETS.coldStartToLambdaWorker}`,
+      measured: first
+        ? `${round(coldRatio, 3)} (${round(first.invocationToFirstJobMs, 0)} ms vs ${round(lw.coldStart.invocationToFirstJobMs, 0)} ms)`
+        : 'not measured (a run before the async first-job phase)',
+      met: coldRatio <= TARGETS.coldStartToLambdaWorker,
+    },
+    {
+      name: 'Lambda GB-s per job, async ÷ lambda-worker',
+      target: `≤ ${TARGETS.gbSecondsToLambdaWorker} (same job, concurrency ${lw.concurrency})`,
+      measured: `${round(ratio, 3)} (${results.cost.perJob.lambdaGbSeconds.toExponential(2)} vs ${lw.throughput.gbSecondsPerJob.toExponential(2)})`,
+      met: ratio <= TARGETS.gbSecondsToLambdaWorker,
+    },
+  ];
+}
+
+/** The side-by-side table of the three paths, when the run measured the lambda-worker path. */
+function renderLambdaWorker(r: BenchResults, lines: string[]): void {
+  const lw = lambdaWorkerOf(r);
+  if (!lw) {
+    if (r.lambdaWorker && 'skipped' in r.lambdaWorker) lines.push(`Lambda-worker path: not measured (${r.lambdaWorker.skipped}).`, '');
+    return;
+  }
+  const t = r.throughput;
+  const l = r.latency;
+  const c = r.cost;
+  const pj = r.coldStart.bundles['process-jobs'];
+  const tp = lw.throughput;
+  lines.push(
+    `| three paths | async (ours) | direct | lambda-worker: \`@temporalio/lambda-worker\` in the local containers, invoked by an emulation of Temporal |`,
+  );
+  lines.push('| --- | --- | --- | --- |');
+  lines.push(
+    `| function zip / unzipped | ${kib(pj?.zipBytes ?? Number.NaN)} / ${kib(pj?.unzippedBytes ?? Number.NaN)} | — | ${mib(lw.zipBytes)} / ${mib(lw.unzippedBytes)} |`,
+  );
+  lines.push(
+    `| cold start: init, ms | ${ms(pj?.initMs ?? Number.NaN, 0)} (median of ${r.coldStart.runs}) | — | **${ms(lw.coldStart.initMs, 0)}** (one) |`,
+  );
+  lines.push(
+    `| cold start: invocation → first job, ms (async: init + first invocation, complete RPC included; lambda-worker: invocation → job run) | ${lw.asyncColdStart ? `**${ms(lw.asyncColdStart.invocationToFirstJobMs, 0)}** (init ${ms(lw.asyncColdStart.initMs, 0)} + invocation ${ms(lw.asyncColdStart.firstInvocationMs)})` : 'not measured'} | — | **${ms(lw.coldStart.invocationToFirstJobMs, 0)}** (handler → job ${ms(lw.coldStart.handlerToFirstJobMs, 0)}; job scheduled → result ${ms(lw.coldStart.scheduledToDoneMs, 0)}; ${lw.coldStart.invocations} invocation${lw.coldStart.invocations > 1 ? 's' : ''}) |`,
+  );
+  lines.push(
+    `| latency p50 / p95 / p99, ms | ${ms(l.async.p50)} / ${ms(l.async.p95)} / ${ms(l.async.p99)} | ${ms(l.direct.p50)} / ${ms(l.direct.p95)} / ${ms(l.direct.p99)} | **${ms(lw.latency.p50)}** / ${ms(lw.latency.p95)} / ${ms(lw.latency.p99)} (${lw.latency.jobs} sequential jobs) |`,
+  );
+  lines.push(
+    `| throughput at Lambda concurrency ${lw.concurrency}, jobs/s (${tp.jobs} jobs, 50 a workflow) | ${ms(t.async.jobsPerSecond)} (unpinned median round) | ${ms(t.direct.jobsPerSecond)} | **${ms(tp.jobsPerSecond)}** (one round; ${tp.invocations} invocations, ${tp.coldStarts} cold, ${round(tp.jobsPerInvocation, 1)} jobs each) |`,
+  );
+  lines.push(
+    `| Lambda GB-s per job (billed duration × ${lw.memoryMb} MB, init included) | ${c.perJob.lambdaGbSeconds.toExponential(2)} | — | **${tp.gbSecondsPerJob.toExponential(2)}** (every invocation polls until its ${lw.timeoutMs / 1000} s timeout less 7 s) |`,
+  );
+  lines.push(
+    `| Temporal API calls per job | ${perJobList(c.perJob.temporalRequests?.async)} | ${perJobList(c.perJob.temporalRequests?.direct)} | ${perJobList(tp.temporalRequestsPerJob)} (the invoker's DescribeTaskQueue, ${round(tp.invokerRequestsPerJob, 3)} a job, left out) |`,
+  );
+  lines.push(
+    `| Temporal actions per job | ${perJobList(c.perJob.temporalActions?.async)} | ${perJobList(c.perJob.temporalActions?.direct)} | ${perJobList(tp.temporalActionsPerJob)} |`,
+  );
+  const q = lw.costPerMillionJobs;
+  lines.push(
+    `| cost per million jobs (Lambda requests + duration + Temporal actions; SQS for async) | ${money(c.perMillionJobs.total)} | ${money(c.perMillionJobs.directTemporalActions)} | **${money(q.total)}** = ${money(q.lambdaRequests)} + ${money(q.lambdaDuration)} + ${money(q.temporalActions)} |`,
+  );
+  lines.push('');
 }
 
 function pinnedTarget(t: ThroughputResult): TargetResult {
@@ -253,6 +333,7 @@ export function renderMarkdown(r: BenchResults): string {
     `Workflow starts are left out of the actions (one per workflow, whatever it runs). Each cold start adds ${c.initGbSecondsPerColdStart.toFixed(3)} GB-s of billed init; this run had ${c.coldStarts}.`,
   );
   lines.push('');
+  renderLambdaWorker(r, lines);
   lines.push('| target | goal | measured | result |');
   lines.push('| --- | --- | --- | --- |');
   for (const target of r.targets)

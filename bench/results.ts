@@ -1,3 +1,4 @@
+import type { LambdaWorkerResult } from './lambda-worker-phase';
 import type { Summary } from './stats';
 
 /** The machine a run measured. */
@@ -225,5 +226,17 @@ export interface BenchResults {
   readonly warmOverhead: WarmOverheadResult;
   readonly memory: MemoryResult;
   readonly cost: CostResult;
+  /**
+   * The third path (issue 15): the same job run by `@temporalio/lambda-worker`'s handler in the local
+   * containers, invoked by an emulation of Temporal's Serverless Worker invocation. Full runs only; absent
+   * in quick runs and before issue 15.
+   */
+  readonly lambdaWorker?: LambdaWorkerPathResult | { readonly skipped: string };
   readonly targets: readonly TargetResult[];
 }
+
+/** The lambda-worker path as `results.json` holds it: the phase's figures and the function's size. */
+export type LambdaWorkerPathResult = Omit<LambdaWorkerResult, 'workloads'> & {
+  readonly zipBytes: number;
+  readonly unzippedBytes: number;
+};

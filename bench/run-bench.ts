@@ -6,6 +6,8 @@ import { PROJECT_ROOT, projectPath } from '../infra/project-root';
 import { buildBench } from './build-bench';
 import type { Prices } from './cost';
 import { startBenchEnvironment } from './environment';
+import { buildLambdaWorkerFunction } from './lambda-worker-package';
+import { measureLambdaWorker } from './lambda-worker-phase';
 import { measureMemory } from './memory';
 import {
   costOfRun,
@@ -18,7 +20,7 @@ import {
 } from './phases';
 import type { BenchRun } from './phases';
 import { computeTargets } from './report';
-import type { BenchResults, MachineInfo } from './results';
+import type { BenchResults, LambdaWorkerPathResult, MachineInfo } from './results';
 import { round } from './stats';
 import { measureWarmOverhead } from './warm-overhead';
 import { LAMBDA_NODE_VERSION } from '../infra/local/lambda-node';
@@ -99,6 +101,25 @@ function machineInfo(loadStart: number): MachineInfo {
   };
 }
 
+/** Lambda-worker path settings: processJobs' memory and concurrency; a 20 s timeout keeps each invocation to ~13 s of polling. */
+const LAMBDA_WORKER_PATH = { jobs: 2000, latencyJobs: 200, concurrency: 10, timeoutMs: 20_000 } as const;
+
+async function measureLambdaWorkerPath(run: BenchRun, prices: Prices): Promise<LambdaWorkerPathResult> {
+  run.log('Lambda-worker path: packaging the function (handler + node_modules)…');
+  const built = await buildLambdaWorkerFunction(PROJECT_ROOT);
+  const { workloads, ...result } = await measureLambdaWorker(run.env, {
+    ...LAMBDA_WORKER_PATH,
+    zipPath: built.zipPath,
+    // Our async path's cold start to first job, measured in the same phase for the cold-start target.
+    benchFunctionZip: run.build.benchFunction.zipPath,
+    prices,
+    dir: run.tmp,
+    log: run.log,
+  });
+  run.workloads.push(...workloads);
+  return { ...result, zipBytes: built.zipBytes, unzippedBytes: built.unzippedBytes };
+}
+
 /** Runs every phase on one local stack and returns the results (targets judged, nothing thrown for a miss). */
 export async function runBench(options: RunBenchOptions): Promise<BenchResults> {
   const { settings, log } = options;
@@ -137,6 +158,16 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
     const memory = await measureMemory(env, { bench: build.benchFunction.zipPath, bare: build.bare.zipPath }, tmp, settings.memoryRecords);
     run.workloads.push(memory.workload);
 
+    // Full runs only: the lambda-worker function cold-starts a 100 MiB task root and each invocation polls
+    // until its timeout less 7 s, too slow and too heavy for the quick run `npm test` makes.
+    let lambdaWorker: LambdaWorkerPathResult | { readonly skipped: string } | undefined;
+    if (options.mode === 'full') {
+      lambdaWorker = await measureLambdaWorkerPath(run, prices).catch((err: unknown) => {
+        log(`Lambda-worker path failed: ${String(err)}`);
+        return { skipped: `failed: ${err instanceof Error ? err.message : String(err)}` };
+      });
+    }
+
     const partial: Omit<BenchResults, 'targets'> = {
       version: 1,
       mode: options.mode,
@@ -155,6 +186,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
       warmOverhead: warm.result,
       memory: { ...memory.result, plainProcessReadyRssBytes: coldStart.bundles['process-jobs']!.rssBytes },
       cost: costOfRun(run, configured, coldStart, prices),
+      ...(lambdaWorker ? { lambdaWorker } : {}),
     };
     return { ...partial, targets: computeTargets(partial) };
   } finally {

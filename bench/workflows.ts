@@ -5,11 +5,11 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import { proxyJobs } from '../jobs/proxy-jobs';
-import { BENCH_JOBS, benchNoop, DIRECT_ACTIVITY } from './bench-jobs';
+import { BENCH_JOBS, benchNoop, DIRECT_ACTIVITY, LAMBDA_WORKER_ACTIVITY, LAMBDA_WORKER_TASK_QUEUE } from './bench-jobs';
 import type { NoopInput, NoopOutput } from './bench-jobs';
 
 /** Which way a job travels. */
-export type BenchPath = 'async' | 'direct';
+export type BenchPath = 'async' | 'direct' | 'lambda-worker';
 
 /** What a bench workflow runs. */
 export interface BenchWorkflowInput {
@@ -39,9 +39,19 @@ const { [DIRECT_ACTIVITY]: directNoop } = proxyActivities<Record<string, (input:
   retry: benchNoop.retry,
 });
 
+// The lambda-worker path: the same activity options, on the task queue the lambda-worker containers poll.
+const { [LAMBDA_WORKER_ACTIVITY]: lambdaWorkerNoop } = proxyActivities<Record<string, (input: NoopInput) => Promise<NoopOutput>>>({
+  taskQueue: LAMBDA_WORKER_TASK_QUEUE,
+  startToCloseTimeout: benchNoop.startToCloseTimeout,
+  retry: benchNoop.retry,
+});
+
 /** Runs `count` trivial jobs on one path and returns each job's result and workflow-time timings. */
 export async function benchWorkflow(input: BenchWorkflowInput): Promise<BenchJobTiming[]> {
-  const call = input.path === 'async' ? asyncNoop : (directNoop as (i: NoopInput) => Promise<NoopOutput>);
+  const call =
+    input.path === 'async'
+      ? asyncNoop
+      : ((input.path === 'direct' ? directNoop : lambdaWorkerNoop) as (i: NoopInput) => Promise<NoopOutput>);
   const one = async (k: number): Promise<BenchJobTiming> => {
     const scheduledAt = Date.now();
     const result = await call({ i: input.first + k });

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { mapConcurrent } from '../functions/runtime/map-concurrent';
-import { PRODUCED_BY_ACTIVITY, PRODUCED_BY_FUNCTION } from './bench-jobs';
+import { PRODUCED_BY_ACTIVITY, PRODUCED_BY_FUNCTION, PRODUCED_BY_LAMBDA_WORKER } from './bench-jobs';
 import type { BenchJobTiming, BenchPath, BenchWorkflowInput } from './workflows';
 
 /** What a batch of bench workflows should do. */
@@ -41,7 +41,9 @@ export interface WorkloadResult {
  */
 export async function runWorkload(options: WorkloadOptions): Promise<WorkloadResult> {
   const workflows = Math.ceil(options.jobs / options.perWorkflow);
-  const expectedBy = options.path === 'async' ? PRODUCED_BY_FUNCTION : PRODUCED_BY_ACTIVITY;
+  const expectedBy = { async: PRODUCED_BY_FUNCTION, direct: PRODUCED_BY_ACTIVITY, 'lambda-worker': PRODUCED_BY_LAMBDA_WORKER }[
+    options.path
+  ];
   const problems: string[] = [];
   const timings: BenchJobTiming[] = [];
   let completed = 0;

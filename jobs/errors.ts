@@ -24,3 +24,12 @@ export class JobMessageError extends Error {
     super(message);
   }
 }
+
+/**
+ * A trigger's event that cannot become a workflow start: not the shape the trigger expects, or a mapping that
+ * refused it. Its text names fields, never their values, so it is safe to log; the record goes to the
+ * trigger's dead-letter queue.
+ */
+export class UnmappableEventError extends Error {
+  override readonly name = 'UnmappableEventError';
+}

@@ -100,3 +100,25 @@ export function physicalQueueNames(
   const suffix = definition.fifo ? '.fifo' : '';
   return { queue: `${stage}-${queue}${suffix}`, deadLetter: `${stage}-${queue}-dlq${suffix}` };
 }
+
+/**
+ * Settings of a trigger queue: the queue a trigger's events arrive on (an S3 notification, an EventBridge rule's
+ * target, other systems' messages) and its dead-letter queue, where a record that cannot be read or mapped ends.
+ * Nothing consumes a trigger's dead-letter queue: it keeps events for an operator (`npm run dlq`).
+ */
+export type TriggerQueueDefinition = Omit<QueueDefinition, 'eventSource' | 'fifo'>;
+
+/** Logical name of a trigger queue, such as `uploads`. */
+export type TriggerQueueName = keyof typeof definitions.triggerQueues;
+
+/** Every trigger queue keyed by logical name; read by the starter function, the local stack and `serverless.yml`. */
+export const TRIGGER_QUEUES: Readonly<Record<TriggerQueueName, TriggerQueueDefinition>> = definitions.triggerQueues;
+
+/** How the starter function (`startWorkflows`) consumes the trigger queues. */
+export const TRIGGER_CONSUMER: QueueConsumer = definitions.triggerConsumer.startWorkflows;
+
+/** Name of the function that consumes the trigger queues in `serverless.yml`. */
+export type TriggerConsumerName = keyof typeof definitions.triggerConsumer;
+
+/** Every queue-consuming function of `serverless.yml`: the job functions and the trigger starter. */
+export type FunctionName = ConsumerName | TriggerConsumerName;

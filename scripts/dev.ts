@@ -13,7 +13,7 @@
  */
 import { readFileSync, watch } from 'node:fs';
 import { join } from 'node:path';
-import { CALLBACK_URL_DIR, startDevEnvironment } from '../infra/local/dev-environment';
+import { CALLBACK_FUNCTION, CALLBACK_URL_DIR, startDevEnvironment } from '../infra/local/dev-environment';
 import { clearDevState, writeDevState } from '../infra/local/dev-state';
 import { LAMBDA_NODE_VERSION } from '../infra/local/lambda-node';
 import { onStopRequest, stopExitCode } from '../infra/local/stop-requests';
@@ -35,7 +35,7 @@ const env = await startDevEnvironment({
   functionEnv: { LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty' },
   onInvocationError: (fn, err) => say(`${fn}: invocation failed, batch left for redelivery: ${(err as Error).message}`),
 });
-await writeDevState({
+const otherDev = await writeDevState({
   pid: process.pid,
   temporalAddress: env.stack.temporalAddress,
   namespace: env.stack.namespace,
@@ -44,19 +44,26 @@ await writeDevState({
   s3Endpoint: env.stack.s3Endpoint,
   payloadBucket: env.stack.payloadBucket,
   queues: env.stack.queues,
+  triggerQueues: env.stack.triggerQueues,
 });
+if (otherDev !== undefined) {
+  say(`another npm run dev (pid ${otherDev}) is running in this checkout: npm run job and npm run dlq talk to it, not to this one`);
+}
 
 say(`Temporal        ${env.stack.temporalAddress} (namespace ${env.stack.namespace})`);
 if (env.stack.temporalUiUrl) say(`Temporal Web UI ${env.stack.temporalUiUrl}`);
 say(`SQS             ${env.stack.sqsEndpoint}`);
 if (env.stack.payloadBucket) say(`S3 payloads     ${env.stack.payloadBucket} on ${env.stack.s3Endpoint} (over the claim-check threshold)`);
 for (const [queue, q] of Object.entries(env.stack.queues)) say(`queue ${queue.padEnd(9)} ${q.url}  (DLQ ${q.deadLetterUrl})`);
+for (const [queue, q] of Object.entries(env.stack.triggerQueues))
+  say(`trigger queue ${queue.padEnd(9)} ${q.url}  (DLQ ${q.deadLetterUrl})`);
 for (const f of env.functions) {
   const events = f.config.events
     .map((e) => `${e.deadLetter ? `${e.queue} DLQ` : e.queue} ×${e.maximumConcurrency} batch ${e.batchSize}`)
     .join(', ');
-  const source = f.endpoint ? `POST ${f.endpoint.url}/<token>[/fail|/heartbeat]` : events;
-  say(`function ${f.config.name.padEnd(12)} ${f.config.artifact}  timeout ${f.config.timeoutSeconds}s  [${source}]`);
+  const routes = f.config.name === CALLBACK_FUNCTION ? '/<token>[/fail|/heartbeat]' : '';
+  const url = f.urlServer ? `  URL ${f.urlServer.url}${routes} (${f.config.url?.authType})` : '';
+  say(`function ${f.config.name.padEnd(12)} ${f.config.artifact}  timeout ${f.config.timeoutSeconds}s  [${events}]${url}`);
 }
 say(
   `containers      Node ${LAMBDA_NODE_VERSION}, unpacked zips, ${freeze ? 'frozen between invocations (--no-freeze: not)' : 'not frozen (--no-freeze)'}`,
@@ -68,6 +75,14 @@ say(
   `or:  temporal workflow start --address ${env.stack.temporalAddress} --task-queue ${TASK_QUEUE} --type ${DEMO_WORKFLOW} --input '{"name":"Ada"}'`,
 );
 say(`     (${RUN_JOB_WORKFLOW} takes a job name and its input)   dead letters: npm run dlq`);
+say(`triggers: npm run trigger -- s3 <file.txt>  |  sqs '{"requestId":"r1","name":"Ada"}'`);
+const httpStarter = env.functions.find((f) => f.urlServer)?.urlServer;
+if (httpStarter) {
+  say(
+    `          curl -X POST ${httpStarter.url}/greet-on-call -H 'Authorization: AWS4-HMAC-SHA256 local' -d '{"requestId":"r2","name":"Ada"}'  (IAM: locally any SigV4 header, not verified)`,
+  );
+}
+say(`          npm run trigger -- eventbridge '{"Source":"demo.accounts","DetailType":"UserSignedUp","Detail":{"name":"Ada"}}'`);
 say('watching functions/, jobs/ and worker/ — Ctrl-C stops everything');
 
 function debounce(action: () => Promise<void>, label: string): () => void {
@@ -109,12 +124,22 @@ const watchers = [
   }),
 ];
 
+/**
+ * Longest a graceful stop may take before `npm run dev` exits anyway: the process reaper then ends whatever
+ * is left (its children die with it), so a stop that hangs — a reload racing the signal, a container that does
+ * not answer — never leaves the terminal or a process manager waiting.
+ */
+const STOP_GRACE_MS = 20_000;
+
 const stop = async (reason: StopReason): Promise<void> => {
   say(`${reason}: stopping (in-flight invocations may finish, the worker drains)…`);
   for (const w of watchers) w.close();
-  await env.stop();
+  const graceful = await Promise.race([
+    env.stop().then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), STOP_GRACE_MS).unref()),
+  ]);
   await clearDevState();
-  say('stopped');
+  say(graceful ? 'stopped' : `stopped: not all had stopped after ${STOP_GRACE_MS / 1000} s, the process reaper ends the rest`);
   process.exit(0);
 };
 stopDuringStartUp();

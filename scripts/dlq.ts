@@ -14,7 +14,7 @@ const state = readDevState();
 applyLocalAwsEnv(state.sqsEndpoint);
 const sqs = createSqsClient();
 try {
-  for (const [queue, urls] of Object.entries(state.queues)) {
+  for (const [queue, urls] of Object.entries({ ...state.queues, ...state.triggerQueues })) {
     if (values.redrive) {
       const moved = await redriveDeadLetters(sqs, urls.deadLetterUrl, urls.url);
       console.log(`${queue}: moved ${moved} message(s) from the dead-letter queue back to the queue`);

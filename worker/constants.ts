@@ -1,5 +1,5 @@
-/** Task queue the demo worker polls and the demo workflows run on. */
-export const TASK_QUEUE = 'lambda-jobs';
+/** Task queue the demo worker polls and the demo workflows run on (declared with the workflow contracts). */
+export { TASK_QUEUE } from '../jobs/workflow-contracts';
 
 /** Workflow type of the demo; start it with the `temporal` CLI as `greetingWorkflow`. */
 export const DEMO_WORKFLOW = 'greetingWorkflow';

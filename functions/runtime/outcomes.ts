@@ -19,6 +19,14 @@ export const RecordOutcome = {
   Blocked: 'blocked',
   /** Processing threw something unexpected; the record is isolated and left for redelivery. */
   Crashed: 'crashed',
+  /** Trigger starter: the event's workflow was started (or signalled with start) by this record. */
+  Started: 'started',
+  /** Trigger starter: the event's workflow already ran or runs (a redelivered or repeated event); acknowledged. */
+  AlreadyStarted: 'already-started',
+  /** Trigger starter: a message that is not an event to act on (S3's test event, another event type); acknowledged. */
+  Ignored: 'ignored',
+  /** Trigger starter: the event cannot be read or mapped to the workflow's arguments; it goes to the dead-letter queue. */
+  Unmappable: 'unmappable',
 } as const;
 
 /** One of {@link RecordOutcome}'s values. */
@@ -32,4 +40,5 @@ export const REDELIVERED_OUTCOMES: ReadonlySet<RecordOutcome> = new Set([
   RecordOutcome.Rejected,
   RecordOutcome.Blocked,
   RecordOutcome.Crashed,
+  RecordOutcome.Unmappable,
 ]);

@@ -7,6 +7,7 @@ import type { CompletionClient } from './completion-client';
 import { temporalConnectionConfig } from './config';
 import { GrpcCode, grpcStatusOf } from './grpc-status';
 import { openWorkflowService } from './workflow-service';
+import type { WorkflowServiceClient } from './workflow-service';
 
 /**
  * Idle time after which the cached connection is rebuilt before use: load balancers in front of Temporal
@@ -19,6 +20,8 @@ export const CONNECT_TIMEOUT_MS = 5_000;
 
 /** The functions' Temporal client: the completion calls, and the connection under them. */
 export interface TemporalClient extends CompletionClient {
+  /** The WorkflowService calls themselves, for what is not a completion (the trigger starter's starts). */
+  readonly service: WorkflowServiceClient;
   /** Closes the connection; calls in flight fail. */
   close(): void;
 }
@@ -109,7 +112,7 @@ async function connect(): Promise<TemporalClient> {
     }
   }
   const client = createCompletionClient({ service: connection.service, namespace: config.namespace, dataConverter });
-  return { ...client, close: connection.close };
+  return { ...client, service: connection.service, close: connection.close };
 }
 
 /**

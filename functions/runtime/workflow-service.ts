@@ -38,6 +38,9 @@ export const WORKFLOW_SERVICE_METHODS = [
   'RespondActivityTaskFailedById',
   'RespondActivityTaskCanceled',
   'RespondActivityTaskCanceledById',
+  'StartWorkflowExecution',
+  'GetWorkflowExecutionHistory',
+  'SignalWithStartWorkflowExecution',
 ] as const;
 
 /** The request and response schemas of a method. */
@@ -46,15 +49,24 @@ export interface MethodSchemas {
   readonly output: DescMessage;
 }
 
+/** Methods whose schemas live in a file of their own, loaded at the method's first call. */
+const LAZY_FILES: Readonly<Record<string, () => Promise<Record<string, unknown>>>> = {
+  RespondActivityTaskFailed: () => import('../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_failed_pb'),
+  RespondActivityTaskFailedById: () => import('../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_failed_pb'),
+  StartWorkflowExecution: () => import('../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_start_pb'),
+  GetWorkflowExecutionHistory: () => import('../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_start_pb'),
+  SignalWithStartWorkflowExecution: () => import('../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_start_pb'),
+};
+
 /**
  * The schemas of `method`. Those of RespondActivityTaskFailed[ById] come from a file of their own, loaded at
  * the first failure: it carries the descriptors of `Failure` and its enums, a third of the subset's boot
- * time, which a cold start that completes its jobs need not pay.
+ * time, which a cold start that completes its jobs need not pay. Likewise the starter functions' calls
+ * (StartWorkflowExecution, SignalWithStart…, GetWorkflowExecutionHistory), which process-jobs never makes.
  */
 export async function methodSchemas(method: (typeof WORKFLOW_SERVICE_METHODS)[number]): Promise<MethodSchemas> {
-  const file: Record<string, unknown> = method.startsWith('RespondActivityTaskFailed')
-    ? await import('../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_failed_pb')
-    : requests;
+  const lazy = LAZY_FILES[method];
+  const file: Record<string, unknown> = lazy ? await lazy() : requests;
   const input = file[`${method}RequestSchema`] as DescMessage | undefined;
   const output = file[`${method}ResponseSchema`] as DescMessage | undefined;
   if (!input || !output) throw new Error(`No generated schemas for WorkflowService.${method}: run npm run gen:proto.`);

@@ -19,6 +19,8 @@ export interface FunctionEntry {
 export const FUNCTION_ENTRIES: readonly FunctionEntry[] = [
   { name: 'process-jobs', entry: 'functions/process-jobs.ts' },
   { name: 'dead-letter', entry: 'functions/dead-letter.ts' },
+  { name: 'start-workflows', entry: 'functions/start-workflows.ts' },
+  { name: 'start-workflow-http', entry: 'functions/start-workflow-http.ts' },
   { name: 'callback', entry: 'functions/callback.ts' },
 ];
 

@@ -1,5 +1,5 @@
 import { DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS } from '../../jobs/queues';
-import type { ConsumerName, QueueDefinition } from '../../jobs/queues';
+import type { FunctionName, QueueDefinition } from '../../jobs/queues';
 import { getAtt, ref } from './intrinsics';
 import type { CfnResource, CfnValue } from './intrinsics';
 import { functionLogicalIds, PARAMETERS_YML, queueLogicalIds } from './logical-ids';
@@ -26,7 +26,8 @@ function alarmProperties(description: string, threshold: number): Record<string,
   };
 }
 
-interface AlarmSpec {
+/** What {@link alarm} needs. */
+export interface AlarmSpec {
   readonly description: string;
   readonly namespace: 'AWS/SQS' | 'AWS/Lambda';
   readonly metric: string;
@@ -37,7 +38,7 @@ interface AlarmSpec {
 }
 
 /** An alarm on one metric. */
-function alarm(spec: AlarmSpec): CfnResource {
+export function alarm(spec: AlarmSpec): CfnResource {
   return {
     Type: 'AWS::CloudWatch::Alarm',
     Properties: {
@@ -56,7 +57,7 @@ function alarm(spec: AlarmSpec): CfnResource {
  * dead-letter function keeps a message it cannot handle in flight under a long visibility timeout, so
  * counting only visible messages would miss exactly the ones that need a person.
  */
-function deadLetterDepthAlarm(description: string, queueName: CfnValue): CfnResource {
+export function deadLetterDepthAlarm(description: string, queueName: CfnValue): CfnResource {
   const sqsMetric = (id: string, metric: string): CfnValue => ({
     Id: id,
     MetricStat: {
@@ -109,7 +110,7 @@ export function queueAlarms(queue: string, definition: QueueDefinition): Record<
 }
 
 /** Alarms of one function: any invocation error, any throttle, in five minutes. */
-export function functionAlarms(fn: ConsumerName): Record<string, CfnResource> {
+export function functionAlarms(fn: FunctionName): Record<string, CfnResource> {
   const ids = functionLogicalIds(fn);
   const dimension = { Name: 'FunctionName', Value: ref(ids.function) };
   return {

@@ -1,4 +1,4 @@
-import type { ConsumerName } from '../../jobs/queues';
+import type { FunctionName } from '../../jobs/queues';
 import { fnIf, getAtt, ref, STACK_NAME, sub } from './intrinsics';
 import type { CfnOutput, CfnResource, CfnValue } from './intrinsics';
 import { functionLogicalIds, PARAMETERS_YML } from './logical-ids';
@@ -35,7 +35,7 @@ const policyDocument = (statements: readonly CfnValue[]): CfnValue => ({ Version
  * else. Reading the Temporal connection settings is granted by `TemporalConnectionPolicy` in `parameters.yml`.
  */
 export function functionRole(
-  fn: ConsumerName,
+  fn: FunctionName,
   description: string,
   queueArns: readonly CfnValue[],
   extraStatements: readonly CfnValue[] = [],

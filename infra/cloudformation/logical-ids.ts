@@ -1,4 +1,4 @@
-import type { ConsumerName } from '../../jobs/queues';
+import type { FunctionName } from '../../jobs/queues';
 
 /**
  * Logical ids shared with `infra/cloudformation/parameters.yml` (hand-written) and with what osls generates
@@ -43,7 +43,7 @@ export function queueLogicalIds(queue: string): { queue: string; deadLetter: str
 }
 
 /** Logical ids osls gives a function's resources (its naming: first letter upper-cased). */
-export function functionLogicalIds(fn: ConsumerName): { function: string; logGroup: string; role: string } {
+export function functionLogicalIds(fn: FunctionName): { function: string; logGroup: string; role: string } {
   const base = fn[0]!.toUpperCase() + fn.slice(1);
   return { function: `${base}LambdaFunction`, logGroup: `${base}LogGroup`, role: `${base}Role` };
 }
@@ -52,6 +52,6 @@ export function functionLogicalIds(fn: ConsumerName): { function: string; logGro
  * Logical id osls gives the event source mapping of a function's SQS event on a queue resource of this
  * stack (its naming: function, `EventSourceMappingSQS`, the queue's logical id).
  */
-export function eventSourceMappingLogicalId(fn: ConsumerName, queueLogicalId: string): string {
+export function eventSourceMappingLogicalId(fn: FunctionName, queueLogicalId: string): string {
   return `${fn[0]!.toUpperCase()}${fn.slice(1)}EventSourceMappingSQS${queueLogicalId}`;
 }

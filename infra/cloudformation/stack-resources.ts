@@ -1,5 +1,7 @@
-import { batchingWindowOf, CONSUMERS, QUEUES } from '../../jobs/queues';
-import type { ConsumerName, QueueConsumer, QueueDefinition } from '../../jobs/queues';
+import type { AnyHttpTrigger, AnyTrigger } from '../../jobs/define-trigger';
+import { batchingWindowOf, CONSUMERS, QUEUES, TRIGGER_CONSUMER, TRIGGER_QUEUES } from '../../jobs/queues';
+import type { ConsumerName, FunctionName, QueueConsumer, QueueDefinition, TriggerQueueDefinition } from '../../jobs/queues';
+import { HTTP_TRIGGERS, TRIGGERS } from '../../jobs/triggers';
 import { functionAlarms, queueAlarms } from './alarm-resources';
 import { checkQueueDefinitions } from './check-definitions';
 import { functionRole, workerOutputs, workerPolicy } from './iam-resources';
@@ -16,6 +18,7 @@ import type { CfnOutput, CfnResource, CfnValue } from './intrinsics';
 import { eventSourceMappingLogicalId, functionLogicalIds, queueLogicalIds } from './logical-ids';
 import { queuePolicies } from './queue-policies';
 import { queueOutputs, queueResources } from './queue-resources';
+import { checkTriggers, HTTP_STARTER, HTTP_STARTER_TIMEOUT_SECONDS, httpStarterResources, triggerResources } from './trigger-resources';
 
 /** An SQS event of a function in `serverless.yml` (osls's shape). */
 export interface SqsEventSource {
@@ -35,9 +38,11 @@ type ResourceExtension = Pick<CfnResource, 'DeletionPolicy' | 'UpdateReplacePoli
 /** What `serverless.yml` reads from `.build/infra/stack.json`. */
 export interface GeneratedStack {
   /** Per function: its timeout and its SQS events. */
-  readonly functions: Readonly<Record<ConsumerName, { readonly timeout: number; readonly events: readonly SqsEventSource[] }>>;
+  readonly functions: Readonly<Record<FunctionName, { readonly timeout: number; readonly events: readonly SqsEventSource[] }>>;
   /** The payload bucket's settings that `serverless.yml` reads as parameter defaults (`infra/payload-bucket.ts`). */
   readonly payloadBucket: { readonly expirationDays: number; readonly offloadThresholdBytes: number };
+  /** The HTTP starter (`startWorkflowHttp`): its timeout and its Function URL setting (osls's `url`). */
+  readonly httpFunction: { readonly timeout: number; readonly url: true | { readonly authorizer: 'aws_iam' } };
   /** Merged into the template by osls (`resources:`). */
   readonly resources: {
     readonly Resources: Readonly<Record<string, CfnResource>>;
@@ -82,9 +87,11 @@ function provisionedPollerExtensions(entries: readonly [string, QueueDefinition]
 }
 
 /**
- * Everything of the deployed stack that follows from `jobs/queues.json`: per job queue its queue,
+ * Everything of the deployed stack that follows from `jobs/queues.json` and `jobs/triggers.ts`: per job queue its queue,
  * dead-letter queue, their queue policies, alarms, outputs and the two functions' SQS events; the functions'
- * roles; the worker's managed policy and outputs; the payload bucket (claim check) and its grants; `Retain` on the log groups osls creates. The parameters,
+ * roles; the worker's managed policy and outputs; the payload bucket (claim check) and its grants; per trigger its
+ * queues, bucket or rule (`trigger-resources.ts`) and the starter function's role, alarms and events; `Retain` on
+ * the log groups osls creates. The parameters,
  * the Temporal connection policy, the signing secret and the alarm topic are in `parameters.yml`.
  *
  * @throws QueueDefinitionError when a definition is unsafe to deploy (see {@link checkQueueDefinitions}).
@@ -92,8 +99,13 @@ function provisionedPollerExtensions(entries: readonly [string, QueueDefinition]
 export function buildStackResources(
   queues: Readonly<Record<string, QueueDefinition>> = QUEUES,
   consumers: Readonly<Record<ConsumerName, QueueConsumer>> = CONSUMERS,
+  triggers: readonly AnyTrigger[] = Object.values(TRIGGERS),
+  triggerQueues: Readonly<Record<string, TriggerQueueDefinition>> = TRIGGER_QUEUES,
+  starter: QueueConsumer = TRIGGER_CONSUMER,
+  httpTriggers: readonly AnyHttpTrigger[] = Object.values(HTTP_TRIGGERS),
 ): GeneratedStack {
   checkQueueDefinitions(queues, consumers);
+  checkTriggers(triggers, triggerQueues, starter);
   const entries = Object.entries(queues);
   const jobQueueArns = entries.map(([queue]) => getAtt(queueLogicalIds(queue).queue, 'Arn'));
   const deadLetterArns = entries.map(([queue]) => getAtt(queueLogicalIds(queue).deadLetter, 'Arn'));
@@ -110,6 +122,21 @@ export function buildStackResources(
     Object.assign(Resources, queueResources(queue, definition), queuePolicies(queue), queueAlarms(queue, definition));
     Object.assign(Outputs, queueOutputs(queue));
   }
+  const triggerQueueArns = triggers.map((t) => getAtt(queueLogicalIds(t.queue).queue, 'Arn'));
+  if (triggers.length > 0) {
+    Object.assign(
+      Resources,
+      functionRole('startWorkflows', 'startWorkflows: consumes the trigger queues.', triggerQueueArns),
+      functionAlarms('startWorkflows'),
+    );
+  }
+  const http = httpStarterResources(httpTriggers);
+  Object.assign(Resources, http.resources);
+  for (const trigger of triggers) {
+    const { resources, outputs } = triggerResources(trigger, triggerQueues[trigger.queue]!);
+    Object.assign(Resources, resources);
+    Object.assign(Outputs, outputs);
+  }
   const jobEvents = entries.map(([, definition], i) =>
     eventSource(jobQueueArns[i]!, consumers.processJobs, definition.fifo ?? false, definition),
   );
@@ -120,14 +147,21 @@ export function buildStackResources(
     functions: {
       processJobs: { timeout: consumers.processJobs.timeoutSeconds, events: jobEvents },
       deadLetter: { timeout: consumers.deadLetter.timeoutSeconds, events: deadLetterEvents },
+      startWorkflows: { timeout: starter.timeoutSeconds, events: triggerQueueArns.map((arn) => eventSource(arn, starter, false)) },
     },
     payloadBucket: { expirationDays: PAYLOAD_BUCKET.expirationDays, offloadThresholdBytes: DEFAULT_CLAIM_CHECK_THRESHOLD_BYTES },
+    httpFunction: { timeout: HTTP_STARTER_TIMEOUT_SECONDS, url: http.url },
     resources: {
       Resources,
       Outputs,
       // Logs outlive the functions: kept when the stack is deleted, to read what happened before.
       extensions: {
-        ...Object.fromEntries((Object.keys(consumers) as ConsumerName[]).map((fn) => [functionLogicalIds(fn).logGroup, { ...RETAIN }])),
+        ...Object.fromEntries(
+          ([...Object.keys(consumers), 'startWorkflows', HTTP_STARTER] as FunctionName[]).map((fn) => [
+            functionLogicalIds(fn).logGroup,
+            { ...RETAIN },
+          ]),
+        ),
         ...provisionedPollerExtensions(entries),
       },
     },

@@ -1,8 +1,8 @@
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { deadLetterQueueAttributeValues, jobQueueAttributeValues, toSqsAttributes } from '../queue-attributes';
-import { physicalQueueNames, QUEUES } from '../../jobs/queues';
-import type { QueueDefinition, QueueName } from '../../jobs/queues';
+import { physicalQueueNames, QUEUES, TRIGGER_QUEUES } from '../../jobs/queues';
+import type { QueueDefinition, QueueName, TriggerQueueDefinition, TriggerQueueName } from '../../jobs/queues';
 
 /** URLs and ARNs of one job queue and its dead-letter queue. */
 export interface CreatedQueue {
@@ -45,6 +45,26 @@ export async function createJobQueues(
   for (const [queue, fromFile] of Object.entries(QUEUES) as [QueueName, QueueDefinition][]) {
     const definition = { ...fromFile, ...overrides };
     const names = physicalQueueNames(stage, queue, definition);
+    const dlq = await createQueue(sqs, names.deadLetter, deadLetterQueueAttributes(definition));
+    const main = await createQueue(sqs, names.queue, jobQueueAttributes(definition, dlq.arn));
+    created[queue] = { url: main.url, arn: main.arn, deadLetterUrl: dlq.url, deadLetterArn: dlq.arn };
+  }
+  return created;
+}
+
+/**
+ * Creates every trigger queue of `jobs/queues.json` (`triggerQueues`) and its dead-letter queue, with the
+ * attributes the template gives them; idempotent like {@link createJobQueues}.
+ */
+export async function createTriggerQueues(
+  sqs: SQSClient,
+  stage: string,
+  overrides: Partial<TriggerQueueDefinition> = {},
+): Promise<Record<TriggerQueueName, CreatedQueue>> {
+  const created = {} as Record<TriggerQueueName, CreatedQueue>;
+  for (const [queue, fromFile] of Object.entries(TRIGGER_QUEUES) as [TriggerQueueName, TriggerQueueDefinition][]) {
+    const definition = { ...fromFile, ...overrides };
+    const names = physicalQueueNames(stage, queue, {});
     const dlq = await createQueue(sqs, names.deadLetter, deadLetterQueueAttributes(definition));
     const main = await createQueue(sqs, names.queue, jobQueueAttributes(definition, dlq.arn));
     created[queue] = { url: main.url, arn: main.arn, deadLetterUrl: dlq.url, deadLetterArn: dlq.arn };

@@ -1,11 +1,11 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { QueueName } from '../../jobs/queues';
+import type { QueueName, TriggerQueueName } from '../../jobs/queues';
 import type { CreatedQueue } from './create-queues';
+import { startFunctionUrlServer } from './function-url-server';
+import type { FunctionUrlServer } from './function-url-server';
 import { createSqsClient } from '../../jobs/sqs-client';
-import { startCallbackEndpoint } from './callback-endpoint';
-import type { CallbackEndpoint, FunctionUrlInvoke } from './callback-endpoint';
 import { createContainerPool } from './container-pool';
 import type { ContainerPool } from './container-pool';
 import { forwardedLocalEnv } from './lambda-environment';
@@ -26,6 +26,9 @@ import type { WorkerProcess } from './worker-process';
  */
 export const CALLBACK_URL_DIR = join(PROJECT_ROOT, '.build', 'local', 'callback-urls');
 
+/** The callback function's name in `serverless.yml`: its Function URL is the base of every callback URL. */
+export const CALLBACK_FUNCTION = 'callback';
+
 /** Options of {@link startDevEnvironment}. */
 export interface DevEnvironmentOptions extends LocalStackOptions {
   /** Extra environment for the function containers (e.g. `LOG_FORMAT`, `LOG_LEVEL`). */
@@ -45,8 +48,8 @@ export interface RunningFunction {
   readonly config: LocalFunction;
   readonly pool: ContainerPool;
   readonly runners: readonly LambdaRunner[];
-  /** Its Function URL served on localhost, for a function with `url:` (the callback function). */
-  readonly endpoint?: CallbackEndpoint;
+  /** Its Function URL on a loopback port, when `serverless.yml` gives it one. */
+  readonly urlServer?: FunctionUrlServer;
 }
 
 /** Everything `npm run dev` and `npm start` run. */
@@ -64,7 +67,7 @@ export interface DevEnvironment {
 export interface LocalFunctionDeps {
   readonly sqs: SQSClient;
   /** The queues the function's event sources name. */
-  readonly queues: Readonly<Record<QueueName, CreatedQueue>>;
+  readonly queues: Readonly<Partial<Record<QueueName | TriggerQueueName, CreatedQueue>>>;
   /**
    * Environment of its containers, on top of the function's own plain-string environment, which is on top of
    * what the local stack forwards from this process (`FORWARDED_LOCAL_ENV`: AWS credentials and endpoints,
@@ -88,7 +91,8 @@ export async function startLocalFunction(fn: LocalFunction, deps: LocalFunctionD
     functionName: fn.name,
     timeoutMs: fn.timeoutSeconds * 1000,
     memoryMb: fn.memoryMb,
-    maxContainers: fn.url ? (fn.reservedConcurrency ?? 2) : fn.events.reduce((sum, e) => sum + e.maximumConcurrency, 0),
+    // A function behind a Function URL only: its reserved concurrency, else a couple of containers, serve its requests.
+    maxContainers: fn.events.reduce((sum, e) => sum + e.maximumConcurrency, 0) || (fn.url ? (fn.reservedConcurrency ?? 2) : 0),
     env: { ...forwardedLocalEnv(), ...fn.environment, ...deps.env },
     freeze: deps.freeze,
   });
@@ -100,6 +104,7 @@ export async function startLocalFunction(fn: LocalFunction, deps: LocalFunctionD
   const runners: LambdaRunner[] = [];
   for (const event of fn.events) {
     const queue = deps.queues[event.queue];
+    if (!queue) throw new Error(`${fn.name} consumes queue "${event.queue}", which the local stack has not created.`);
     runners.push(
       await startLambdaRunner({
         sqs: deps.sqs,
@@ -114,8 +119,8 @@ export async function startLocalFunction(fn: LocalFunction, deps: LocalFunctionD
       }),
     );
   }
-  const endpoint = fn.url ? await startCallbackEndpoint((event) => pool.invoke(event) as ReturnType<FunctionUrlInvoke>) : undefined;
-  return { config: fn, pool, runners, endpoint };
+  const urlServer = fn.url ? await startFunctionUrlServer({ invoke: (event) => pool.invoke(event), authType: fn.url.authType }) : undefined;
+  return { config: fn, pool, runners, ...(urlServer ? { urlServer } : {}) };
 }
 
 /**
@@ -130,21 +135,24 @@ export async function startDevEnvironment(options: DevEnvironmentOptions = {}): 
   try {
     await rm(CALLBACK_URL_DIR, { recursive: true, force: true });
     await mkdir(CALLBACK_URL_DIR, { recursive: true });
-    // Functions with a URL first: the others learn its address (CALLBACK_BASE_URL, the Function URL in the cloud).
-    const functions = (await loadLocalFunctions()).sort((a, b) => Number(b.url) - Number(a.url));
+    // The callback function first: the functions that hand out callback URLs (processJobs) put them after its
+    // address (CALLBACK_BASE_URL; in the cloud, its Function URL) and write each under CALLBACK_URL_DIR, where
+    // `npm run dev` prints it from. No other URL is a callback base, startWorkflowHttp's included.
+    const functions = (await loadLocalFunctions()).sort(
+      (a, b) => Number(b.name === CALLBACK_FUNCTION) - Number(a.name === CALLBACK_FUNCTION),
+    );
     const callbackEnv: Record<string, string> = {};
     for (const fn of functions) {
       const running = await startLocalFunction(fn, {
         sqs,
-        queues: stack.queues,
+        queues: { ...stack.queues, ...stack.triggerQueues },
         env: { TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_NAMESPACE: stack.namespace, ...callbackEnv, ...options.functionEnv },
         onInvocationError: (err) => options.onInvocationError?.(fn.name, err),
         freeze: options.freeze,
       });
       started.push(running);
-      // processJobs writes each URL it hands out under CALLBACK_URL_DIR, where `npm run dev` prints it from.
-      if (running.endpoint) {
-        Object.assign(callbackEnv, { CALLBACK_BASE_URL: running.endpoint.url, CALLBACK_URL_DIR });
+      if (fn.name === CALLBACK_FUNCTION && running.urlServer) {
+        Object.assign(callbackEnv, { CALLBACK_BASE_URL: running.urlServer.url, CALLBACK_URL_DIR });
       }
     }
     const queueUrls = Object.fromEntries(Object.entries(stack.queues).map(([q, c]) => [q, c.url])) as Record<QueueName, string>;
@@ -157,7 +165,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions = {}): 
     });
   } catch (err) {
     for (const f of started) {
-      await f.endpoint?.stop();
+      await f.urlServer?.stop();
       for (const r of f.runners) await r.stop();
       await f.pool.stop(0);
     }
@@ -175,7 +183,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions = {}): 
       for (const f of started) f.pool.recycle();
     },
     stop: async (graceMs = 10_000) => {
-      await Promise.all(started.flatMap((f) => [...f.runners.map((r) => r.stop()), f.endpoint?.stop()]));
+      await Promise.all(started.flatMap((f) => [...f.runners.map((r) => r.stop()), f.urlServer?.stop()]));
       await Promise.all(started.map((f) => f.pool.stop(graceMs)));
       await runningWorker.stop();
       sqs.destroy();

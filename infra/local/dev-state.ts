@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import type { QueueName } from '../../jobs/queues';
+import type { QueueName, TriggerQueueName } from '../../jobs/queues';
 import { projectPath } from '../project-root';
 import { writeFileAtomic } from '../write-file-atomic';
 import type { CreatedQueue } from './create-queues';
@@ -19,16 +19,37 @@ export interface DevState {
   readonly s3Endpoint?: string;
   readonly payloadBucket?: string;
   readonly queues: Readonly<Record<QueueName, CreatedQueue>>;
+  /** The trigger queues (absent in the state of an older run). */
+  readonly triggerQueues?: Readonly<Record<TriggerQueueName, CreatedQueue>>;
 }
 
-/** Writes the state file (atomically: `npm run job` may read it at any moment). */
-export async function writeDevState(state: DevState): Promise<void> {
+/** The pid of the live `npm run dev` whose state the file holds, if any. */
+function ownerOfStateFile(): number | undefined {
+  try {
+    const { pid } = JSON.parse(readFileSync(DEV_STATE_FILE, 'utf8')) as Partial<DevState>;
+    if (typeof pid !== 'number') return undefined;
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes the state file (atomically: `npm run job` may read it at any moment), unless another `npm run dev`
+ * of this checkout that is still running wrote it: `npm run job` and `npm run dlq` keep talking to that one.
+ * @returns the pid of that other environment when the file was left to it, else undefined
+ */
+export async function writeDevState(state: DevState): Promise<number | undefined> {
+  const owner = ownerOfStateFile();
+  if (owner !== undefined && owner !== state.pid) return owner;
   await writeFileAtomic(DEV_STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
+  return undefined;
 }
 
-/** Removes the state file. */
+/** Removes the state file if this process wrote it. */
 export async function clearDevState(): Promise<void> {
-  await rm(DEV_STATE_FILE, { force: true });
+  if (ownerOfStateFile() === process.pid || ownerOfStateFile() === undefined) await rm(DEV_STATE_FILE, { force: true });
 }
 
 /**

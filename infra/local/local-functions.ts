@@ -5,16 +5,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import type { Tags } from 'yaml';
-import { CONSUMERS, QUEUES } from '../../jobs/queues';
-import type { ConsumerName, QueueName } from '../../jobs/queues';
+import { CONSUMERS, QUEUES, TRIGGER_QUEUES } from '../../jobs/queues';
+import type { ConsumerName, QueueName, TriggerQueueName } from '../../jobs/queues';
 import { PROJECT_ROOT } from '../project-root';
 
 const run = promisify(execFile);
 
 /** One SQS event source of a function, as `serverless.yml` declares it. */
 export interface LocalEventSource {
-  /** Logical queue (a key of `jobs/queues.json`). */
-  readonly queue: QueueName;
+  /** Logical queue (a key of `jobs/queues.json`'s `queues` or `triggerQueues`). */
+  readonly queue: QueueName | TriggerQueueName;
   /** The source is the queue's dead-letter queue. */
   readonly deadLetter: boolean;
   readonly batchSize: number;
@@ -43,8 +43,8 @@ export interface LocalFunction {
   /** Plain-string environment entries (CloudFormation references are left out locally). */
   readonly environment: Readonly<Record<string, string>>;
   readonly events: readonly LocalEventSource[];
-  /** The function has a Function URL (`url:` in serverless.yml); locally it is served on a localhost port. */
-  readonly url?: boolean;
+  /** Its Function URL (`url` in `serverless.yml`): IAM auth (`authorizer: aws_iam`) or none. */
+  readonly url?: { readonly authType: 'AWS_IAM' | 'NONE' };
   /** `reservedConcurrency`, the most invocations at once, when set. */
   readonly reservedConcurrency?: number;
 }
@@ -123,9 +123,9 @@ function resolveExpression(expression: string, root: Json): Json {
   return fallback ? fallback.replace(/^['"]|['"]$/g, '') : null;
 }
 
-function queueOfArn(arn: Json | undefined): { queue: QueueName; deadLetter: boolean } {
+function queueOfArn(arn: Json | undefined): { queue: QueueName | TriggerQueueName; deadLetter: boolean } {
   const text = JSON.stringify(arn);
-  for (const queue of Object.keys(QUEUES) as QueueName[]) {
+  for (const queue of [...Object.keys(QUEUES), ...Object.keys(TRIGGER_QUEUES)] as (QueueName | TriggerQueueName)[]) {
     const base = queue
       .split(/[^A-Za-z0-9]+/)
       .filter(Boolean)
@@ -169,7 +169,8 @@ export async function loadLocalFunctions(options: LoadLocalFunctionsOptions = {}
       const sqs = pick(event, 'sqs');
       if (!sqs || typeof sqs !== 'object') return [];
       const source = queueOfArn(pick(sqs, 'arn'));
-      const provisionedPollers = source.deadLetter ? undefined : QUEUES[source.queue].eventSource?.provisionedPollers;
+      const provisionedPollers =
+        source.deadLetter || !(source.queue in QUEUES) ? undefined : QUEUES[source.queue as QueueName].eventSource?.provisionedPollers;
       const localCap = (CONSUMERS as Readonly<Record<string, { maximumConcurrency: number } | undefined>>)[name as ConsumerName]
         ?.maximumConcurrency;
       return [
@@ -191,7 +192,7 @@ export async function loadLocalFunctions(options: LoadLocalFunctionsOptions = {}
       memoryMb: Number(fn.memorySize ?? pick(config, 'provider.memorySize') ?? 1024),
       environment: stringEnvironment(pick(config, 'provider.environment'), fn.environment),
       events,
-      url: Boolean(fn.url),
+      ...(fn.url ? { url: { authType: pick(fn.url, 'authorizer') === 'aws_iam' ? ('AWS_IAM' as const) : ('NONE' as const) } } : {}),
       ...(fn.reservedConcurrency === undefined ? {} : { reservedConcurrency: Number(fn.reservedConcurrency) }),
     };
   });

@@ -1,6 +1,6 @@
-import type { QueueName } from '../../jobs/queues';
+import type { QueueName, TriggerQueueName } from '../../jobs/queues';
 import { createSqsClient } from '../../jobs/sqs-client';
-import { createJobQueues } from './create-queues';
+import { createJobQueues, createTriggerQueues } from './create-queues';
 import { createLocalPayloadBucket } from './create-payload-bucket';
 import type { CreatedQueue } from './create-queues';
 import { applyLocalAwsEnv, configuredSqsEndpoint } from './local-aws-env';
@@ -34,6 +34,8 @@ export interface LocalStack {
   readonly payloadBucket?: string;
   /** Every job queue of `jobs/queues.json`, created on the endpoint. */
   readonly queues: Record<QueueName, CreatedQueue>;
+  /** Every trigger queue of `jobs/queues.json` (`triggerQueues`), created on the endpoint. */
+  readonly triggerQueues: Record<TriggerQueueName, CreatedQueue>;
   /** Stops the servers this stack started (not the ones it found through the environment). */
   stop(): Promise<void>;
 }
@@ -41,7 +43,7 @@ export interface LocalStack {
 /**
  * Brings up what the functions and the worker need on this machine: a Temporal dev server (or the one in
  * `TEMPORAL_ADDRESS`), an SQS endpoint (fauxqs, or the one in `AWS_ENDPOINT_URL_SQS` / `AWS_ENDPOINT_URL`),
- * and the job queues. Sets `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, the SDK's SQS settings and, unless configured,
+ * the job queues and the trigger queues. Sets `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, the SDK's SQS settings and, unless configured,
  * a generated job signing key ring (`JOB_SIGNING_KEYS`) in `process.env`; with an S3 endpoint (fauxqs' own, or
  * `AWS_ENDPOINT_URL_S3`) it creates the payload bucket and sets `AWS_ENDPOINT_URL_S3` and, unless set, `PAYLOAD_BUCKET`.
  */
@@ -81,10 +83,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     process.env.TEMPORAL_NAMESPACE = namespace;
     const sqs = createSqsClient();
     const queues = await createJobQueues(sqs, options.stage ?? 'local');
+    const triggerQueues = await createTriggerQueues(sqs, options.stage ?? 'local');
     sqs.destroy();
     const payloadBucket = s3Endpoint ? await createLocalPayloadBucket(s3Endpoint, options.stage ?? 'local') : undefined;
     if (payloadBucket) options.log?.(`payload bucket ${payloadBucket} on ${s3Endpoint} (PAYLOAD_BUCKET)`);
-    return { temporalAddress, namespace, temporalUiUrl, sqsEndpoint, s3Endpoint, payloadBucket, queues, stop: stopAll };
+    return { temporalAddress, namespace, temporalUiUrl, sqsEndpoint, s3Endpoint, payloadBucket, queues, triggerQueues, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

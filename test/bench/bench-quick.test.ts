@@ -64,7 +64,13 @@ describe('npm run bench -- --quick', () => {
       expect(found.length, section).toBeGreaterThan(0);
       expect(found.filter(([, n]) => n === null || !Number.isFinite(n)).map(([p]) => `${section}.${p}`)).toEqual([]);
     }
-    expect(Object.keys(results.coldStart.bundles).sort()).toEqual(['bare-handler', 'dead-letter', 'naive-client', 'process-jobs']);
+    expect(Object.keys(results.coldStart.bundles).sort()).toEqual([
+      'bare-handler',
+      'dead-letter',
+      'naive-client',
+      'process-jobs',
+      'start-workflows',
+    ]);
     expect(results.latency.async.n).toBeGreaterThan(0);
     expect(results.latency.direct.n).toBeGreaterThan(0);
     expect(results.warmOverhead.handlerMs.n).toBeGreaterThan(0);

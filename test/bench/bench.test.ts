@@ -281,6 +281,52 @@ describe('the bench report', () => {
     );
   });
 
+  it('judges Lambda GB-s per job against the lambda-worker path and renders the three paths, in runs that measured it', () => {
+    const lambdaWorker = {
+      memoryMb: 1024,
+      timeoutMs: 20_000,
+      concurrency: 10,
+      zipBytes: 36e6,
+      unzippedBytes: 106e6,
+      coldStart: { initMs: 1600, invocationToFirstJobMs: 3200, handlerToFirstJobMs: 1400, scheduledToDoneMs: 3500, invocations: 1 },
+      latency: { p50: 18, p95: 80, p99: 260, jobs: 200 },
+      throughput: {
+        jobs: 2000,
+        jobsPerSecond: 40,
+        invocations: 50,
+        coldStarts: 10,
+        jobsPerInvocation: 40,
+        gbSecondsPerJob: 0.3,
+        temporalRequestsPerJob: { PollActivityTaskQueue: 1.04, RespondActivityTaskCompleted: 1 },
+        temporalActionsPerJob: { command_ScheduleActivityTask: 1 },
+        invokerRequestsPerJob: 0.4,
+      },
+      costPerMillionJobs: { lambdaRequests: 0.005, lambdaDuration: 4, temporalActions: 50, total: 54.005 },
+    };
+    const withLw = { ...results, lambdaWorker };
+    const target = computeTargets(withLw).find((t) => t.name === 'Lambda GB-s per job, async ÷ lambda-worker');
+    expect(target?.met).toBe(results.cost.perJob.lambdaGbSeconds / 0.3 <= 0.5);
+    expect(computeTargets(results).some((t) => t.name.includes('lambda-worker'))).toBe(false);
+    expect(computeTargets(withLw).find((t) => t.name.startsWith('cold start to first job'))).toMatchObject({
+      measured: 'not measured (a run before the async first-job phase)',
+      met: false,
+    });
+    const withFirst = {
+      ...results,
+      lambdaWorker: { ...lambdaWorker, asyncColdStart: { initMs: 60, firstInvocationMs: 30, invocationToFirstJobMs: 90 } },
+    };
+    expect(computeTargets(withFirst).find((t) => t.name.startsWith('cold start to first job'))).toMatchObject({
+      measured: '0.028 (90 ms vs 3200 ms)',
+      met: true,
+    });
+    const markdown = renderMarkdown({ ...withLw, targets: computeTargets(withLw) });
+    expect(markdown).toContain('| three paths | async (ours) | direct |');
+    expect(markdown).toContain('**18** / 80 / 260 (200 sequential jobs)');
+    expect(renderMarkdown({ ...results, lambdaWorker: { skipped: 'failed: x' }, targets: [] })).toContain(
+      'Lambda-worker path: not measured (failed: x).',
+    );
+  });
+
   it('renders every section and every target as markdown tables', () => {
     const markdown = renderMarkdown({ ...results, targets: computeTargets(results) });
     for (const heading of [

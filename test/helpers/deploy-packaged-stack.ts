@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { withoutRemovedGaps } from './moto-cloudformation-gaps';
 import {
   CloudFormationClient,
   CreateStackCommand,
@@ -88,7 +89,7 @@ export async function deployPackagedStack(options: DeployPackagedStackOptions): 
 
     const upload = async (name: string, body: Buffer | string) =>
       s3.send(new PutObjectCommand({ Bucket: deploymentBucket, Key: `${packaged.artifactDirectoryName}/${name}`, Body: body }));
-    await upload(COMPILED_TEMPLATE, JSON.stringify(packaged.updateTemplate));
+    await upload(COMPILED_TEMPLATE, JSON.stringify(withoutRemovedGaps(packaged.updateTemplate)));
     for (const zip of Object.values(packaged.artifacts)) await upload(path.basename(zip), await readFile(zip));
 
     const parameters = Object.entries(options.parameters ?? {}).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));

@@ -1,4 +1,12 @@
-import { CancellationScope, condition, defineSignal, proxyActivities, setHandler, ActivityCancellationType } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  sleep,
+  ActivityCancellationType,
+} from '@temporalio/workflow';
 import type { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { proxyJobs } from '../../jobs/proxy-jobs';
 import { RELIABILITY_JOBS, TEST_JOBS } from './test-jobs';
@@ -104,4 +112,10 @@ export async function briefWorkflow(text: string) {
 /** Runs a `hang` job that hangs on its first `hangAttempts` attempts (2 s heartbeat timeout, two attempts). */
 export async function hangWorkflow(hangAttempts: number) {
   return reliabilityJobs.hang({ hangAttempts });
+}
+
+/** Started by the trigger tests' triggers: holds for `holdMs` (so a duplicate can arrive while it runs), then greets. */
+export async function triggeredWorkflow(input: { name: string; holdMs?: number }): Promise<string> {
+  if (input.holdMs) await sleep(input.holdMs);
+  return `Hello, ${input.name}!`;
 }

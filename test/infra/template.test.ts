@@ -10,7 +10,9 @@ import { buildStackResources } from '../../infra/cloudformation/stack-resources'
 import { functionPayloadStatements, workerPayloadStatements } from '../../infra/cloudformation/payload-bucket-resources';
 import { PAYLOAD_BUCKET } from '../../infra/payload-bucket';
 import { DEFAULT_CLAIM_CHECK_THRESHOLD_BYTES } from '../../jobs/payload-store/claim-check-codec';
-import { QUEUES } from '../../jobs/queues';
+import { QUEUES, TRIGGER_QUEUES } from '../../jobs/queues';
+import { TRIGGERS } from '../../jobs/triggers';
+import { bucketNameTemplate, triggerLogicalIds } from '../../infra/cloudformation/trigger-resources';
 import { BUILD_DIR, BUNDLE_TARGET, FUNCTION_ENTRIES } from '../../infra/build/bundle-function';
 import { PROJECT_ROOT } from '../../infra/project-root';
 
@@ -47,6 +49,9 @@ interface Template {
 }
 
 let template: Template;
+
+/** The queue of every trigger of jobs/triggers.ts. */
+const TRIGGER_QUEUE_NAMES: string[] = Object.values(TRIGGERS).map((t) => t.queue);
 
 function resourcesOfType(type: string): [string, Resource][] {
   return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
@@ -151,9 +156,10 @@ describe('the packaged CloudFormation template', () => {
   it('consumes every queue with partial batch responses, a batching window and a concurrency limit', () => {
     const mappings = resourcesOfType('AWS::Lambda::EventSourceMapping');
     expect(mappings.map(([, m]) => getAttId(m.Properties.EventSourceArn)).sort()).toEqual(
-      Object.keys(QUEUES)
-        .flatMap((q) => Object.values(queueLogicalIds(q)))
-        .sort(),
+      [
+        ...Object.keys(QUEUES).flatMap((q) => Object.values(queueLogicalIds(q))),
+        ...TRIGGER_QUEUE_NAMES.map((q) => queueLogicalIds(q).queue),
+      ].sort(),
     );
     for (const [id, { Properties: p }] of mappings) {
       expect(p.FunctionResponseTypes, id).toEqual(['ReportBatchItemFailures']);
@@ -199,6 +205,11 @@ describe('the packaged CloudFormation template', () => {
         .filter(([, m]) => getAttId(m.Properties.FunctionName) === id)
         .map(([, m]) => m.Properties.EventSourceArn);
       const sqs = JSON.stringify(role.Properties.Policies).match(/"sqs:[A-Za-z]+"/g);
+      // The HTTP starter consumes no queue: its role has no SQS action at all.
+      if (consumed.length === 0) {
+        expect(sqs, id).toBeNull();
+        continue;
+      }
       expect(new Set(sqs)).toEqual(
         new Set(['"sqs:ReceiveMessage"', '"sqs:DeleteMessage"', '"sqs:ChangeMessageVisibility"', '"sqs:GetQueueAttributes"']),
       );
@@ -309,11 +320,11 @@ describe('the packaged CloudFormation template', () => {
   it('alarms on dead-lettered messages, old messages, function errors and throttles', () => {
     const alarms = resourcesOfType('AWS::CloudWatch::Alarm');
     const metrics = alarms.map(([, a]) => a.Properties.MetricName);
-    const queues = Object.keys(QUEUES).length;
+    const queues = Object.keys(QUEUES).length + TRIGGER_QUEUE_NAMES.length;
     const count = (m: string) => metrics.filter((x) => x === m).length;
     expect(count('ApproximateAgeOfOldestMessage')).toBe(queues);
-    expect(count('Errors')).toBe(2);
-    expect(count('Throttles')).toBe(2);
+    expect(count('Errors')).toBe(FUNCTION_ENTRIES.length);
+    expect(count('Throttles')).toBe(FUNCTION_ENTRIES.length);
     expect(alarms.filter(([, a]) => a.Properties.Metrics !== undefined)).toHaveLength(queues);
   });
 
@@ -367,13 +378,15 @@ describe('the packaged CloudFormation template', () => {
         Resource: arn,
         Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       });
-      // Nothing a queue policy says may widen access, nor deny what the functions' event sources do.
+      // Nothing a queue policy says may widen access, nor deny what the functions' event sources do; the one
+      // exception lets S3 or EventBridge deliver a trigger's events from its bucket or rule (checked below).
       for (const s of policyStatements().filter((x) => x.at.startsWith(`Resources.${id}.`))) {
+        if (s.Sid === 'DeliverTriggerEvents') continue;
         expect(s.Effect, s.at).toBe('Deny');
         if (s.Action !== 'sqs:*') expect(s.Action, s.at).toBe('sqs:SendMessage');
       }
     }
-    for (const queue of Object.keys(QUEUES)) {
+    for (const queue of [...Object.keys(QUEUES), ...TRIGGER_QUEUE_NAMES]) {
       const { deadLetter } = queueLogicalIds(queue);
       expect(statementsOf(template.Resources[`${deadLetter}Policy`])[1]).toEqual({
         Sid: 'DenySendMessage',
@@ -468,7 +481,8 @@ describe('the packaged CloudFormation template', () => {
 
   it('keeps the queues, the log groups and the created signing secret when the stack is deleted or they are replaced', () => {
     const kept = ['AWS::SQS::Queue', 'AWS::Logs::LogGroup', 'AWS::SecretsManager::Secret'].flatMap(resourcesOfType);
-    expect(kept).toHaveLength(2 * Object.keys(QUEUES).length + FUNCTION_ENTRIES.length + 2); // + the job and callback key rings
+    // + the job and callback key rings
+    expect(kept).toHaveLength(2 * (Object.keys(QUEUES).length + TRIGGER_QUEUE_NAMES.length) + FUNCTION_ENTRIES.length + 2);
     for (const [id, resource] of kept) {
       expect(resource.DeletionPolicy, id).toBe('Retain');
       expect(resource.UpdateReplacePolicy, id).toBe('Retain');
@@ -514,5 +528,86 @@ describe('the packaged CloudFormation template', () => {
 
   it('passes cfn-lint with no errors', async () => {
     expect(cfnLintErrors(await cfnLint(UPDATE_TEMPLATE)), 'cfn-lint errors').toBe('');
+  });
+
+  it('gives every trigger its queue, dead-letter queue and consumer; the starter consumes only trigger queues', () => {
+    expect(TRIGGER_QUEUE_NAMES.sort()).toEqual(Object.keys(TRIGGER_QUEUES).sort());
+    const starter = template.Resources.StartWorkflowsLambdaFunction!;
+    const consumed = resourcesOfType('AWS::Lambda::EventSourceMapping')
+      .filter(([, m]) => getAttId(m.Properties.FunctionName) === 'StartWorkflowsLambdaFunction')
+      .map(([, m]) => getAttId(m.Properties.EventSourceArn));
+    expect(consumed.sort()).toEqual(TRIGGER_QUEUE_NAMES.map((q) => queueLogicalIds(q).queue).sort());
+    expect(getAttId(starter.Properties.Role)).toBe('StartWorkflowsRole');
+    for (const queue of TRIGGER_QUEUE_NAMES) {
+      const ids = queueLogicalIds(queue);
+      const redrive = template.Resources[ids.queue]!.Properties.RedrivePolicy as { deadLetterTargetArn: Json };
+      expect(getAttId(redrive.deadLetterTargetArn)).toBe(ids.deadLetter);
+    }
+  });
+
+  it('lets S3 deliver only from the trigger’s bucket, which notifies its queue of created objects', () => {
+    for (const trigger of Object.values(TRIGGERS).filter((t) => t.source === 's3')) {
+      const ids = queueLogicalIds(trigger.queue);
+      const bucket = template.Resources[triggerLogicalIds(trigger).bucket] as Resource & { DependsOn?: string[] };
+      expect(bucket.Type).toBe('AWS::S3::Bucket');
+      expect(bucket.DependsOn).toEqual([`${ids.queue}Policy`]);
+      expect(bucket.Properties.BucketName).toEqual({ 'Fn::Sub': bucketNameTemplate(trigger) });
+      const [notification] = (bucket.Properties.NotificationConfiguration as { QueueConfigurations: Json[] }).QueueConfigurations;
+      expect(notification).toMatchObject({ Event: 's3:ObjectCreated:*', Queue: { 'Fn::GetAtt': [ids.queue, 'Arn'] } });
+      const allow = statementsOf(template.Resources[`${ids.queue}Policy`]).find(
+        (x) => (x as { Sid?: string }).Sid === 'DeliverTriggerEvents',
+      );
+      expect(allow).toEqual({
+        Sid: 'DeliverTriggerEvents',
+        Effect: 'Allow',
+        Principal: { Service: 's3.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [ids.queue, 'Arn'] },
+        Condition: {
+          ArnEquals: { 'aws:SourceArn': { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${bucketNameTemplate(trigger)}` } },
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        },
+      });
+    }
+  });
+
+  it('routes each EventBridge trigger’s pattern to its queue, and lets only that rule send', () => {
+    for (const trigger of Object.values(TRIGGERS).filter((t) => t.source === 'eventbridge')) {
+      const ids = queueLogicalIds(trigger.queue);
+      const rule = template.Resources[triggerLogicalIds(trigger).rule]!;
+      expect(rule.Type).toBe('AWS::Events::Rule');
+      expect(rule.Properties.EventPattern).toEqual(trigger.pattern);
+      expect(rule.Properties.Targets).toEqual([{ Id: 'trigger-queue', Arn: { 'Fn::GetAtt': [ids.queue, 'Arn'] } }]);
+      const allow = statementsOf(template.Resources[`${ids.queue}Policy`]).find(
+        (x) => (x as { Sid?: string }).Sid === 'DeliverTriggerEvents',
+      );
+      expect(allow).toMatchObject({
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [triggerLogicalIds(trigger).rule, 'Arn'] } } },
+      });
+    }
+  });
+
+  it('gives the starter no grant on the job-signing key ring', () => {
+    const grants = resourcesOfType('AWS::IAM::Policy').filter(([, p]) =>
+      (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === 'StartWorkflowsRole'),
+    );
+    expect(grants.map(([id]) => id)).toEqual(['StarterConnectionPolicy']);
+    expect(JSON.stringify(grants)).not.toContain('JobSigningKeys');
+  });
+
+  it('serves the HTTP triggers from a Function URL with IAM auth, the starter reading only the Temporal secrets', () => {
+    expect(template.Resources.StartWorkflowHttpLambdaFunctionUrl).toMatchObject({
+      Type: 'AWS::Lambda::Url',
+      Properties: { AuthType: 'AWS_IAM', TargetFunctionArn: { 'Fn::GetAtt': ['StartWorkflowHttpLambdaFunction', 'Arn'] } },
+    });
+    // No public invoke permission: only principals IAM lets call lambda:InvokeFunctionUrl reach it.
+    const permissions = resourcesOfType('AWS::Lambda::Permission').filter(([, p]) => JSON.stringify(p).includes('StartWorkflowHttp'));
+    expect(permissions.map(([, p]) => p.Properties.Principal)).not.toContain('*');
+    const grants = resourcesOfType('AWS::IAM::Policy').filter(([, p]) =>
+      (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === 'StartWorkflowHttpRole'),
+    );
+    expect(grants.map(([id]) => id)).toEqual(['StarterConnectionPolicy']);
   });
 });

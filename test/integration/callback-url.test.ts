@@ -6,7 +6,7 @@ import type { CallbackHandler } from '../../functions/runtime/callback-handler';
 import type { CompletionClient } from '../../functions/runtime/completion-client';
 import { getTemporalClientBy } from '../../functions/runtime/temporal-client';
 import { generateSigningKeyRing } from '../../jobs/security/message-signing';
-import { functionUrlEvent, urlContext } from '../helpers/function-url-events';
+import { functionUrlEventFor, urlContext } from '../helpers/http-events';
 import { recordingLogger } from '../helpers/recording-logger';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
@@ -57,7 +57,7 @@ describe('callback URLs on Temporal: a job finished from outside', () => {
   let callback: CallbackHandler;
   const log = recordingLogger();
   const post = async (url: string, body?: unknown, method = 'POST') => {
-    const res = await callback(functionUrlEvent(method, url, body === undefined ? undefined : JSON.stringify(body)), urlContext());
+    const res = await callback(functionUrlEventFor(method, url, body === undefined ? undefined : JSON.stringify(body)), urlContext());
     const r = res as { statusCode: number; body: string };
     return { status: r.statusCode, body: JSON.parse(r.body) as Record<string, unknown> };
   };
@@ -103,7 +103,7 @@ describe('callback URLs on Temporal: a job finished from outside', () => {
     expect(wrong.status).toBe(400);
     expect(wrong.body.issues).toEqual([expect.stringContaining('approved')]);
     expect((await post(url, 'not an object')).status).toBe(400);
-    const notJson = await callback(functionUrlEvent('POST', url, '{nope'), urlContext());
+    const notJson = await callback(functionUrlEventFor('POST', url, '{nope'), urlContext());
     expect((notJson as { statusCode: number }).statusCode).toBe(400);
     expect(totalCalls()).toBe(before);
     await expect(post(url, { approved: false, by: 'grace' })).resolves.toMatchObject({ status: 200 });

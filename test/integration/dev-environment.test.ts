@@ -92,11 +92,17 @@ describe('npm run dev', () => {
     expect(stdout).toContain('lambda:process-jobs');
 
     // A 5 MiB input from a file, by hand as in the README: it travels through the payload bucket on fauxqs' S3.
-    expect(output).toMatch(/S3 payloads\s+\S+ on http:\/\/127\.0\.0\.1:\d+/);
+    const [, bucket, s3Endpoint] = /S3 payloads\s+(\S+) on (http:\/\/127\.0\.0\.1:\d+)/.exec(output) ?? [];
+    expect(bucket).toBeTruthy();
     const inputFile = join(mkdtempSync(join(tmpdir(), 'job-input-')), 'big.json');
     writeFileSync(inputFile, JSON.stringify({ name: 'Ada'.padEnd(5 * 1024 * 1024, '.') }));
     const jobEnv: NodeJS.ProcessEnv = { ...env, PATH: process.env.PATH };
-    for (const name of ['PAYLOAD_BUCKET', 'AWS_ENDPOINT_URL_S3']) delete jobEnv[name];
+    // This dev environment's servers, named: other tests run `npm run dev` at the same time, and the state file
+    // that `npm run job` reads by default belongs to whichever started first.
+    Object.assign(jobEnv, { TEMPORAL_ADDRESS: address, PAYLOAD_BUCKET: bucket, AWS_ENDPOINT_URL_S3: s3Endpoint });
+    jobEnv.AWS_REGION ??= 'us-east-1';
+    jobEnv.AWS_ACCESS_KEY_ID ??= 'local';
+    jobEnv.AWS_SECRET_ACCESS_KEY ??= 'local';
     const job = await run(process.execPath, ['--import', 'tsx', 'scripts/job.ts', 'greet', '--input-file', inputFile], {
       env: jobEnv,
       timeout: 90_000,

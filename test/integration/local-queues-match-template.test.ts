@@ -4,7 +4,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { queueLogicalIds } from '../../infra/cloudformation/logical-ids';
 import { buildStackResources } from '../../infra/cloudformation/stack-resources';
-import { createJobQueues } from '../../infra/local/create-queues';
+import { createJobQueues, createTriggerQueues } from '../../infra/local/create-queues';
 import type { CreatedQueue } from '../../infra/local/create-queues';
 import { applyLocalAwsEnv } from '../../infra/local/local-aws-env';
 import { createSqsClient } from '../../jobs/sqs-client';
@@ -35,7 +35,8 @@ describe('queues of the local stack', () => {
   beforeAll(async () => {
     applyLocalAwsEnv(inject('sqsEndpoint'));
     sqs = createSqsClient();
-    created = await createJobQueues(sqs, `tpl-${randomUUID().slice(0, 8)}`);
+    const stage = `tpl-${randomUUID().slice(0, 8)}`;
+    created = { ...(await createJobQueues(sqs, stage)), ...(await createTriggerQueues(sqs, stage)) };
   });
   afterAll(() => sqs?.destroy());
 
@@ -44,7 +45,7 @@ describe('queues of the local stack', () => {
     return Attributes ?? {};
   }
 
-  it('match the template for every job queue and dead-letter queue', async () => {
+  it('match the template for every job queue, trigger queue and dead-letter queue', async () => {
     expect(Object.keys(created).length).toBeGreaterThan(0);
     for (const [queue, urls] of Object.entries(created)) {
       const ids = queueLogicalIds(queue);

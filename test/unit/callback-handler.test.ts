@@ -8,7 +8,7 @@ import { defineJob } from '../../jobs/define-job';
 import { signCallbackToken } from '../../jobs/security/callback-url';
 import type { CallbackClaims } from '../../jobs/security/callback-url';
 import { parseSigningKeyRing } from '../../jobs/security/message-signing';
-import { functionUrlEvent, urlContext } from '../helpers/function-url-events';
+import { functionUrlEventFor, urlContext } from '../helpers/http-events';
 import { recordingLogger } from '../helpers/recording-logger';
 
 const ring = parseSigningKeyRing(JSON.stringify({ current: 'k1', k1: 'k'.repeat(40) }));
@@ -54,7 +54,7 @@ function handlerWith(client: CompletionClient): CallbackHandler {
 }
 
 async function send(handler: CallbackHandler, method: string, url: string, body?: string) {
-  const res = (await handler(functionUrlEvent(method, url, body), urlContext(2_000))) as { statusCode: number; body: string };
+  const res = (await handler(functionUrlEventFor(method, url, body), urlContext(2_000))) as { statusCode: number; body: string };
   return { status: res.statusCode, body: JSON.parse(res.body) as Record<string, unknown> };
 }
 
@@ -91,7 +91,7 @@ describe('the callback function’s answers (no Temporal)', () => {
     expect((await send(handler, 'POST', urlOf(), JSON.stringify({ ok: true, pad: 'x'.repeat(MAX_CALLBACK_BODY_BYTES) }))).status).toBe(413);
     expect((await send(handler, 'POST', `${urlOf()}/fail`, JSON.stringify({ message: 'x'.repeat(1001) }))).status).toBe(400);
     expect(calls).toEqual([]);
-    const event = functionUrlEvent('POST', urlOf(), Buffer.from('{"ok":false}').toString('base64'));
+    const event = functionUrlEventFor('POST', urlOf(), Buffer.from('{"ok":false}').toString('base64'));
     const res = (await handler({ ...event, isBase64Encoded: true }, urlContext())) as { statusCode: number };
     expect(res.statusCode).toBe(200);
   });

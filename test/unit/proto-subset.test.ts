@@ -6,11 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { file_temporal_api_common_v1_message } from '../../jobs/temporal-api/gen/temporal/api/common/v1/message_pb';
 import { file_temporal_api_enums_v1_common } from '../../jobs/temporal-api/gen/temporal/api/enums/v1/common_pb';
 import { file_temporal_api_enums_v1_nexus } from '../../jobs/temporal-api/gen/temporal/api/enums/v1/nexus_pb';
+import { file_temporal_api_enums_v1_task_queue } from '../../jobs/temporal-api/gen/temporal/api/enums/v1/task_queue_pb';
 import { file_temporal_api_enums_v1_workflow } from '../../jobs/temporal-api/gen/temporal/api/enums/v1/workflow_pb';
 import { file_temporal_api_failure_v1_message } from '../../jobs/temporal-api/gen/temporal/api/failure/v1/message_pb';
+import { file_temporal_api_history_v1_message } from '../../jobs/temporal-api/gen/temporal/api/history/v1/message_pb';
 import { file_temporal_api_namespace_v1_message } from '../../jobs/temporal-api/gen/temporal/api/namespace/v1/message_pb';
+import { file_temporal_api_taskqueue_v1_message } from '../../jobs/temporal-api/gen/temporal/api/taskqueue/v1/message_pb';
 import { file_temporal_api_workflowservice_v1_request_response } from '../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_pb';
 import { file_temporal_api_workflowservice_v1_request_response_failed } from '../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_failed_pb';
+import { file_temporal_api_workflowservice_v1_request_response_start } from '../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_start_pb';
 import {
   WorkflowService,
   file_temporal_api_workflowservice_v1_service,
@@ -40,11 +44,15 @@ const FILES: readonly DescFile[] = [
   file_temporal_api_common_v1_message,
   file_temporal_api_enums_v1_common,
   file_temporal_api_enums_v1_nexus,
+  file_temporal_api_enums_v1_task_queue,
   file_temporal_api_enums_v1_workflow,
   file_temporal_api_failure_v1_message,
+  file_temporal_api_history_v1_message,
   file_temporal_api_namespace_v1_message,
+  file_temporal_api_taskqueue_v1_message,
   file_temporal_api_workflowservice_v1_request_response,
   file_temporal_api_workflowservice_v1_request_response_failed,
+  file_temporal_api_workflowservice_v1_request_response_start,
   file_temporal_api_workflowservice_v1_service,
 ];
 

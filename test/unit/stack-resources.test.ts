@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { QueueDefinitionError } from '../../infra/cloudformation/errors';
 import { buildStackResources } from '../../infra/cloudformation/stack-resources';
-import { CONSUMERS, physicalQueueNames, QUEUES } from '../../jobs/queues';
+import { checkTriggers } from '../../infra/cloudformation/trigger-resources';
+import { CONSUMERS, physicalQueueNames, QUEUES, TRIGGER_CONSUMER, TRIGGER_QUEUES } from '../../jobs/queues';
+import { greetOnRequest, greetOnSignup } from '../../jobs/triggers';
 import type { QueueDefinition } from '../../jobs/queues';
 
 const jobs: QueueDefinition = QUEUES.jobs;
@@ -17,7 +19,7 @@ describe('buildStackResources', () => {
       FifoQueue: true,
       QueueName: { 'Fn::Sub': '${AWS::StackName}-orders-dlq.fifo' },
     });
-    for (const fn of Object.values(functions)) expect(fn.events[0]?.sqs).not.toHaveProperty('maximumBatchingWindow');
+    for (const fn of [functions.processJobs, functions.deadLetter]) expect(fn.events[0]?.sqs).not.toHaveProperty('maximumBatchingWindow');
     expect(physicalQueueNames('dev', 'orders', { fifo: true })).toEqual({ queue: 'dev-orders.fifo', deadLetter: 'dev-orders-dlq.fifo' });
   });
 
@@ -100,6 +102,8 @@ describe('buildStackResources', () => {
     expect(resources.extensions).toEqual({
       ProcessJobsLogGroup: { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' },
       DeadLetterLogGroup: { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' },
+      StartWorkflowsLogGroup: { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' },
+      StartWorkflowHttpLogGroup: { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' },
     });
   });
 
@@ -120,5 +124,27 @@ describe('buildStackResources', () => {
       Value: { 'Fn::If': ['CreateJobSigningKeysSecret', { Ref: 'JobSigningKeysSecret' }, { Ref: 'JobSigningKeysSecretArn' }] },
       Export: { Name: { 'Fn::Sub': '${AWS::StackName}-JobSigningKeysSecretArn' } },
     });
+  });
+
+  it('refuses triggers that share a queue, a trigger queue named like a job queue, or one the file lacks', () => {
+    const queues = { ...TRIGGER_QUEUES, jobs: TRIGGER_QUEUES.requests };
+    const onJobs = { ...greetOnSignup, name: 'on-jobs', queue: 'jobs' } as unknown as typeof greetOnSignup;
+    const elsewhere = { ...greetOnSignup, name: 'elsewhere', queue: 'nowhere' } as unknown as typeof greetOnSignup;
+    const problems = () =>
+      checkTriggers([greetOnRequest, { ...greetOnRequest, name: 'twin' }, onJobs, elsewhere], queues, TRIGGER_CONSUMER);
+    expect(problems).toThrow(QueueDefinitionError);
+    expect(problems).toThrow(
+      /share queue "requests"[\s\S]*triggerQueues.jobs has the name of a job queue[\s\S]*no "nowhere" under triggerQueues/,
+    );
+  });
+
+  it('adds a starter role, events on the trigger queues only, and a bucket or rule per trigger', () => {
+    const { resources, functions } = buildStackResources({ jobs }, CONSUMERS);
+    expect(functions.startWorkflows.events.map((e) => e.sqs.arn)).toEqual(
+      ['uploads', 'signups', 'requests'].map((q) => ({ 'Fn::GetAtt': [`${q[0]!.toUpperCase()}${q.slice(1)}Queue`, 'Arn'] })),
+    );
+    expect(resources.Resources.StartWorkflowsRole?.Type).toBe('AWS::IAM::Role');
+    expect(resources.Resources.GreetOnUploadBucket?.Type).toBe('AWS::S3::Bucket');
+    expect(resources.Resources.GreetOnSignupRule?.Type).toBe('AWS::Events::Rule');
   });
 });

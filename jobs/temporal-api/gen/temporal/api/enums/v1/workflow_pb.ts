@@ -14,7 +14,7 @@ import { enumDesc, fileDesc } from '@bufbuild/protobuf/codegenv2';
 export const file_temporal_api_enums_v1_workflow: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'CiR0ZW1wb3JhbC9hcGkvZW51bXMvdjEvd29ya2Zsb3cucHJvdG8SFXRlbXBvcmFsLmFwaS5lbnVtcy52MSqfAgoKUmV0cnlTdGF0ZRIbChdSRVRSWV9TVEFURV9VTlNQRUNJRklFRBAAEhsKF1JFVFJZX1NUQVRFX0lOX1BST0dSRVNTEAESJQohUkVUUllfU1RBVEVfTk9OX1JFVFJZQUJMRV9GQUlMVVJFEAISFwoTUkVUUllfU1RBVEVfVElNRU9VVBADEigKJFJFVFJZX1NUQVRFX01BWElNVU1fQVRURU1QVFNfUkVBQ0hFRBAEEiQKIFJFVFJZX1NUQVRFX1JFVFJZX1BPTElDWV9OT1RfU0VUEAUSJQohUkVUUllfU1RBVEVfSU5URVJOQUxfU0VSVkVSX0VSUk9SEAYSIAocUkVUUllfU1RBVEVfQ0FOQ0VMX1JFUVVFU1RFRBAHKrABCgtUaW1lb3V0VHlwZRIcChhUSU1FT1VUX1RZUEVfVU5TUEVDSUZJRUQQABIfChtUSU1FT1VUX1RZUEVfU1RBUlRfVE9fQ0xPU0UQARIiCh5USU1FT1VUX1RZUEVfU0NIRURVTEVfVE9fU1RBUlQQAhIiCh5USU1FT1VUX1RZUEVfU0NIRURVTEVfVE9fQ0xPU0UQAxIaChZUSU1FT1VUX1RZUEVfSEVBUlRCRUFUEARiBnByb3RvMw',
+    'CiR0ZW1wb3JhbC9hcGkvZW51bXMvdjEvd29ya2Zsb3cucHJvdG8SFXRlbXBvcmFsLmFwaS5lbnVtcy52MSqfAgoKUmV0cnlTdGF0ZRIbChdSRVRSWV9TVEFURV9VTlNQRUNJRklFRBAAEhsKF1JFVFJZX1NUQVRFX0lOX1BST0dSRVNTEAESJQohUkVUUllfU1RBVEVfTk9OX1JFVFJZQUJMRV9GQUlMVVJFEAISFwoTUkVUUllfU1RBVEVfVElNRU9VVBADEigKJFJFVFJZX1NUQVRFX01BWElNVU1fQVRURU1QVFNfUkVBQ0hFRBAEEiQKIFJFVFJZX1NUQVRFX1JFVFJZX1BPTElDWV9OT1RfU0VUEAUSJQohUkVUUllfU1RBVEVfSU5URVJOQUxfU0VSVkVSX0VSUk9SEAYSIAocUkVUUllfU1RBVEVfQ0FOQ0VMX1JFUVVFU1RFRBAHKrABCgtUaW1lb3V0VHlwZRIcChhUSU1FT1VUX1RZUEVfVU5TUEVDSUZJRUQQABIfChtUSU1FT1VUX1RZUEVfU1RBUlRfVE9fQ0xPU0UQARIiCh5USU1FT1VUX1RZUEVfU0NIRURVTEVfVE9fU1RBUlQQAhIiCh5USU1FT1VUX1RZUEVfU0NIRURVTEVfVE9fQ0xPU0UQAxIaChZUSU1FT1VUX1RZUEVfSEVBUlRCRUFUEAQqiwIKFVdvcmtmbG93SWRSZXVzZVBvbGljeRIoCiRXT1JLRkxPV19JRF9SRVVTRV9QT0xJQ1lfVU5TUEVDSUZJRUQQABIsCihXT1JLRkxPV19JRF9SRVVTRV9QT0xJQ1lfQUxMT1dfRFVQTElDQVRFEAESOAo0V09SS0ZMT1dfSURfUkVVU0VfUE9MSUNZX0FMTE9XX0RVUExJQ0FURV9GQUlMRURfT05MWRACEi0KKVdPUktGTE9XX0lEX1JFVVNFX1BPTElDWV9SRUpFQ1RfRFVQTElDQVRFEAMSMQotV09SS0ZMT1dfSURfUkVVU0VfUE9MSUNZX1RFUk1JTkFURV9JRl9SVU5OSU5HEAQqzwEKGFdvcmtmbG93SWRDb25mbGljdFBvbGljeRIrCidXT1JLRkxPV19JRF9DT05GTElDVF9QT0xJQ1lfVU5TUEVDSUZJRUQQABIkCiBXT1JLRkxPV19JRF9DT05GTElDVF9QT0xJQ1lfRkFJTBABEiwKKFdPUktGTE9XX0lEX0NPTkZMSUNUX1BPTElDWV9VU0VfRVhJU1RJTkcQAhIyCi5XT1JLRkxPV19JRF9DT05GTElDVF9QT0xJQ1lfVEVSTUlOQVRFX0VYSVNUSU5HEAMqlwEKFkhpc3RvcnlFdmVudEZpbHRlclR5cGUSKQolSElTVE9SWV9FVkVOVF9GSUxURVJfVFlQRV9VTlNQRUNJRklFRBAAEicKI0hJU1RPUllfRVZFTlRfRklMVEVSX1RZUEVfQUxMX0VWRU5UEAESKQolSElTVE9SWV9FVkVOVF9GSUxURVJfVFlQRV9DTE9TRV9FVkVOVBACYgZwcm90bzM',
   );
 
 /**
@@ -101,3 +101,95 @@ export enum TimeoutType {
  * Describes the enum temporal.api.enums.v1.TimeoutType.
  */
 export const TimeoutTypeSchema: GenEnum<TimeoutType> = /*@__PURE__*/ enumDesc(file_temporal_api_enums_v1_workflow, 1);
+
+/**
+ * @generated from enum temporal.api.enums.v1.WorkflowIdReusePolicy
+ */
+export enum WorkflowIdReusePolicy {
+  /**
+   * @generated from enum value: WORKFLOW_ID_REUSE_POLICY_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE = 1;
+   */
+  ALLOW_DUPLICATE = 1,
+
+  /**
+   * @generated from enum value: WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY = 2;
+   */
+  ALLOW_DUPLICATE_FAILED_ONLY = 2,
+
+  /**
+   * @generated from enum value: WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE = 3;
+   */
+  REJECT_DUPLICATE = 3,
+
+  /**
+   * @generated from enum value: WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING = 4;
+   */
+  TERMINATE_IF_RUNNING = 4,
+}
+
+/**
+ * Describes the enum temporal.api.enums.v1.WorkflowIdReusePolicy.
+ */
+export const WorkflowIdReusePolicySchema: GenEnum<WorkflowIdReusePolicy> = /*@__PURE__*/ enumDesc(file_temporal_api_enums_v1_workflow, 2);
+
+/**
+ * @generated from enum temporal.api.enums.v1.WorkflowIdConflictPolicy
+ */
+export enum WorkflowIdConflictPolicy {
+  /**
+   * @generated from enum value: WORKFLOW_ID_CONFLICT_POLICY_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: WORKFLOW_ID_CONFLICT_POLICY_FAIL = 1;
+   */
+  FAIL = 1,
+
+  /**
+   * @generated from enum value: WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING = 2;
+   */
+  USE_EXISTING = 2,
+
+  /**
+   * @generated from enum value: WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING = 3;
+   */
+  TERMINATE_EXISTING = 3,
+}
+
+/**
+ * Describes the enum temporal.api.enums.v1.WorkflowIdConflictPolicy.
+ */
+export const WorkflowIdConflictPolicySchema: GenEnum<WorkflowIdConflictPolicy> =
+  /*@__PURE__*/
+  enumDesc(file_temporal_api_enums_v1_workflow, 3);
+
+/**
+ * @generated from enum temporal.api.enums.v1.HistoryEventFilterType
+ */
+export enum HistoryEventFilterType {
+  /**
+   * @generated from enum value: HISTORY_EVENT_FILTER_TYPE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: HISTORY_EVENT_FILTER_TYPE_ALL_EVENT = 1;
+   */
+  ALL_EVENT = 1,
+
+  /**
+   * @generated from enum value: HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT = 2;
+   */
+  CLOSE_EVENT = 2,
+}
+
+/**
+ * Describes the enum temporal.api.enums.v1.HistoryEventFilterType.
+ */
+export const HistoryEventFilterTypeSchema: GenEnum<HistoryEventFilterType> = /*@__PURE__*/ enumDesc(file_temporal_api_enums_v1_workflow, 4);
