@@ -125,6 +125,22 @@ async function expectAllGone(tree: readonly ProcessInfo[], ports: readonly numbe
   }
 }
 
+/**
+ * Waits for npm to exit, up to `withinMs` (the script's own stop is bounded at 20 s): a stop that hangs fails
+ * with the output so far and the process tree as it stands — state `T` is a stopped process, `S` one asleep.
+ */
+async function npmExited(launched: NpmRun, withinMs = 60_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), withinMs)));
+  const late = await Promise.race([exited(launched.npm).then(() => false), timedOut]);
+  clearTimeout(timer);
+  if (!late) return;
+  const tree = descendantsOf(launched.pid).map((p) => `${p.pid} ${p.state} ${p.command}`);
+  throw new Error(
+    `npm (pid ${launched.pid}) had not exited ${withinMs / 1000} s after the signal.\nprocesses:\n${tree.join('\n')}\noutput:\n${launched.output()}`,
+  );
+}
+
 async function runJob(address: string): Promise<void> {
   const cli = await ensureTemporalCli();
   const { stdout } = await run(
@@ -188,7 +204,7 @@ describe('npm run dev stops everything it started', () => {
       const script = expectFullTree(dev, tree, 'dev');
 
       send(dev);
-      await exited(dev.npm);
+      await npmExited(dev);
       expect({ code: dev.npm.exitCode, signal: dev.npm.signalCode }).toEqual(npmExit);
       await expectAllGone(tree, ports, 30_000);
       expect(isAlive(script.pid)).toBe(false);
@@ -229,7 +245,7 @@ describe('npm run dev stops everything it started', () => {
     for (const p of hanging) process.kill(p.pid, 'SIGSTOP');
 
     process.kill(dev.pid, 'SIGTERM');
-    await exited(dev.npm);
+    await npmExited(dev);
     expect({ code: dev.npm.exitCode, signal: dev.npm.signalCode }, dev.output()).toEqual({ code: 0, signal: null });
     expect(dev.output()).toMatch(/\[dev\] stopped: not all had stopped after 20 s, the process reaper ends the rest/);
     expect(isAlive(script.pid)).toBe(false);
