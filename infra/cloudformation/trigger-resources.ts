@@ -3,7 +3,8 @@ import { HttpAuth } from '../../jobs/define-trigger';
 import type { AnyHttpTrigger, AnyTrigger } from '../../jobs/define-trigger';
 import { DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS, QUEUES } from '../../jobs/queues';
 import type { QueueConsumer, TriggerQueueDefinition } from '../../jobs/queues';
-import { alarm, deadLetterDepthAlarm, functionAlarms } from './alarm-resources';
+import { deadLetterDepthAlarm, functionAlarms, oldestMessageAlarm } from './alarm-resources';
+import { hardenedBucketProperties } from './bucket-properties';
 import { MIN_MAX_RECEIVE_COUNT } from './check-definitions';
 import { QueueDefinitionError } from './errors';
 import { getAtt, ref, RETAIN, STACK_NAME, sub } from './intrinsics';
@@ -110,14 +111,7 @@ function s3Bucket(trigger: Extract<AnyTrigger, { source: 's3' }>): Record<string
       DependsOn: [`${ids.queue}Policy`],
       Properties: {
         BucketName: sub(bucketNameTemplate(trigger)),
-        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        ...hardenedBucketProperties(),
         NotificationConfiguration: {
           QueueConfigurations: [
             {
@@ -158,15 +152,11 @@ function triggerQueueAlarms(trigger: AnyTrigger, definition: TriggerQueueDefinit
         'id, then fix and redrive, or delete.',
       getAtt(ids.deadLetter, 'QueueName'),
     ),
-    [`${ids.queue}OldestMessageAlarm`]: alarm({
-      description: `The oldest event on the "${trigger.queue}" trigger queue has waited over ${ageLimit} s: startWorkflows is not keeping up, or Temporal is unreachable.`,
-      namespace: 'AWS/SQS',
-      metric: 'ApproximateAgeOfOldestMessage',
-      dimension: { Name: 'QueueName', Value: getAtt(ids.queue, 'QueueName') },
-      statistic: 'Maximum',
-      periodSeconds: 60,
-      threshold: ageLimit,
-    }),
+    [`${ids.queue}OldestMessageAlarm`]: oldestMessageAlarm(
+      ids.queue,
+      ageLimit,
+      `The oldest event on the "${trigger.queue}" trigger queue has waited over ${ageLimit} s: startWorkflows is not keeping up, or Temporal is unreachable.`,
+    ),
   };
 }
 

@@ -7,6 +7,7 @@ import { cfnLint, cfnLintErrors } from '../helpers/cfn-lint';
 import { packageService, UPDATE_TEMPLATE } from '../helpers/packaged-service';
 import { queueLogicalIds } from '../../infra/cloudformation/logical-ids';
 import { buildStackResources } from '../../infra/cloudformation/stack-resources';
+import { hardenedBucketProperties } from '../../infra/cloudformation/bucket-properties';
 import { functionPayloadStatements, workerPayloadStatements } from '../../infra/cloudformation/payload-bucket-resources';
 import { PAYLOAD_BUCKET } from '../../infra/payload-bucket';
 import { DEFAULT_CLAIM_CHECK_THRESHOLD_BYTES } from '../../jobs/payload-store/claim-check-codec';
@@ -242,6 +243,7 @@ describe('the packaged CloudFormation template', () => {
       IgnorePublicAcls: true,
       RestrictPublicBuckets: true,
     });
+    expect(bucket.Properties).toMatchObject(hardenedBucketProperties());
     expect(bucket.Properties.LifecycleConfiguration).toMatchObject({
       Rules: [{ Status: 'Enabled', ExpirationInDays: { Ref: 'PayloadExpirationDays' } }],
     });
@@ -522,6 +524,8 @@ describe('the packaged CloudFormation template', () => {
       expect(bucket.Type).toBe('AWS::S3::Bucket');
       expect(bucket.DependsOn).toEqual([`${ids.queue}Policy`]);
       expect(bucket.Properties.BucketName).toEqual({ 'Fn::Sub': bucketNameTemplate(trigger) });
+      // The payload bucket's hardening, from the one helper: SSE-S3 with a bucket key, no public access, no ACLs.
+      expect(bucket.Properties).toMatchObject(hardenedBucketProperties());
       const [notification] = (bucket.Properties.NotificationConfiguration as { QueueConfigurations: Json[] }).QueueConfigurations;
       expect(notification).toMatchObject({ Event: 's3:ObjectCreated:*', Queue: { 'Fn::GetAtt': [ids.queue, 'Arn'] } });
       const allow = statementsOf(template.Resources[`${ids.queue}Policy`]).find(
