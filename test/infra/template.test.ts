@@ -355,9 +355,10 @@ describe('the packaged CloudFormation template', () => {
         Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       });
       // Nothing a queue policy says may widen access, nor deny what the functions' event sources do; the one
-      // exception lets S3 or EventBridge deliver a trigger's events from its bucket or rule (checked below).
+      // exceptions let S3 or EventBridge deliver a trigger's events from its bucket or rule, and an EventBridge rule
+      // dead-letter what it could not deliver (checked below).
       for (const s of policyStatements().filter((x) => x.at.startsWith(`Resources.${id}.`))) {
-        if (s.Sid === 'DeliverTriggerEvents') continue;
+        if (s.Sid === 'DeliverTriggerEvents' || s.Sid === 'DeadLetterUndeliverableEvents') continue;
         expect(s.Effect, s.at).toBe('Deny');
         if (s.Action !== 'sqs:*') expect(s.Action, s.at).toBe('sqs:SendMessage');
       }
@@ -551,15 +552,53 @@ describe('the packaged CloudFormation template', () => {
       const rule = template.Resources[triggerLogicalIds(trigger).rule]!;
       expect(rule.Type).toBe('AWS::Events::Rule');
       expect(rule.Properties.EventPattern).toEqual(trigger.pattern);
-      expect(rule.Properties.Targets).toEqual([{ Id: 'trigger-queue', Arn: { 'Fn::GetAtt': [ids.queue, 'Arn'] } }]);
+      expect(rule.Properties.Targets).toEqual([
+        {
+          Id: 'trigger-queue',
+          Arn: { 'Fn::GetAtt': [ids.queue, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 3600 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [ids.deadLetter, 'Arn'] } },
+        },
+      ]);
       const allow = statementsOf(template.Resources[`${ids.queue}Policy`]).find(
         (x) => (x as { Sid?: string }).Sid === 'DeliverTriggerEvents',
       );
-      expect(allow).toMatchObject({
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: 'sqs:SendMessage',
-        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [triggerLogicalIds(trigger).rule, 'Arn'] } } },
-      });
+      const fromRule = {
+        ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [triggerLogicalIds(trigger).rule, 'Arn'] } },
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      };
+      expect(allow).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: fromRule });
+    }
+  });
+
+  it('dead-letters what an EventBridge rule could not deliver to the trigger’s own dead-letter queue, which lets only that rule send', () => {
+    const eventBridge = Object.values(TRIGGERS).filter((t) => t.source === 'eventbridge');
+    expect(eventBridge.length).toBeGreaterThan(0);
+    for (const trigger of Object.values(TRIGGERS)) {
+      const ids = queueLogicalIds(trigger.queue);
+      const statements = statementsOf(template.Resources[`${ids.deadLetter}Policy`]) as unknown as Statement[];
+      const allows = statements.filter((x) => x.Effect === 'Allow');
+      if (trigger.source !== 'eventbridge') {
+        expect(allows, trigger.name).toEqual([]);
+        continue;
+      }
+      const target = (template.Resources[triggerLogicalIds(trigger).rule]!.Properties.Targets as Json[])[0] as Record<string, Json>;
+      expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [ids.deadLetter, 'Arn'] } });
+      expect(allows).toEqual([
+        {
+          Sid: 'DeadLetterUndeliverableEvents',
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': [ids.deadLetter, 'Arn'] },
+          Condition: {
+            ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [triggerLogicalIds(trigger).rule, 'Arn'] } },
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          },
+        },
+      ]);
+      // The deny on IAM principals stays: only AWS services (here, the rule's EventBridge) may send.
+      expect(statements.find((x) => x.Sid === 'DenySendMessage')).toMatchObject({ Effect: 'Deny', Action: 'sqs:SendMessage' });
     }
   });
 
