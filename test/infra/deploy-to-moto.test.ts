@@ -44,8 +44,21 @@ const SECRET_PARAMETERS = {
   TemporalTlsSecretArn: 'TEMPORAL_TLS_SECRET_ARN',
   PayloadKeysSecretArn: 'PAYLOAD_KEYS_SECRET_ARN',
   JobSigningKeysSecretArn: 'JOB_SIGNING_KEYS_SECRET_ARN',
+  HttpTriggerHmacSecretArn: 'HTTP_TRIGGER_HMAC_SECRET_ARN',
 } as const;
 type SecretParameter = keyof typeof SECRET_PARAMETERS;
+
+/** The secrets whose ARN a function gets in its environment: the HTTP triggers' shared secret only where it is checked. */
+function secretParametersOf(fn: string): SecretParameter[] {
+  return (Object.keys(SECRET_PARAMETERS) as SecretParameter[]).filter((parameter) => {
+    if (parameter === 'HttpTriggerHmacSecretArn') return fn === HTTP_STARTER;
+    return true;
+  });
+}
+
+/** The secrets a function may read: those it is given, but the job-signing key ring only where job messages are handled. */
+const readableSecretsOf = (fn: string): SecretParameter[] =>
+  secretParametersOf(fn).filter((parameter) => parameter !== 'JobSigningKeysSecretArn' || !['startWorkflows', HTTP_STARTER].includes(fn));
 
 /** The conditions these parameters make true; with them the deploy has no `AWS::NoValue` inside a list. */
 const TRUE_CONDITIONS = [
@@ -53,10 +66,15 @@ const TRUE_CONDITIONS = [
   'HasTemporalTlsSecret',
   'HasPayloadKeysSecret',
   'HasWorkerPrincipal',
+  'HasHttpTriggerHmacSecret',
   'CreateAlarmTopic',
 ];
 /** Whether each conditional resource exists in this deploy. */
-const CONDITIONAL_RESOURCES: Readonly<Record<string, boolean>> = { JobSigningKeysSecret: false, AlarmTopic: true };
+const CONDITIONAL_RESOURCES: Readonly<Record<string, boolean>> = {
+  JobSigningKeysSecret: false,
+  AlarmTopic: true,
+  HttpTriggerHmacSecretPolicy: true,
+};
 
 let moto: MotoServer | undefined;
 let packaged: PackagedService;
@@ -183,7 +201,7 @@ describe('the packaged stack, deployed into moto', () => {
     }
   });
 
-  it('gives the functions the Temporal connection from SSM and every secret by ARN only, never its value', async () => {
+  it('gives the functions the Temporal connection from SSM and their secrets by ARN only, never the value; the HMAC secret to the HTTP starter only', async () => {
     for (const fn of functions) {
       const { Configuration: c } = await lambda.send(new GetFunctionCommand({ FunctionName: `${stack.stackName}-${fn.name}` }));
       const variables = c?.Environment?.Variables ?? {};
@@ -194,9 +212,7 @@ describe('the packaged stack, deployed into moto', () => {
         PAYLOAD_OFFLOAD_THRESHOLD_BYTES: String(DEFAULT_CLAIM_CHECK_THRESHOLD_BYTES),
         TEMPORAL_ADDRESS: SSM_VALUES.TemporalAddress,
         TEMPORAL_NAMESPACE: SSM_VALUES.TemporalNamespace,
-        ...Object.fromEntries(
-          Object.entries(SECRET_PARAMETERS).map(([parameter, name]) => [name, secrets[parameter as SecretParameter].arn]),
-        ),
+        ...Object.fromEntries(secretParametersOf(fn.name).map((parameter) => [SECRET_PARAMETERS[parameter], secrets[parameter].arn])),
         ...fn.environment,
       });
       for (const secret of Object.values(secrets)) expect(JSON.stringify(variables), fn.name).not.toContain(secret.value);
@@ -285,10 +301,9 @@ describe('the packaged stack, deployed into moto', () => {
       const logGroup = expect.stringMatching(
         new RegExp(`^arn:aws:logs:${packaged.region}:\\d{12}:log-group:${physicalId(ids.logGroup)}(:\\*)?$`),
       );
-      // The trigger starter handles no job messages: every secret but the job-signing key ring.
-      const secretArns = Object.entries(secrets)
-        .filter(([name]) => !['startWorkflows', HTTP_STARTER].includes(fn.name) || name !== 'JobSigningKeysSecretArn')
-        .map(([, s]) => s.arn)
+      // The trigger starters handle no job messages: no job-signing key ring; only the HTTP starter reads the HMAC secret.
+      const secretArns = readableSecretsOf(fn.name)
+        .map((parameter) => secrets[parameter].arn)
         .sort();
       const consume = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'];
       expect(allow, fn.name).toEqual({

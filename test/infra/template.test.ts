@@ -444,9 +444,7 @@ describe('the packaged CloudFormation template', () => {
       Action: 'secretsmanager:GetSecretValue',
       Resource: SIGNING_KEYS,
     });
-    expect(functionPolicies.flatMap(([, p]) => (p.Properties.Roles as { Ref: string }[]).map((r) => r.Ref)).sort()).toEqual(
-      [...roles].sort(),
-    );
+    expect(new Set(functionPolicies.flatMap(([, p]) => (p.Properties.Roles as { Ref: string }[]).map((r) => r.Ref)))).toEqual(roles);
   });
 
   it('grants no SSM read: CloudFormation resolves the Temporal connection parameters at deploy', () => {
@@ -621,6 +619,46 @@ describe('the packaged CloudFormation template', () => {
     const grants = resourcesOfType('AWS::IAM::Policy').filter(([, p]) =>
       (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === 'StartWorkflowHttpRole'),
     );
-    expect(grants.map(([id]) => id)).toEqual(['StarterConnectionPolicy']);
+    expect(grants.map(([id]) => id).sort()).toEqual(['HttpTriggerHmacSecretPolicy', 'StarterConnectionPolicy']);
+  });
+
+  it('passes the HTTP triggers’ HMAC secret by ARN to the HTTP starter only, which alone may read it, when the parameter is set', () => {
+    const parameter = template.Parameters.HttpTriggerHmacSecretArn!;
+    expect(parameter.Type).toBe('String');
+    expect(parameter.Default).toBe('');
+    expect(parameter.AllowedPattern).toBe(template.Parameters.PayloadKeysSecretArn!.AllowedPattern);
+    expect(template.Conditions.HasHttpTriggerHmacSecret).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'HttpTriggerHmacSecretArn' }, ''] }],
+    });
+    for (const [id, fn] of resourcesOfType('AWS::Lambda::Function')) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, Json> }).Variables;
+      expect(variables.HTTP_TRIGGER_HMAC_SECRET_ARN, id).toEqual(
+        id === 'StartWorkflowHttpLambdaFunction'
+          ? { 'Fn::If': ['HasHttpTriggerHmacSecret', { Ref: 'HttpTriggerHmacSecretArn' }, { Ref: 'AWS::NoValue' }] }
+          : undefined,
+      );
+    }
+    expect(template.Resources.HttpTriggerHmacSecretPolicy).toEqual({
+      Type: 'AWS::IAM::Policy',
+      Condition: 'HasHttpTriggerHmacSecret',
+      Properties: {
+        PolicyName: 'read-http-trigger-hmac-secret',
+        Roles: [{ Ref: 'StartWorkflowHttpRole' }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'ReadHttpTriggerHmacSecret',
+              Effect: 'Allow',
+              Action: 'secretsmanager:GetSecretValue',
+              Resource: { Ref: 'HttpTriggerHmacSecretArn' },
+            },
+          ],
+        },
+      },
+    });
+    // No other grant anywhere names the secret.
+    const readers = policyStatements().filter((s) => JSON.stringify(s.Resource ?? null).includes('HttpTriggerHmacSecretArn'));
+    expect(readers.map((s) => s.at.split('.')[1])).toEqual(['HttpTriggerHmacSecretPolicy']);
   });
 });
