@@ -34,6 +34,7 @@ const env = await startDevEnvironment({
   functionEnv: { LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty' },
   onInvocationError: (fn, err) => say(`${fn}: invocation failed, batch left for redelivery: ${(err as Error).message}`),
 });
+const httpStarterFunction = env.functions.find((f) => f.urlServer);
 const otherDev = await writeDevState({
   pid: process.pid,
   temporalAddress: env.stack.temporalAddress,
@@ -44,6 +45,17 @@ const otherDev = await writeDevState({
   payloadBucket: env.stack.payloadBucket,
   queues: env.stack.queues,
   triggerQueues: env.stack.triggerQueues,
+  ...(httpStarterFunction?.urlServer && httpStarterFunction.config.url
+    ? {
+        httpStarter: {
+          url: httpStarterFunction.urlServer.url,
+          authType: httpStarterFunction.config.url.authType,
+          ...(httpStarterFunction.config.url.authType === 'NONE' && env.stack.generatedHttpTriggerSecret
+            ? { hmacSecret: process.env.HTTP_TRIGGER_HMAC_SECRET }
+            : {}),
+        },
+      }
+    : {}),
 });
 if (otherDev !== undefined) {
   say(`another npm run dev (pid ${otherDev}) is running in this checkout: npm run job and npm run dlq talk to it, not to this one`);
@@ -73,10 +85,13 @@ say(
 );
 say(`     (${RUN_JOB_WORKFLOW} takes a job name and its input)   dead letters: npm run dlq`);
 say(`triggers: npm run trigger -- s3 <file.txt>  |  sqs '{"requestId":"r1","name":"Ada"}'`);
-const httpStarter = env.functions.find((f) => f.urlServer)?.urlServer;
+const httpStarter = httpStarterFunction?.urlServer;
 if (httpStarter) {
   say(
-    `          curl -X POST ${httpStarter.url}/greet-on-call -H 'Authorization: AWS4-HMAC-SHA256 local' -d '{"requestId":"r2","name":"Ada"}'  (IAM: locally any SigV4 header, not verified)`,
+    `          npm run trigger -- http '{"requestId":"r2","name":"Ada"}'   (POST ${httpStarter.url}/greet-on-call, signed as the URL expects)`,
+  );
+  say(
+    `          curl -X POST ${httpStarter.url}/greet-on-call -H 'Authorization: AWS4-HMAC-SHA256 local' -d '{"requestId":"r3","name":"Ada"}'  (IAM: locally any SigV4 header, not verified)`,
   );
 }
 say(`          npm run trigger -- eventbridge '{"Source":"demo.accounts","DetailType":"UserSignedUp","Detail":{"name":"Ada"}}'`);
