@@ -1,5 +1,6 @@
 import type { Duration, RetryPolicy } from '@temporalio/common';
 import type { QueueName } from './queues';
+import type { StandardSchema } from './standard-schema';
 
 /**
  * Everything about a job that workflows, the worker and the functions must agree on.
@@ -35,6 +36,13 @@ export interface JobDefinition<Input, Output> {
    * @default false
    */
   readonly allowCompletionById?: boolean;
+  /**
+   * Schema of the job's output, any Standard Schema (valibot, zod, arktype). Required for a job whose handler
+   * hands out a callback URL (`ctx.callback`): the callback function checks every body against it, so an
+   * outsider cannot complete the activity with a value of another shape.
+   * @default none: the job's output is checked by TypeScript only
+   */
+  readonly output?: StandardSchema<Output>;
   /** Phantom field carrying the input and output types; never set at run time. */
   readonly types?: { readonly input: Input; readonly output: Output };
 }

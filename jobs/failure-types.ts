@@ -20,6 +20,10 @@ export const FailureType = {
   StoredInputUnavailable: 'StoredInputUnavailable',
   /** Temporal refused the job's result as too large (over the gRPC message size limit). */
   ResultTooLarge: 'ResultTooLarge',
+  /** Failed by whoever held the job's callback URL (`POST <url>/fail`); final, whatever the retry policy. */
+  CallbackFailed: 'CallbackFailed',
+  /** The handler returned `AWAIT_CALLBACK` without having asked for a URL (`ctx.callback`): nobody could finish it. */
+  CallbackNotIssued: 'CallbackNotIssued',
 } as const;
 
 /** One of {@link FailureType}'s values. */

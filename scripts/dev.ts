@@ -11,8 +11,10 @@
  * (`infra/local/process-reaper.ts`) SIGKILLs every server, worker and container it started. Run it as
  * `npm run dev`, whose script `exec`s node with tsx as a loader, so that npm's own child is this process.
  */
-import { watch } from 'node:fs';
-import { startDevEnvironment } from '../infra/local/dev-environment';
+import { readFileSync, watch } from 'node:fs';
+import { join } from 'node:path';
+import { CALLBACK_FUNCTION, CALLBACK_URL_DIR, startDevEnvironment } from '../infra/local/dev-environment';
+import { HTTP_STARTER } from '../infra/cloudformation/trigger-resources';
 import { clearDevState, writeDevState } from '../infra/local/dev-state';
 import { LAMBDA_NODE_VERSION } from '../infra/local/lambda-node';
 import { onStopRequest, stopExitCode } from '../infra/local/stop-requests';
@@ -34,7 +36,8 @@ const env = await startDevEnvironment({
   functionEnv: { LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty' },
   onInvocationError: (fn, err) => say(`${fn}: invocation failed, batch left for redelivery: ${(err as Error).message}`),
 });
-const httpStarterFunction = env.functions.find((f) => f.urlServer);
+// By name: the callback function has a Function URL too.
+const httpStarterFunction = env.functions.find((f) => f.config.name === HTTP_STARTER && f.urlServer);
 const otherDev = await writeDevState({
   pid: process.pid,
   temporalAddress: env.stack.temporalAddress,
@@ -72,7 +75,8 @@ for (const f of env.functions) {
   const events = f.config.events
     .map((e) => `${e.deadLetter ? `${e.queue} DLQ` : e.queue} ×${e.maximumConcurrency} batch ${e.batchSize}`)
     .join(', ');
-  const url = f.urlServer ? `  URL ${f.urlServer.url} (${f.config.url?.authType})` : '';
+  const routes = f.config.name === CALLBACK_FUNCTION ? '/<token>[/fail|/heartbeat]' : '';
+  const url = f.urlServer ? `  URL ${f.urlServer.url}${routes} (${f.config.url?.authType})` : '';
   say(`function ${f.config.name.padEnd(12)} ${f.config.artifact}  timeout ${f.config.timeoutSeconds}s  [${events}]${url}`);
 }
 say(
@@ -80,6 +84,7 @@ say(
 );
 say(`worker          pid ${env.worker.pid}, task queue ${TASK_QUEUE}`);
 say(`try: npm run job -- greet '{"name":"Ada"}'`);
+say(`or:  npm run job -- approval '{"request":"ship it"}'  (its callback URL is printed here as a curl line)`);
 say(
   `or:  temporal workflow start --address ${env.stack.temporalAddress} --task-queue ${TASK_QUEUE} --type ${DEMO_WORKFLOW} --input '{"name":"Ada"}'`,
 );
@@ -112,7 +117,22 @@ function debounce(action: () => Promise<void>, label: string): () => void {
 }
 const reloadFunctions = debounce(() => env.reloadFunctions(), 'functions');
 const restartWorker = debounce(() => env.worker.restart(), 'worker');
+// Each activity waiting for its callback URL, as processJobs hands the URL out (locally only: CALLBACK_URL_DIR).
+const printed = new Set<string>();
+const printCallbackUrl = (file: string | null): void => {
+  if (!file?.endsWith('.url') || printed.has(file)) return;
+  try {
+    const url = readFileSync(join(CALLBACK_URL_DIR, file), 'utf8').trim();
+    if (!url) return;
+    printed.add(file);
+    say(`waiting for callback  ${decodeURIComponent(file.split('.')[0] ?? '')}`);
+    say(`  curl -X POST ${url} -H 'content-type: application/json' -d '<the job's output as JSON>'   (or ${url}/fail, /heartbeat)`);
+  } catch {
+    // Not written yet: the change event of its write comes next.
+  }
+};
 const watchers = [
+  watch(CALLBACK_URL_DIR, (_event, file) => printCallbackUrl(file)),
   watch('functions', { recursive: true }, reloadFunctions),
   watch('worker', { recursive: true }, restartWorker),
   watch('jobs', { recursive: true }, () => {

@@ -6,7 +6,8 @@
  *
  * Flags: `--jobs N` (default 10), `--json` (last line is a JSON summary), `--timeout SECONDS` (default 120),
  * `--quiet` (no per-workflow lines), `--from s3|eventbridge|sqs` (each workflow started by a cloud event through
- * the trigger starter instead of by the client: a file uploaded to the local S3, an event, a message; issue 16).
+ * the trigger starter instead of by the client: a file uploaded to the local S3, an event, a message; issue 16),
+ * `--callback` (instead: one `approval` job, finished by a `curl` you copy; `infra/local/callback-demo.ts`).
  *
  * SIGINT (Ctrl-C), SIGTERM, SIGHUP or the parent process going away stop the demo: the stack is stopped as at
  * the end (worker drained, containers and servers stopped) and the exit code is 128 + the signal's number. If
@@ -23,6 +24,7 @@ import { sqsRecordOf } from '../infra/local/lambda-event';
 import type { AnyTrigger } from '../jobs/define-trigger';
 import { createSqsClient } from '../jobs/sqs-client';
 import { greetOnRequest, greetOnSignup, greetOnUpload } from '../jobs/triggers';
+import { runCallbackDemo } from '../infra/local/callback-demo';
 import { startDevEnvironment } from '../infra/local/dev-environment';
 import { startProgress } from '../infra/local/progress';
 import { onStopRequest, stopExitCode } from '../infra/local/stop-requests';
@@ -38,11 +40,14 @@ const { values } = parseArgs({
     quiet: { type: 'boolean', default: false },
     timeout: { type: 'string', default: '120' },
     from: { type: 'string' },
+    callback: { type: 'boolean', default: false },
   },
 });
 const DEMO_TRIGGERS: Readonly<Record<string, AnyTrigger>> = { s3: greetOnUpload, eventbridge: greetOnSignup, sqs: greetOnRequest };
 if (values.from !== undefined && !(values.from in DEMO_TRIGGERS))
   throw new Error(`--from must be s3, eventbridge or sqs, got "${values.from}".`);
+if (values.callback && values.from !== undefined) throw new Error('--callback runs the callback demo alone: leave out --from.');
+if (values.callback) await runCallbackDemo();
 const jobs = Number(values.jobs);
 const timeoutMs = Number(values.timeout) * 1000;
 if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs must be a whole number ≥ 1, got "${values.jobs}".`);

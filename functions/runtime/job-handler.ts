@@ -1,5 +1,37 @@
+import type { Duration } from '@temporalio/common';
 import type { AnyJob, JobInput, JobOutput } from '../../jobs/define-job';
 import type { Logger } from './logger';
+
+/**
+ * What a handler returns after handing out a callback URL: the runtime neither completes nor fails the
+ * activity, stops heartbeating and acknowledges the message; the activity stays open until the URL is used,
+ * its timeout passes or the workflow cancels it. A distinct symbol, so no job output can be mistaken for it.
+ */
+export const AWAIT_CALLBACK = Object.freeze({}) as AwaitCallback;
+
+declare const awaitCallbackBrand: unique symbol;
+
+/** The type of {@link AWAIT_CALLBACK}; branded by a symbol no other module can name, so no job output type matches it. */
+export interface AwaitCallback {
+  readonly [awaitCallbackBrand]: true;
+}
+
+/** Options of {@link JobContext.callback}. */
+export interface CallbackOptions {
+  /**
+   * How long the URL works. Never past the attempt's deadline: a URL of attempt 1 must not finish attempt 2
+   * (completion is by ids, which address the activity's current attempt).
+   * @default until the attempt's deadline (1 hour when the attempt has none)
+   */
+  readonly expiresIn?: Duration;
+}
+
+/** A callback URL and when it stops working. A bearer credential for this one activity: send it only to who must finish it. */
+export interface CallbackUrl {
+  /** `POST` the job's output here to complete; `<url>/fail` to fail, `<url>/heartbeat` to report progress. */
+  readonly url: string;
+  readonly expiresAt: Date;
+}
 
 /** What a job handler knows about the job it runs. */
 export interface JobContext {
@@ -26,10 +58,25 @@ export interface JobContext {
   heartbeat(details?: unknown): void;
   /** Logger carrying workflowId, activityId and attempt. */
   readonly log: Logger;
+  /**
+   * A signed URL that finishes this activity from outside (a partner's webhook, a person's approval). Return
+   * {@link AWAIT_CALLBACK} afterwards to leave the activity open. The job must declare an `output` schema.
+   * @throws CallbackNotConfiguredError when the function has no callback keys or base URL
+   * @example
+   * ```ts
+   * const { url } = await ctx.callback({ expiresIn: '1 day' });
+   * await mailer.send(approver, `Approve: curl -X POST ${url} -d '{"approved":true}'`);
+   * return AWAIT_CALLBACK;
+   * ```
+   */
+  callback(options?: CallbackOptions): Promise<CallbackUrl>;
 }
 
 /** A function that runs one job and returns that job's output. */
-export type JobHandler<J extends AnyJob> = (input: JobInput<J>, context: JobContext) => Promise<JobOutput<J>> | JobOutput<J>;
+export type JobHandler<J extends AnyJob> = (
+  input: JobInput<J>,
+  context: JobContext,
+) => Promise<JobOutput<J> | AwaitCallback> | JobOutput<J> | AwaitCallback;
 
 /** A job paired with the function that runs it; made by {@link handleJob}. */
 export interface RegisteredJob {

@@ -4,6 +4,8 @@ export const RecordOutcome = {
   Failed: 'failed',
   NotFound: 'not-found',
   Cancelled: 'cancelled',
+  /** The handler handed out a callback URL and returned `AWAIT_CALLBACK`: the activity stays open, the record is done. */
+  AwaitingCallback: 'awaiting-callback',
   Stopped: 'stopped',
   Expired: 'expired',
   UnknownJob: 'unknown-job',

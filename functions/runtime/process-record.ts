@@ -14,7 +14,10 @@ import type { ActivityTarget } from './activity-completion';
 import { RecordOutcome } from './outcomes';
 import { startHeartbeater } from './heartbeater';
 import type { HeartbeatStop } from './heartbeater';
+import { AWAIT_CALLBACK } from './job-handler';
 import type { JobContext, RegisteredJob } from './job-handler';
+import { callbackExpiry } from './callback-issuer';
+import type { CallbackIssuer } from './callback-issuer';
 import type { Logger } from './logger';
 import { JOB_QUEUE_REDELIVERY, receiveCountOf, redeliveryDelaySeconds } from './redelivery';
 import { TemporalConfigurationError } from './temporal-client';
@@ -31,6 +34,8 @@ export interface RecordDeps {
   /** Epoch ms by which every Temporal call of this invocation must have finished. */
   readonly callDeadline: number;
   readonly log: Logger;
+  /** Makes the URLs of `ctx.callback`. */
+  readonly callbacks: CallbackIssuer;
 }
 
 /** Longest delay a Node timer takes without overflowing. */
@@ -86,6 +91,7 @@ async function runHandler(
   target: ActivityTarget,
   deps: RecordDeps,
   log: Logger,
+  issued: { url?: string; expiresAt?: number },
 ): Promise<HandlerResult> {
   const abort = new AbortController();
   const heartbeater = startHeartbeater({
@@ -113,6 +119,24 @@ async function runHandler(
     signal: abort.signal,
     heartbeat: (details) => heartbeater.record(details),
     log,
+    callback: async (options) => {
+      if (!registered.job.output) {
+        throw new TypeError(`Job "${registered.job.name}" declares no output schema: defineJob({ output }) is required for callback URLs.`);
+      }
+      const expiresAt = callbackExpiry(options?.expiresIn, deadline);
+      const url = await deps.callbacks.issue({
+        namespace: deps.namespace,
+        workflowId: message.workflowId,
+        runId: message.runId,
+        activityId: message.activityId,
+        attempt: message.attempt,
+        job: message.job,
+        expiresAt,
+      });
+      issued.url = url;
+      issued.expiresAt = expiresAt;
+      return { url, expiresAt: new Date(expiresAt) };
+    },
   };
   try {
     const handled = Promise.resolve()
@@ -180,9 +204,11 @@ export async function processRecord(record: SQSRecord, deps: RecordDeps): Promis
       return await undecodableInput(record, message, err, client, target, deps, log);
     }
     log.info('job started');
-    const result = await runHandler(registered, message, input, client, target, deps, log);
+    const issued: { url?: string; expiresAt?: number } = {};
+    const result = await runHandler(registered, message, input, client, target, deps, log, issued);
     switch (result.kind) {
       case 'returned': {
+        if (result.value === AWAIT_CALLBACK) return await awaitCallback(issued, client, target, deps, log);
         let answer: TemporalAnswer;
         try {
           answer = await callTemporal(client, target, deps.callDeadline, (calls) => calls.complete(result.value));
@@ -277,5 +303,30 @@ async function storedInputUnavailable(
     type: FailureType.StoredInputUnavailable,
     nonRetryable: true,
   });
+  return answerToOutcome(await callTemporal(client, target, deps.callDeadline, (calls) => calls.fail(failure)), RecordOutcome.Failed, log);
+}
+
+/**
+ * A handler returned `AWAIT_CALLBACK`: with a URL handed out, the activity stays open (nothing is sent to
+ * Temporal; heartbeating has stopped) and the record is acknowledged. Without one nobody could finish the
+ * activity, so it is failed now rather than left to time out.
+ */
+async function awaitCallback(
+  issued: { url?: string; expiresAt?: number },
+  client: CompletionClient,
+  target: ActivityTarget,
+  deps: RecordDeps,
+  log: Logger,
+): Promise<RecordOutcome> {
+  if (issued.url !== undefined) {
+    // Never the URL: it finishes the activity, so it goes only where the handler sends it.
+    log.info('job awaiting callback', { expiresAt: new Date(issued.expiresAt as number).toISOString() });
+    return RecordOutcome.AwaitingCallback;
+  }
+  log.error('handler returned AWAIT_CALLBACK without a callback URL; failing the activity', { failureType: FailureType.CallbackNotIssued });
+  const failure = ApplicationFailure.nonRetryable(
+    'The handler returned AWAIT_CALLBACK without asking for a callback URL (ctx.callback), so nothing could finish the activity.',
+    FailureType.CallbackNotIssued,
+  );
   return answerToOutcome(await callTemporal(client, target, deps.callDeadline, (calls) => calls.fail(failure)), RecordOutcome.Failed, log);
 }

@@ -10,6 +10,8 @@ import { createLogger } from './logger';
 import type { Logger } from './logger';
 import { processRecord } from './process-record';
 import { JOB_QUEUE_REDELIVERY } from './redelivery';
+import { callbackIssuerFromEnv } from './callback-issuer';
+import type { CallbackIssuer } from './callback-issuer';
 import { getTemporalClientBy, prewarmTemporalClient, setClientDataConverter } from './temporal-client';
 
 /** Options of {@link createSqsJobHandler}. */
@@ -44,6 +46,11 @@ export interface SqsJobHandlerOptions {
    */
   readonly signer?: JobMessageSigner;
   /**
+   * Makes the URLs handlers ask for with `ctx.callback`.
+   * @default {@link callbackIssuerFromEnv} (`CALLBACK_BASE_URL` and the callback key ring)
+   */
+  readonly callbacks?: CallbackIssuer;
+  /**
    * Told every record's outcome once a batch is done, in the order of the event's records (tests, the bench).
    * @default none
    */
@@ -73,6 +80,7 @@ export function createSqsJobHandler(options: SqsJobHandlerOptions): SqsJobHandle
   const { namespace } = temporalConnectionConfig();
   const signer = options.signer ?? jobMessageSignerFromEnv();
   const log = options.logger ?? createLogger();
+  const callbacks = options.callbacks ?? callbackIssuerFromEnv();
   setClientDataConverter(options.dataConverter);
   if (options.prewarm ?? true) prewarmTemporalClient();
 
@@ -90,6 +98,7 @@ export function createSqsJobHandler(options: SqsJobHandlerOptions): SqsJobHandle
         getClient: getTemporalClientBy,
         callDeadline,
         log,
+        callbacks,
       }),
     onOutcomes: options.onOutcomes,
   });

@@ -21,6 +21,7 @@ export const FUNCTION_ENTRIES: readonly FunctionEntry[] = [
   { name: 'dead-letter', entry: 'functions/dead-letter.ts' },
   { name: 'start-workflows', entry: 'functions/start-workflows.ts' },
   { name: 'start-workflow-http', entry: 'functions/start-workflow-http.ts' },
+  { name: 'callback', entry: 'functions/callback.ts' },
 ];
 
 /** Where bundles, zips and the generated stack resources go (git-ignored). */

@@ -3,6 +3,7 @@ import type { FunctionName, QueueDefinition } from '../../jobs/queues';
 import { getAtt, ref } from './intrinsics';
 import type { CfnResource, CfnValue } from './intrinsics';
 import { functionLogicalIds, PARAMETERS_YML, queueLogicalIds } from './logical-ids';
+import type { UrlFunctionName } from './logical-ids';
 
 // Notify the topic when there is one, in alarm and back to OK; otherwise the alarms only show in CloudWatch.
 const ALARM_TOPIC: CfnValue = {
@@ -122,8 +123,16 @@ export function queueAlarms(queue: string, definition: QueueDefinition): Record<
   };
 }
 
-/** Alarms of one function: any invocation error, any throttle, in five minutes. */
-export function functionAlarms(fn: FunctionName): Record<string, CfnResource> {
+/** What a throttle of a queue consumer means, and what to do about it. */
+const ACCOUNT_THROTTLE =
+  "the account's concurrency is exhausted. Raise the account quota or lower the event sources' maximumConcurrency in jobs/queues.json.";
+
+/**
+ * Alarms of one function: any invocation error, any throttle, in five minutes. `throttleMeaning` completes
+ * "The <fn> function was throttled: " for a function whose throttles mean something else than the account's
+ * concurrency running out (the callback function's reserved concurrency).
+ */
+export function functionAlarms(fn: FunctionName | UrlFunctionName, throttleMeaning = ACCOUNT_THROTTLE): Record<string, CfnResource> {
   const ids = functionLogicalIds(fn);
   const dimension = { Name: 'FunctionName', Value: ref(ids.function) };
   return {
@@ -139,9 +148,7 @@ export function functionAlarms(fn: FunctionName): Record<string, CfnResource> {
       threshold: 0,
     }),
     [`${ids.function}ThrottlesAlarm`]: alarm({
-      description:
-        `The ${fn} function was throttled: the account's concurrency is exhausted. ` +
-        "Raise the account quota or lower the event sources' maximumConcurrency in jobs/queues.json.",
+      description: `The ${fn} function was throttled: ${throttleMeaning}`,
       namespace: 'AWS/Lambda',
       metric: 'Throttles',
       dimension,

@@ -42,8 +42,11 @@ export function queueLogicalIds(queue: string): { queue: string; deadLetter: str
   return { queue: `${base}Queue`, deadLetter: `${base}DeadLetterQueue` };
 }
 
+/** The functions of `serverless.yml` that consume no queue, behind a Function URL: the HTTP starter and the callback function. */
+export type UrlFunctionName = 'startWorkflowHttp' | 'callback';
+
 /** Logical ids osls gives a function's resources (its naming: first letter upper-cased). */
-export function functionLogicalIds(fn: FunctionName): { function: string; logGroup: string; role: string } {
+export function functionLogicalIds(fn: FunctionName | UrlFunctionName): { function: string; logGroup: string; role: string } {
   const base = fn[0]!.toUpperCase() + fn.slice(1);
   return { function: `${base}LambdaFunction`, logGroup: `${base}LogGroup`, role: `${base}Role` };
 }

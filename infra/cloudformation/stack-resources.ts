@@ -116,6 +116,12 @@ export function buildStackResources(
     ...payloadBucketResources(),
     ...functionAlarms('processJobs'),
     ...functionAlarms('deadLetter'),
+    // The callback function (serverless.yml, infra/cloudformation/callback.yml): its throttle is deliberate.
+    ...functionAlarms(
+      'callback',
+      'requests past its reserved concurrency were answered 429 without reaching Temporal: a flood of requests, or more ' +
+        'outsiders at once than reserved. Read its log group; raise reservedConcurrency in serverless.yml if the load is legitimate.',
+    ),
   };
   const Outputs: Record<string, CfnOutput> = { ...workerOutputs(), ...payloadBucketOutputs() };
   for (const [queue, definition] of entries) {

@@ -330,8 +330,7 @@ export function httpStarterResources(triggers: readonly AnyHttpTrigger[]): {
           ],
         },
       },
-      // functionAlarms takes the queue consumers' names; the ids it derives are osls's for any function.
-      ...functionAlarms(HTTP_STARTER as 'startWorkflows'),
+      ...functionAlarms(HTTP_STARTER),
     },
     url: modes.has(HttpAuth.Hmac) ? true : { authorizer: 'aws_iam' },
   };

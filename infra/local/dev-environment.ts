@@ -1,3 +1,5 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueName, TriggerQueueName } from '../../jobs/queues';
 import type { CreatedQueue } from './create-queues';
@@ -11,11 +13,21 @@ import { startLambdaRunner } from './lambda-runner';
 import type { LambdaRunner } from './lambda-runner';
 import type { SqsLambdaHandler } from './lambda-event';
 import { startLocalStack } from './local-stack';
+import { PROJECT_ROOT } from '../project-root';
 import type { LocalStack, LocalStackOptions } from './local-stack';
 import { loadLocalFunctions } from './local-functions';
 import type { LocalFunction } from './local-functions';
 import { startWorkerProcess } from './worker-process';
 import type { WorkerProcess } from './worker-process';
+
+/**
+ * Where the local processJobs containers write each callback URL they hand out (`<workflowId>.<activityId>.url`),
+ * for `npm run dev` to print and `npm start -- --callback` to pick up. Emptied at every start.
+ */
+export const CALLBACK_URL_DIR = join(PROJECT_ROOT, '.build', 'local', 'callback-urls');
+
+/** The callback function's name in `serverless.yml`: its Function URL is the base of every callback URL. */
+export const CALLBACK_FUNCTION = 'callback';
 
 /** Options of {@link startDevEnvironment}. */
 export interface DevEnvironmentOptions extends LocalStackOptions {
@@ -79,8 +91,8 @@ export async function startLocalFunction(fn: LocalFunction, deps: LocalFunctionD
     functionName: fn.name,
     timeoutMs: fn.timeoutSeconds * 1000,
     memoryMb: fn.memoryMb,
-    // A function behind a Function URL only: a couple of containers serve its requests.
-    maxContainers: fn.events.reduce((sum, e) => sum + e.maximumConcurrency, 0) || (fn.url ? 2 : 0),
+    // A function behind a Function URL only: its reserved concurrency, else a couple of containers, serve its requests.
+    maxContainers: fn.events.reduce((sum, e) => sum + e.maximumConcurrency, 0) || (fn.url ? (fn.reservedConcurrency ?? 2) : 0),
     env: { ...forwardedLocalEnv(), ...fn.environment, ...deps.env },
     freeze: deps.freeze,
   });
@@ -121,17 +133,27 @@ export async function startDevEnvironment(options: DevEnvironmentOptions = {}): 
   const started: RunningFunction[] = [];
   let worker: WorkerProcess | undefined;
   try {
-    const functions = await loadLocalFunctions();
+    await rm(CALLBACK_URL_DIR, { recursive: true, force: true });
+    await mkdir(CALLBACK_URL_DIR, { recursive: true });
+    // The callback function first: the functions that hand out callback URLs (processJobs) put them after its
+    // address (CALLBACK_BASE_URL; in the cloud, its Function URL) and write each under CALLBACK_URL_DIR, where
+    // `npm run dev` prints it from. No other URL is a callback base, startWorkflowHttp's included.
+    const functions = (await loadLocalFunctions()).sort(
+      (a, b) => Number(b.name === CALLBACK_FUNCTION) - Number(a.name === CALLBACK_FUNCTION),
+    );
+    const callbackEnv: Record<string, string> = {};
     for (const fn of functions) {
-      started.push(
-        await startLocalFunction(fn, {
-          sqs,
-          queues: { ...stack.queues, ...stack.triggerQueues },
-          env: { TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_NAMESPACE: stack.namespace, ...options.functionEnv },
-          onInvocationError: (err) => options.onInvocationError?.(fn.name, err),
-          freeze: options.freeze,
-        }),
-      );
+      const running = await startLocalFunction(fn, {
+        sqs,
+        queues: { ...stack.queues, ...stack.triggerQueues },
+        env: { TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_NAMESPACE: stack.namespace, ...callbackEnv, ...options.functionEnv },
+        onInvocationError: (err) => options.onInvocationError?.(fn.name, err),
+        freeze: options.freeze,
+      });
+      started.push(running);
+      if (fn.name === CALLBACK_FUNCTION && running.urlServer) {
+        Object.assign(callbackEnv, { CALLBACK_BASE_URL: running.urlServer.url, CALLBACK_URL_DIR });
+      }
     }
     const queueUrls = Object.fromEntries(Object.entries(stack.queues).map(([q, c]) => [q, c.url])) as Record<QueueName, string>;
     worker = await startWorkerProcess({

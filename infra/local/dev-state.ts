@@ -57,9 +57,10 @@ export async function writeDevState(state: DevState): Promise<number | undefined
   return undefined;
 }
 
-/** Removes the state file if this process wrote it. */
+/** Removes the state file if this process wrote it, or if the process that wrote it is gone. */
 export async function clearDevState(): Promise<void> {
-  if (ownerOfStateFile() === process.pid || ownerOfStateFile() === undefined) await rm(DEV_STATE_FILE, { force: true });
+  const owner = ownerOfStateFile();
+  if (owner === process.pid || owner === undefined) await rm(DEV_STATE_FILE, { force: true });
 }
 
 /**

@@ -45,6 +45,8 @@ export interface LocalFunction {
   readonly events: readonly LocalEventSource[];
   /** Its Function URL (`url` in `serverless.yml`): IAM auth (`authorizer: aws_iam`) or none. */
   readonly url?: { readonly authType: 'AWS_IAM' | 'NONE' };
+  /** `reservedConcurrency`, the most invocations at once, when set. */
+  readonly reservedConcurrency?: number;
 }
 
 /** Options of {@link loadLocalFunctions}. */
@@ -191,6 +193,7 @@ export async function loadLocalFunctions(options: LoadLocalFunctionsOptions = {}
       environment: stringEnvironment(pick(config, 'provider.environment'), fn.environment),
       events,
       ...(fn.url ? { url: { authType: pick(fn.url, 'authorizer') === 'aws_iam' ? ('AWS_IAM' as const) : ('NONE' as const) } } : {}),
+      ...(fn.reservedConcurrency === undefined ? {} : { reservedConcurrency: Number(fn.reservedConcurrency) }),
     };
   });
 }

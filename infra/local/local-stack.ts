@@ -5,6 +5,7 @@ import { createLocalPayloadBucket } from './create-payload-bucket';
 import type { CreatedQueue } from './create-queues';
 import { applyLocalAwsEnv, configuredSqsEndpoint } from './local-aws-env';
 import { applyLocalHttpTriggerSecret, applyLocalSigningKeys } from './local-signing-keys';
+import { applyLocalCallbackKeys } from '../../jobs/security/callback-url';
 import { startLocalSqsServer } from './sqs-server';
 import { startTemporalDevServer } from './temporal-dev-server';
 
@@ -79,6 +80,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     applyLocalAwsEnv(sqsEndpoint);
     applyLocalSigningKeys();
+    applyLocalCallbackKeys();
     const generatedHttpTriggerSecret = applyLocalHttpTriggerSecret();
     process.env.TEMPORAL_ADDRESS = temporalAddress;
     process.env.TEMPORAL_NAMESPACE = namespace;

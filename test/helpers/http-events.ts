@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
 
 /** Options of {@link functionUrlEvent}. */
 export interface FunctionUrlEventOptions {
@@ -53,4 +53,15 @@ export function functionUrlEvent(options: FunctionUrlEventOptions): LambdaFuncti
     body: options.body,
     isBase64Encoded: false,
   } as LambdaFunctionURLEvent;
+}
+
+/** The Function URL event of a request to `url` (its path only: the host is the Function URL's). */
+export function functionUrlEventFor(method: string, url: string, body?: string): LambdaFunctionURLEvent {
+  return functionUrlEvent({ method, path: new URL(url).pathname, ...(body === undefined ? {} : { body }) });
+}
+
+/** The `Context` of a Function URL invocation with `remainingMs` left. */
+export function urlContext(remainingMs = 10_000): Pick<Context, 'getRemainingTimeInMillis'> {
+  const deadline = Date.now() + remainingMs;
+  return { getRemainingTimeInMillis: () => deadline - Date.now() };
 }

@@ -37,9 +37,16 @@ export function noValueInListConditions(node: unknown, inList = false): string[]
 /** What moto does not emulate of this template; test/infra/deploy-to-moto.test.ts asserts each entry. */
 export const MOTO_GAPS: readonly MotoGap[] = [
   {
-    what: "Lambda Function URLs: moto's CloudFormation answers an HTML error page for the stack with one; the deploy leaves it out",
+    what:
+      "Lambda Function URLs (startWorkflowHttp's, issue 16; callback's, issue 18): moto's CloudFormation answers an HTML " +
+      'error page for a stack with one, and a GetAtt of its FunctionUrl does not validate; the deploy leaves them out and ' +
+      'gives processJobs a stand-in CALLBACK_BASE_URL',
     removedResourceType: 'AWS::Lambda::Url',
-    checkedBy: ['serves the HTTP triggers from a Function URL with IAM auth, the starter reading only the Temporal secrets', CFN_LINT],
+    checkedBy: [
+      'serves the HTTP triggers from a Function URL with IAM auth, the starter reading only the Temporal secrets',
+      'serves the callback function on a public URL, throttled, with a role that reads only its key ring and Temporal secrets',
+      CFN_LINT,
+    ],
     inTemplate: (t) => ofType(t.Resources, 'AWS::Lambda::Url').length > 0,
   },
   {
@@ -68,9 +75,9 @@ export const MOTO_GAPS: readonly MotoGap[] = [
   },
   {
     what:
-      'the job-signing key ring the stack creates (JobSigningKeysSecret): no CloudFormation model, so a Ref to it resolves to ' +
-      'nothing and moto refuses TemporalConnectionPolicy ("Policy statement must contain resources"); the deploy passes ' +
-      'JobSigningKeysSecretArn, an existing secret, instead',
+      'the job-signing and callback key rings the stack creates (JobSigningKeysSecret, CallbackSigningKeysSecret): no ' +
+      'CloudFormation model, so a Ref to them resolves to nothing and moto refuses the policies that grant them ("Policy ' +
+      'statement must contain resources"); the deploy passes JobSigningKeysSecretArn and CallbackSigningKeysSecretArn, existing secrets, instead',
     skippedResourceType: 'AWS::SecretsManager::Secret',
     checkedBy: ['gives the functions and the worker the job-signing key ring: a given secret, or one the stack creates and keeps'],
     inTemplate: (t) => t.Resources.JobSigningKeysSecret?.Type === 'AWS::SecretsManager::Secret',

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { defineJob } from '../../jobs/define-job';
-import { handleJob } from '../../functions/runtime/job-handler';
+import * as v from 'valibot';
+import { AWAIT_CALLBACK, handleJob } from '../../functions/runtime/job-handler';
 
 /** Echoes its input with a marker only the function adds. */
 export const echo = defineJob<{ text: string }, { echoed: string; by: string; attempt: number }>({
@@ -51,8 +52,29 @@ export const fail = defineJob<{ message: string }, never>({
   retry: { maximumAttempts: 1 },
 });
 
+/** Finished from outside: its handler hands out a callback URL and returns AWAIT_CALLBACK. Two attempts allowed. */
+export const approve = defineJob<{ request: string; expiresInMs?: number }, { approved: boolean; by: string }>({
+  name: 'test.approve',
+  queue: 'jobs',
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 2, initialInterval: '200 ms' },
+  output: v.object({ approved: v.boolean(), by: v.string() }),
+});
+
+/** Returns AWAIT_CALLBACK without asking for a URL: nobody could finish it. */
+export const forgetful = defineJob<{ x: number }, { approved: boolean; by: string }>({
+  name: 'test.forgetful',
+  queue: 'jobs',
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 3, initialInterval: '200 ms' },
+  output: v.object({ approved: v.boolean(), by: v.string() }),
+});
+
 /** All test jobs, as the worker registers them. */
-export const TEST_JOBS = { echo, refuse, flaky, wait, orphan, fail } as const;
+export const TEST_JOBS = { echo, refuse, flaky, wait, orphan, fail, approve, forgetful } as const;
+
+/** Callback URLs the `approve` handler handed out, by workflow id, in order. */
+export const callbackUrls = new Map<string, string[]>();
 
 /** Set by the `wait` handler when its abort signal fires. */
 export const observed = { waitAborted: 0, echoCalls: 0 };
@@ -70,6 +92,12 @@ export const TEST_HANDLERS = [
     if (ctx.attempt === 1) throw new Error('first attempt always fails');
     return { attempt: ctx.attempt };
   }),
+  handleJob(approve, async ({ expiresInMs }, ctx) => {
+    const { url } = await ctx.callback({ expiresIn: expiresInMs ?? '20 seconds' });
+    callbackUrls.set(ctx.workflowId, [...(callbackUrls.get(ctx.workflowId) ?? []), url]);
+    return AWAIT_CALLBACK;
+  }),
+  handleJob(forgetful, async () => AWAIT_CALLBACK),
   handleJob(fail, async ({ message }) => {
     throw new Error(message);
   }),

@@ -61,6 +61,39 @@ export async function cancelWaitWorkflow(): Promise<string> {
   }
 }
 
+/** Runs an `approve` job (finished through its callback URL) and returns its result. */
+export async function approveWorkflow(request: string, expiresInMs?: number) {
+  return jobs.approve({ request, expiresInMs });
+}
+
+/** Runs a `forgetful` job, whose handler leaves the activity open without a callback URL. */
+export async function forgetfulWorkflow() {
+  return jobs.forgetful({ x: 1 });
+}
+
+/** Starts an `approve` job and cancels it when signalled, waiting for the cancellation to be reported. */
+export async function cancelApproveWorkflow(): Promise<string> {
+  const { [TEST_JOBS.approve.name]: approveJob } = proxyActivities<Record<string, (i: { request: string }) => Promise<unknown>>>({
+    startToCloseTimeout: TEST_JOBS.approve.startToCloseTimeout,
+    retry: TEST_JOBS.approve.retry,
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+  let cancel = false;
+  setHandler(cancelSignal, () => {
+    cancel = true;
+  });
+  const scope = new CancellationScope();
+  const running = scope.run(() => (approveJob as (i: { request: string }) => Promise<unknown>)({ request: 'cancel me' }));
+  await condition(() => cancel);
+  scope.cancel();
+  try {
+    await running;
+    return 'not-cancelled';
+  } catch (err) {
+    return (err as Error & { cause?: Error }).cause?.name ?? (err as Error).name;
+  }
+}
+
 /** Runs a `wait` job for `ms` and returns its result. */
 export async function waitWorkflow(ms: number) {
   return jobs.wait({ ms });

@@ -42,7 +42,12 @@ describe('a queue in provisioned mode, packaged by osls', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'provisioned-pollers-'));
     await mkdir(path.join(dir, 'infra', 'cloudformation'), { recursive: true });
     await mkdir(path.join(dir, '.build', 'infra'), { recursive: true });
-    for (const file of ['serverless.yml', 'infra/cloudformation/built-stack.cjs', 'infra/cloudformation/parameters.yml']) {
+    for (const file of [
+      'serverless.yml',
+      'infra/cloudformation/built-stack.cjs',
+      'infra/cloudformation/parameters.yml',
+      'infra/cloudformation/callback.yml',
+    ]) {
       await copyFile(path.join(PROJECT_ROOT, file), path.join(dir, file));
     }
     for (const fn of FUNCTION_ENTRIES) await writeFile(path.join(dir, '.build', `${fn.name}.zip`), EMPTY_ZIP);

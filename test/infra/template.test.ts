@@ -94,6 +94,8 @@ function statementsOf(resource: Resource | undefined): Json[] {
 }
 
 /** What `JOB_SIGNING_KEYS_SECRET_ARN` and every grant on the signing key ring point at. */
+/** osls's logical id of the callback function (serverless.yml `functions.callback`). */
+const CALLBACK_FUNCTION = 'CallbackLambdaFunction';
 const SIGNING_KEYS = { 'Fn::If': ['CreateJobSigningKeysSecret', { Ref: 'JobSigningKeysSecret' }, { Ref: 'JobSigningKeysSecretArn' }] };
 
 /** Names of the files in a zip archive, from its central directory. */
@@ -197,7 +199,7 @@ describe('the packaged CloudFormation template', () => {
   });
 
   it('gives each function its own role that can only consume its own queues', () => {
-    for (const [id, fn] of resourcesOfType('AWS::Lambda::Function')) {
+    for (const [id, fn] of resourcesOfType('AWS::Lambda::Function').filter(([id]) => id !== CALLBACK_FUNCTION)) {
       const role = template.Resources[getAttId(fn.Properties.Role)]!;
       expect(role.Type, id).toBe('AWS::IAM::Role');
       const consumed = resourcesOfType('AWS::Lambda::EventSourceMapping')
@@ -216,6 +218,30 @@ describe('the packaged CloudFormation template', () => {
       const sqsStatement = policy!.PolicyDocument.Statement.find((s) => s.Action.some((a) => a.startsWith('sqs:')));
       expect(sqsStatement?.Resource, id).toEqual(consumed);
     }
+  });
+
+  it('serves the callback function on a public URL, throttled, with a role that reads only its key ring and Temporal secrets', () => {
+    const fn = template.Resources[CALLBACK_FUNCTION]!;
+    expect(fn.Properties.ReservedConcurrentExecutions).toBe(10);
+    expect(template.Resources.CallbackLambdaFunctionUrl).toMatchObject({ Type: 'AWS::Lambda::Url', Properties: { AuthType: 'NONE' } });
+    const role = template.Resources[getAttId(fn.Properties.Role)]!;
+    const granted = JSON.stringify(role.Properties.Policies);
+    expect(granted).not.toMatch(/"sqs:/);
+    expect(granted).not.toContain('JobSigningKeys');
+    expect(granted).toContain('CallbackSigningKeysSecret');
+    // Only the role that signs URLs and the one that verifies them may read the callback key ring.
+    const readers = policyStatements()
+      .filter((s) => JSON.stringify(s.Resource ?? null).includes('CallbackSigningKeysSecret'))
+      .map((s) => s.at.split('.')[1]);
+    expect(new Set(readers)).toEqual(new Set(['CallbackSigningPolicy', 'CallbackRole']));
+    expect((template.Resources.CallbackSigningPolicy!.Properties.Roles as Json[]).map((r) => JSON.stringify(r))).toEqual([
+      '{"Ref":"ProcessJobsRole"}',
+    ]);
+    const env = (template.Resources.ProcessJobsLambdaFunction!.Properties.Environment as { Variables: Record<string, Json> }).Variables;
+    expect(env.CALLBACK_BASE_URL).toEqual({ 'Fn::GetAtt': ['CallbackLambdaFunctionUrl', 'FunctionUrl'] });
+    expect(env.CALLBACK_SIGNING_KEYS_SECRET_ARN).toEqual({
+      'Fn::If': ['CreateCallbackSigningKeysSecret', { Ref: 'CallbackSigningKeysSecret' }, { Ref: 'CallbackSigningKeysSecretArn' }],
+    });
   });
 
   it('exports a worker policy that can only send to the job queues, read the signing key ring and use the payload bucket', () => {
@@ -421,7 +447,8 @@ describe('the packaged CloudFormation template', () => {
     });
     expect(template.Outputs.JobSigningKeysSecretArn).toMatchObject({ Value: SIGNING_KEYS, Export: expect.anything() });
 
-    const functions = resourcesOfType('AWS::Lambda::Function');
+    // The callback function is reachable from the internet and never reads the job-signing key ring.
+    const functions = resourcesOfType('AWS::Lambda::Function').filter(([id]) => id !== CALLBACK_FUNCTION);
     const roles = new Set(functions.map(([, fn]) => getAttId(fn.Properties.Role)));
     for (const [id, fn] of functions) {
       expect((fn.Properties.Environment as { Variables: Record<string, Json> }).Variables.JOB_SIGNING_KEYS_SECRET_ARN, id).toEqual(
@@ -432,8 +459,9 @@ describe('the packaged CloudFormation template', () => {
     const grants = policyStatements().filter((s) => JSON.stringify(s.Action).includes('secretsmanager:'));
     const onKeyRing = grants.filter((s) => JSON.stringify(s.Resource).includes('JobSigningKeysSecret'));
     for (const s of onKeyRing) expect(([] as Json[]).concat(s.Resource ?? []), s.at).toEqual([SIGNING_KEYS]);
-    const functionPolicies = resourcesOfType('AWS::IAM::Policy').filter(([, p]) =>
-      (p.Properties.Roles as { Ref: string }[]).some((r) => roles.has(r.Ref)),
+    // CallbackSigningPolicy grants processJobs the callback key ring only (checked with the callback function).
+    const functionPolicies = resourcesOfType('AWS::IAM::Policy').filter(
+      ([id, p]) => id !== 'CallbackSigningPolicy' && (p.Properties.Roles as { Ref: string }[]).some((r) => roles.has(r.Ref)),
     );
     const functionGrant = functionPolicies
       .flatMap(([, p]) => statementsOf(p))
@@ -454,7 +482,8 @@ describe('the packaged CloudFormation template', () => {
 
   it('keeps the queues, the log groups and the created signing secret when the stack is deleted or they are replaced', () => {
     const kept = ['AWS::SQS::Queue', 'AWS::Logs::LogGroup', 'AWS::SecretsManager::Secret'].flatMap(resourcesOfType);
-    expect(kept).toHaveLength(2 * (Object.keys(QUEUES).length + TRIGGER_QUEUE_NAMES.length) + FUNCTION_ENTRIES.length + 1);
+    // + the job and callback key rings
+    expect(kept).toHaveLength(2 * (Object.keys(QUEUES).length + TRIGGER_QUEUE_NAMES.length) + FUNCTION_ENTRIES.length + 2);
     for (const [id, resource] of kept) {
       expect(resource.DeletionPolicy, id).toBe('Retain');
       expect(resource.UpdateReplacePolicy, id).toBe('Retain');
@@ -489,6 +518,7 @@ describe('the packaged CloudFormation template', () => {
           PATH: process.env.PATH,
           TEMPORAL_ADDRESS: '127.0.0.1:1',
           JOB_SIGNING_KEYS_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:job-signing-keys',
+          CALLBACK_SIGNING_KEYS_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:callback-signing-keys',
           LOG_LEVEL: 'error',
         },
         timeout: 20_000,

@@ -68,6 +68,9 @@ describe('npm run dev', () => {
     await waitFor(/watching functions/, 120_000);
     const address = (await waitFor(/Temporal\s+(127\.0\.0\.1:\d+)/, 1_000))[1] as string;
     expect(output).toMatch(/Temporal Web UI http:\/\/127\.0\.0\.1:\d+/);
+    // Two Function URLs on loopback ports: the callback function's, open (its URLs' HMAC authenticates), and the HTTP starter's.
+    expect(output).toMatch(/function callback .* URL http:\/\/127\.0\.0\.1:\d+\/<token>\[\/fail\|\/heartbeat\] \(NONE\)/);
+    expect(output).toMatch(/function startWorkflowHttp .* URL http:\/\/127\.0\.0\.1:\d+ \((AWS_IAM|NONE)\)/);
 
     const cli = await ensureTemporalCli();
     const { stdout } = await run(

@@ -22,6 +22,8 @@ const WORKER = /\.build\/worker\/main\.mjs/;
 /** A local Lambda container: the bundled bootstrap run by the Lambda-version node (infra/local/container-bootstrap.ts). */
 const CONTAINER = /\/\.build\/local\/runtime\/bootstrap\.mjs/;
 const REAPER = /process-reaper-main\.cjs/;
+/** The local SQS endpoint: fauxqs in a process of its own (infra/local/fauxqs-process.ts). */
+const SQS_SERVER = /fauxqs-process/;
 
 /** An `npm run …` in a process group of its own (the group id is npm's pid), its output collected. */
 interface NpmRun {
@@ -212,6 +214,26 @@ describe('npm run dev stops everything it started', () => {
     await expectAllGone(tree, ports, 5_000);
     await exited(dev.npm);
     expect(dev.output()).not.toMatch(/\[dev\] stopped/);
+  }, 180_000);
+
+  it('when the stop hangs: it exits after its 20 s bound anyway and the reaper ends what is left', async () => {
+    const dev = npmRun(['dev']);
+    await dev.waitFor(/watching functions/, 120_000);
+    const ports = devPorts(dev.output());
+    const tree = snapshot(dev);
+    const script = expectFullTree(dev, tree, 'dev');
+    // A stopped process ignores SIGTERM, so each graceful stop waits out its grace before SIGKILL: the worker
+    // 15 s, the SQS server 5 s, the Temporal server 10 s — 30 s in all, past the shipped 20 s bound.
+    const hanging = tree.filter((p) => [WORKER, SQS_SERVER, TEMPORAL_SERVER].some((re) => re.test(p.command)));
+    expect(hanging.map((p) => p.command).join('\n')).toMatch(SQS_SERVER);
+    for (const p of hanging) process.kill(p.pid, 'SIGSTOP');
+
+    process.kill(dev.pid, 'SIGTERM');
+    await exited(dev.npm);
+    expect({ code: dev.npm.exitCode, signal: dev.npm.signalCode }, dev.output()).toEqual({ code: 0, signal: null });
+    expect(dev.output()).toMatch(/\[dev\] stopped: not all had stopped after 20 s, the process reaper ends the rest/);
+    expect(isAlive(script.pid)).toBe(false);
+    await expectAllGone(tree, ports, 10_000);
   }, 180_000);
 
   it('on SIGTERM during start-up: it exits 143 at once and what had started dies with it', async () => {

@@ -3,7 +3,7 @@ import { greet } from '../../jobs/catalog';
 import type { GreetInput, GreetOutput } from '../../jobs/catalog';
 import type { JobInput, JobOutput } from '../../jobs/define-job';
 import type { JobCallers } from '../../jobs/proxy-jobs';
-import { handleJob } from '../../functions/runtime/job-handler';
+import { AWAIT_CALLBACK, handleJob } from '../../functions/runtime/job-handler';
 
 describe('typed job contracts (checked by tsc in `npm test`)', () => {
   it('derives input and output types from the definition', () => {
@@ -18,5 +18,11 @@ describe('typed job contracts (checked by tsc in `npm test`)', () => {
     handleJob(greet, async () => ({ greeting: 42 }));
     // @ts-expect-error: the input is typed too
     handleJob(greet, async ({ nickname }) => ({ greeting: nickname, producedBy: 'x' }));
+  });
+
+  it('accepts AWAIT_CALLBACK in place of the output, and no look-alike', () => {
+    handleJob(greet, async () => AWAIT_CALLBACK);
+    // @ts-expect-error: an empty object is neither the output nor the marker
+    handleJob(greet, async () => ({}));
   });
 });
