@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { startBenchFunction } from './bench-function';
 import type { BenchFunctionOverrides, RunningBenchFunction } from './bench-function';
-import type { BenchBuild } from './build-bench';
+import { FUNCTION_ENTRIES } from '../infra/build/bundle-function';
+import type { BenchBuild, BenchBundle } from './build-bench';
 import { measureInitOnce, measureInits } from './cold-start';
 import { computeCost } from './cost';
 import { allowedCpus, PINNED_CPUS, pinningUnavailable, pinProcesses, processTree } from './cpu-pinning';
@@ -54,6 +55,9 @@ async function withBenchFunction<T>(
   return result;
 }
 
+/** The trigger starters (issue 16), whose cold start the report sets next to process-jobs'. */
+export const STARTER_BUNDLES = ['start-workflows', 'start-workflow-http'] as const;
+
 /** Cold start: fresh processes per bundle, with and without the deployed NODE_OPTIONS. */
 export async function measureColdStarts(run: BenchRun): Promise<ColdStartResult> {
   const { env, build, settings: s, tmp } = run;
@@ -61,11 +65,10 @@ export async function measureColdStarts(run: BenchRun): Promise<ColdStartResult>
   const probeEnv = { TEMPORAL_ADDRESS: env.stack.temporalAddress, TEMPORAL_NAMESPACE: env.stack.namespace, LOG_LEVEL: 'warn' };
   run.log(`Cold start: ${s.coldStartRuns} fresh processes per bundle…`);
   const probes = build.probes;
+  // Every deployed function (the starters beside process-jobs), then the two references.
   const inits = await measureInits(
     {
-      'process-jobs': probes['process-jobs']!.bundlePath,
-      'dead-letter': probes['dead-letter']!.bundlePath,
-      'start-workflows': probes['start-workflows']!.bundlePath,
+      ...Object.fromEntries(FUNCTION_ENTRIES.map((fn) => [fn.name, probes[fn.name]!.bundlePath])),
       'bare-handler': build.bare.bundlePath,
       'naive-client': build.naive.bundlePath,
     },
@@ -94,19 +97,18 @@ export async function measureColdStarts(run: BenchRun): Promise<ColdStartResult>
       });
     }
   }
-  const sizes = {
-    'process-jobs': build.functions[0]!,
-    'dead-letter': build.functions[1]!,
-    'start-workflows': build.functions[2]!,
+  const sizes: Record<string, BenchBundle> = {
+    ...Object.fromEntries(build.functions.map((fn) => [fn.name, fn])),
     'bare-handler': build.bare,
     'naive-client': build.naive,
   };
+  const processJobs = inits['process-jobs']!;
   return {
     runs: s.coldStartRuns,
     nodeFlags,
     bundles: Object.fromEntries(
       Object.entries(inits).map(([name, init]) => {
-        const size = sizes[name as keyof typeof sizes];
+        const size = sizes[name]!;
         return [
           name,
           {
@@ -121,7 +123,13 @@ export async function measureColdStarts(run: BenchRun): Promise<ColdStartResult>
         ];
       }),
     ),
-    processJobsToNaive: inits['process-jobs']!.initMs / inits['naive-client']!.initMs,
+    processJobsToNaive: processJobs.initMs / inits['naive-client']!.initMs,
+    startersToProcessJobs: Object.fromEntries(
+      STARTER_BUNDLES.map((name) => [
+        name,
+        { initRatio: inits[name]!.initMs / processJobs.initMs, rssRatio: inits[name]!.rssBytes / processJobs.rssBytes },
+      ]),
+    ),
     processJobsInitWithoutFlagsMs: withoutFlags['process-jobs']!.initMs,
   };
 }

@@ -279,6 +279,15 @@ export function renderMarkdown(r: BenchResults): string {
     );
   }
   lines.push('');
+  const pj = r.coldStart.bundles['process-jobs'];
+  const starters = Object.entries(r.coldStart.startersToProcessJobs ?? {}).map(([name, ratio]) => {
+    const b = r.coldStart.bundles[name];
+    return `${name} ${ms(b?.initMs ?? Number.NaN, 0)} ms init (${round(ratio.initRatio)} × process-jobs' ${ms(pj?.initMs ?? Number.NaN, 0)} ms), ${mib(b?.rssBytes ?? Number.NaN)} when ready (${round(ratio.rssRatio)} × ${mib(pj?.rssBytes ?? Number.NaN)})`;
+  });
+  if (starters.length > 0) {
+    lines.push(`The trigger starters next to process-jobs (same slim client, issue 14): ${starters.join('; ')}.`);
+    lines.push('');
+  }
   lines.push(
     `Fresh \`node\` processes with ${r.coldStart.nodeFlags.length > 0 ? `\`${r.coldStart.nodeFlags.join(' ')}\` (serverless.yml's NODE_OPTIONS)` : 'no flags'}; ` +
       `process-jobs without them: ${ms(r.coldStart.processJobsInitWithoutFlagsMs, 0)} ms.`,

@@ -109,6 +109,8 @@ export interface ColdStartResult {
   readonly bundles: Readonly<Record<string, ColdStartBundle>>;
   /** process-jobs init ÷ naive-client init. */
   readonly processJobsToNaive: number;
+  /** Each trigger starter (issue 16) next to process-jobs: its init and its RSS when ready, each ÷ process-jobs' (absent in results of earlier runs). */
+  readonly startersToProcessJobs?: Readonly<Record<string, { readonly initRatio: number; readonly rssRatio: number }>>;
   /** Init of process-jobs without the NODE_OPTIONS flags, ms: what those flags cost. */
   readonly processJobsInitWithoutFlagsMs: number;
 }

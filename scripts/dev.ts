@@ -14,6 +14,7 @@
 import { readFileSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { CALLBACK_FUNCTION, CALLBACK_URL_DIR, startDevEnvironment } from '../infra/local/dev-environment';
+import { HTTP_STARTER } from '../infra/cloudformation/trigger-resources';
 import { clearDevState, writeDevState } from '../infra/local/dev-state';
 import { LAMBDA_NODE_VERSION } from '../infra/local/lambda-node';
 import { onStopRequest, stopExitCode } from '../infra/local/stop-requests';
@@ -35,6 +36,8 @@ const env = await startDevEnvironment({
   functionEnv: { LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty' },
   onInvocationError: (fn, err) => say(`${fn}: invocation failed, batch left for redelivery: ${(err as Error).message}`),
 });
+// By name: the callback function has a Function URL too.
+const httpStarterFunction = env.functions.find((f) => f.config.name === HTTP_STARTER && f.urlServer);
 const otherDev = await writeDevState({
   pid: process.pid,
   temporalAddress: env.stack.temporalAddress,
@@ -45,6 +48,17 @@ const otherDev = await writeDevState({
   payloadBucket: env.stack.payloadBucket,
   queues: env.stack.queues,
   triggerQueues: env.stack.triggerQueues,
+  ...(httpStarterFunction?.urlServer && httpStarterFunction.config.url
+    ? {
+        httpStarter: {
+          url: httpStarterFunction.urlServer.url,
+          authType: httpStarterFunction.config.url.authType,
+          ...(httpStarterFunction.config.url.authType === 'NONE' && env.stack.generatedHttpTriggerSecret
+            ? { hmacSecret: process.env.HTTP_TRIGGER_HMAC_SECRET }
+            : {}),
+        },
+      }
+    : {}),
 });
 if (otherDev !== undefined) {
   say(`another npm run dev (pid ${otherDev}) is running in this checkout: npm run job and npm run dlq talk to it, not to this one`);
@@ -76,10 +90,13 @@ say(
 );
 say(`     (${RUN_JOB_WORKFLOW} takes a job name and its input)   dead letters: npm run dlq`);
 say(`triggers: npm run trigger -- s3 <file.txt>  |  sqs '{"requestId":"r1","name":"Ada"}'`);
-const httpStarter = env.functions.find((f) => f.urlServer)?.urlServer;
+const httpStarter = httpStarterFunction?.urlServer;
 if (httpStarter) {
   say(
-    `          curl -X POST ${httpStarter.url}/greet-on-call -H 'Authorization: AWS4-HMAC-SHA256 local' -d '{"requestId":"r2","name":"Ada"}'  (IAM: locally any SigV4 header, not verified)`,
+    `          npm run trigger -- http '{"requestId":"r2","name":"Ada"}'   (POST ${httpStarter.url}/greet-on-call, signed as the URL expects)`,
+  );
+  say(
+    `          curl -X POST ${httpStarter.url}/greet-on-call -H 'Authorization: AWS4-HMAC-SHA256 local' -d '{"requestId":"r3","name":"Ada"}'  (IAM: locally any SigV4 header, not verified)`,
   );
 }
 say(`          npm run trigger -- eventbridge '{"Source":"demo.accounts","DetailType":"UserSignedUp","Detail":{"name":"Ada"}}'`);

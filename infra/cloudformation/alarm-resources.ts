@@ -82,6 +82,24 @@ export function deadLetterDepthAlarm(description: string, queueName: CfnValue): 
 }
 
 /**
+ * The oldest message on a queue has waited longer than `ageLimitSeconds` (the minute's maximum of
+ * `ApproximateAgeOfOldestMessage`): its consumer is not keeping up, or not running.
+ * @param queueId logical id of the queue
+ * @param description what it means and what to check, for whoever the alarm wakes
+ */
+export function oldestMessageAlarm(queueId: string, ageLimitSeconds: number, description: string): CfnResource {
+  return alarm({
+    description,
+    namespace: 'AWS/SQS',
+    metric: 'ApproximateAgeOfOldestMessage',
+    dimension: { Name: 'QueueName', Value: getAtt(queueId, 'QueueName') },
+    statistic: 'Maximum',
+    periodSeconds: 60,
+    threshold: ageLimitSeconds,
+  });
+}
+
+/**
  * Alarms of one job queue: its dead-letter queue holds a message (waiting, or held by the dead-letter
  * function), and the oldest waiting job is older than the queue's `oldestMessageAlarmSeconds` (the
  * functions are not keeping up, or not running).
@@ -96,17 +114,12 @@ export function queueAlarms(queue: string, definition: QueueDefinition): Record<
         'timeout and keeps this alarm on: read the deadLetter function logs, then redrive or delete it.',
       getAtt(ids.deadLetter, 'QueueName'),
     ),
-    [`${ids.queue}OldestMessageAlarm`]: alarm({
-      description:
-        `The oldest job on the "${queue}" queue has waited over ${ageLimit} s: processJobs is not keeping up or not running. ` +
+    [`${ids.queue}OldestMessageAlarm`]: oldestMessageAlarm(
+      ids.queue,
+      ageLimit,
+      `The oldest job on the "${queue}" queue has waited over ${ageLimit} s: processJobs is not keeping up or not running. ` +
         'Check its errors and throttles, the event source mapping, and its maximumConcurrency in jobs/queues.json.',
-      namespace: 'AWS/SQS',
-      metric: 'ApproximateAgeOfOldestMessage',
-      dimension: { Name: 'QueueName', Value: getAtt(ids.queue, 'QueueName') },
-      statistic: 'Maximum',
-      periodSeconds: 60,
-      threshold: ageLimit,
-    }),
+    ),
   };
 }
 

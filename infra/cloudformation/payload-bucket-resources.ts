@@ -1,4 +1,5 @@
 import { cfnPayloadLifecycleRule, PAYLOAD_BUCKET } from '../payload-bucket';
+import { hardenedBucketProperties } from './bucket-properties';
 import { getAtt, ref, STACK_NAME, sub } from './intrinsics';
 import type { CfnOutput, CfnResource, CfnValue } from './intrinsics';
 import { PARAMETERS_YML } from './logical-ids';
@@ -21,16 +22,7 @@ export function payloadBucketResources(): Record<string, CfnResource> {
     [PAYLOAD_BUCKET_ID]: {
       Type: 'AWS::S3::Bucket',
       Properties: {
-        BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: true }],
-        },
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        ...hardenedBucketProperties(),
         LifecycleConfiguration: {
           Rules: [cfnPayloadLifecycleRule(ref(PARAMETERS_YML.payloadExpirationDays))],
         },

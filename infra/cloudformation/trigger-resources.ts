@@ -3,7 +3,8 @@ import { HttpAuth } from '../../jobs/define-trigger';
 import type { AnyHttpTrigger, AnyTrigger } from '../../jobs/define-trigger';
 import { DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS, QUEUES } from '../../jobs/queues';
 import type { QueueConsumer, TriggerQueueDefinition } from '../../jobs/queues';
-import { alarm, deadLetterDepthAlarm, functionAlarms } from './alarm-resources';
+import { deadLetterDepthAlarm, functionAlarms, oldestMessageAlarm } from './alarm-resources';
+import { hardenedBucketProperties } from './bucket-properties';
 import { MIN_MAX_RECEIVE_COUNT } from './check-definitions';
 import { QueueDefinitionError } from './errors';
 import { getAtt, ref, RETAIN, STACK_NAME, sub } from './intrinsics';
@@ -51,7 +52,8 @@ function deliveringService(trigger: AnyTrigger): { principal: string; sourceArn:
  * queue lets S3 (from the trigger's bucket, of this account) or EventBridge (from the trigger's rule) send
  * to it — the one Allow in a queue policy of this stack: a service principal has no IAM role to grant it.
  * An SQS trigger's queue takes messages from whoever IAM lets send. The dead-letter queue refuses every IAM
- * principal's SendMessage, as the job queues' do.
+ * principal's SendMessage, as the job queues' do; an EventBridge trigger's lets its rule send the events it
+ * could not deliver to the queue (the rule's dead-letter config).
  */
 function triggerQueuePolicies(trigger: AnyTrigger): Record<string, CfnResource> {
   const ids = queueLogicalIds(trigger.queue);
@@ -91,6 +93,21 @@ function triggerQueuePolicies(trigger: AnyTrigger): Record<string, CfnResource> 
         Resource: deadLetterArn,
         Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } },
       },
+      ...(trigger.source === 'eventbridge'
+        ? [
+            {
+              Sid: 'DeadLetterUndeliverableEvents',
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: deadLetterArn,
+              Condition: {
+                ArnEquals: { 'aws:SourceArn': getAtt(triggerLogicalIds(trigger).rule, 'Arn') },
+                StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
+              },
+            },
+          ]
+        : []),
     ]),
   };
 }
@@ -110,14 +127,7 @@ function s3Bucket(trigger: Extract<AnyTrigger, { source: 's3' }>): Record<string
       DependsOn: [`${ids.queue}Policy`],
       Properties: {
         BucketName: sub(bucketNameTemplate(trigger)),
-        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        ...hardenedBucketProperties(),
         NotificationConfiguration: {
           QueueConfigurations: [
             {
@@ -132,8 +142,21 @@ function s3Bucket(trigger: Extract<AnyTrigger, { source: 's3' }>): Record<string
   };
 }
 
-/** The rule of an EventBridge trigger on the default bus: the trigger's pattern, its queue as the target. */
+/**
+ * How EventBridge retries delivering an event to a trigger queue before it sends the event to the trigger's
+ * dead-letter queue. A failed delivery to SQS is a configuration error (a queue policy, a deleted queue) or a
+ * rare SQS outage: an hour rides out the outage, and then the dead-letter queue's alarm says so, where
+ * EventBridge's defaults (185 attempts over 24 h, then drop the event) would retry silently for a day and lose it.
+ */
+export const EVENTBRIDGE_TARGET_RETRY = { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 3600 } as const;
+
+/**
+ * The rule of an EventBridge trigger on the default bus: the trigger's pattern, its queue as the target, and
+ * the trigger's dead-letter queue for events EventBridge could not deliver (see infra/README.md for why that
+ * queue rather than one of its own).
+ */
 function eventBridgeRule(trigger: Extract<AnyTrigger, { source: 'eventbridge' }>): Record<string, CfnResource> {
+  const ids = queueLogicalIds(trigger.queue);
   return {
     [triggerLogicalIds(trigger).rule]: {
       Type: 'AWS::Events::Rule',
@@ -141,7 +164,14 @@ function eventBridgeRule(trigger: Extract<AnyTrigger, { source: 'eventbridge' }>
         Description: `Trigger ${trigger.name}: starts ${trigger.workflow.workflowType} for every matching event.`,
         EventPattern: trigger.pattern as CfnValue,
         State: 'ENABLED',
-        Targets: [{ Id: 'trigger-queue', Arn: getAtt(queueLogicalIds(trigger.queue).queue, 'Arn') }],
+        Targets: [
+          {
+            Id: 'trigger-queue',
+            Arn: getAtt(ids.queue, 'Arn'),
+            RetryPolicy: EVENTBRIDGE_TARGET_RETRY,
+            DeadLetterConfig: { Arn: getAtt(ids.deadLetter, 'Arn') },
+          },
+        ],
       },
     },
   };
@@ -158,15 +188,11 @@ function triggerQueueAlarms(trigger: AnyTrigger, definition: TriggerQueueDefinit
         'id, then fix and redrive, or delete.',
       getAtt(ids.deadLetter, 'QueueName'),
     ),
-    [`${ids.queue}OldestMessageAlarm`]: alarm({
-      description: `The oldest event on the "${trigger.queue}" trigger queue has waited over ${ageLimit} s: startWorkflows is not keeping up, or Temporal is unreachable.`,
-      namespace: 'AWS/SQS',
-      metric: 'ApproximateAgeOfOldestMessage',
-      dimension: { Name: 'QueueName', Value: getAtt(ids.queue, 'QueueName') },
-      statistic: 'Maximum',
-      periodSeconds: 60,
-      threshold: ageLimit,
-    }),
+    [`${ids.queue}OldestMessageAlarm`]: oldestMessageAlarm(
+      ids.queue,
+      ageLimit,
+      `The oldest event on the "${trigger.queue}" trigger queue has waited over ${ageLimit} s: startWorkflows is not keeping up, or Temporal is unreachable.`,
+    ),
   };
 }
 

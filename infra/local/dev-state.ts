@@ -21,6 +21,16 @@ export interface DevState {
   readonly queues: Readonly<Record<QueueName, CreatedQueue>>;
   /** The trigger queues (absent in the state of an older run). */
   readonly triggerQueues?: Readonly<Record<TriggerQueueName, CreatedQueue>>;
+  /** The HTTP starter's local Function URL (`npm run trigger -- http`), when `serverless.yml` gives it one. */
+  readonly httpStarter?: {
+    readonly url: string;
+    readonly authType: 'AWS_IAM' | 'NONE';
+    /**
+     * The HMAC secret the local stack generated for this run, only with HMAC auth (`NONE`) and only when the user set
+     * no `HTTP_TRIGGER_HMAC_SECRET`: a throwaway local value, so that `npm run trigger -- http` can sign.
+     */
+    readonly hmacSecret?: string;
+  };
 }
 
 /** The pid of the live `npm run dev` whose state the file holds, if any. */

@@ -91,6 +91,8 @@ export const FORWARDED_LOCAL_ENV: readonly RegExp[] = [
   /^AWS_ENDPOINT_URL(_[A-Z0-9_]+)?$/,
   /^TEMPORAL_[A-Z0-9_]+$/,
   /^(JOB_SIGNING_KEYS|PAYLOAD_KEYS|CALLBACK_SIGNING_KEYS)$/,
+  // The HTTP triggers' shared secret, which the deployed startWorkflowHttp reads from Secrets Manager by ARN.
+  /^HTTP_TRIGGER_HMAC_SECRET$/,
   // The claim check's bucket and threshold, which the deployed stack sets from its own bucket and parameter.
   /^(PAYLOAD_BUCKET|PAYLOAD_OFFLOAD_THRESHOLD_BYTES)$/,
   /^(LOG_LEVEL|LOG_FORMAT|POWERTOOLS_LOG_LEVEL)$/,

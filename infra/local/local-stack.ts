@@ -4,7 +4,7 @@ import { createJobQueues, createTriggerQueues } from './create-queues';
 import { createLocalPayloadBucket } from './create-payload-bucket';
 import type { CreatedQueue } from './create-queues';
 import { applyLocalAwsEnv, configuredSqsEndpoint } from './local-aws-env';
-import { applyLocalSigningKeys } from './local-signing-keys';
+import { applyLocalHttpTriggerSecret, applyLocalSigningKeys } from './local-signing-keys';
 import { applyLocalCallbackKeys } from '../../jobs/security/callback-url';
 import { startLocalSqsServer } from './sqs-server';
 import { startTemporalDevServer } from './temporal-dev-server';
@@ -36,6 +36,8 @@ export interface LocalStack {
   readonly queues: Record<QueueName, CreatedQueue>;
   /** Every trigger queue of `jobs/queues.json` (`triggerQueues`), created on the endpoint. */
   readonly triggerQueues: Record<TriggerQueueName, CreatedQueue>;
+  /** Whether this stack generated `HTTP_TRIGGER_HMAC_SECRET` (the user set none), so only it knows the value. */
+  readonly generatedHttpTriggerSecret: boolean;
   /** Stops the servers this stack started (not the ones it found through the environment). */
   stop(): Promise<void>;
 }
@@ -44,7 +46,7 @@ export interface LocalStack {
  * Brings up what the functions and the worker need on this machine: a Temporal dev server (or the one in
  * `TEMPORAL_ADDRESS`), an SQS endpoint (fauxqs, or the one in `AWS_ENDPOINT_URL_SQS` / `AWS_ENDPOINT_URL`),
  * the job queues and the trigger queues. Sets `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, the SDK's SQS settings and, unless configured,
- * a generated job signing key ring (`JOB_SIGNING_KEYS`) in `process.env`; with an S3 endpoint (fauxqs' own, or
+ * a generated job signing key ring (`JOB_SIGNING_KEYS`) and HTTP trigger secret (`HTTP_TRIGGER_HMAC_SECRET`) in `process.env`; with an S3 endpoint (fauxqs' own, or
  * `AWS_ENDPOINT_URL_S3`) it creates the payload bucket and sets `AWS_ENDPOINT_URL_S3` and, unless set, `PAYLOAD_BUCKET`.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -79,6 +81,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     applyLocalAwsEnv(sqsEndpoint);
     applyLocalSigningKeys();
     applyLocalCallbackKeys();
+    const generatedHttpTriggerSecret = applyLocalHttpTriggerSecret();
     process.env.TEMPORAL_ADDRESS = temporalAddress;
     process.env.TEMPORAL_NAMESPACE = namespace;
     const sqs = createSqsClient();
@@ -87,7 +90,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     sqs.destroy();
     const payloadBucket = s3Endpoint ? await createLocalPayloadBucket(s3Endpoint, options.stage ?? 'local') : undefined;
     if (payloadBucket) options.log?.(`payload bucket ${payloadBucket} on ${s3Endpoint} (PAYLOAD_BUCKET)`);
-    return { temporalAddress, namespace, temporalUiUrl, sqsEndpoint, s3Endpoint, payloadBucket, queues, triggerQueues, stop: stopAll };
+    return {
+      temporalAddress,
+      namespace,
+      temporalUiUrl,
+      sqsEndpoint,
+      s3Endpoint,
+      payloadBucket,
+      queues,
+      triggerQueues,
+      generatedHttpTriggerSecret,
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchResults } from '../../bench/results';
+import { STARTER_BUNDLES } from '../../bench/phases';
+import { FUNCTION_ENTRIES } from '../../infra/build/bundle-function';
 import { PROJECT_ROOT } from '../../infra/project-root';
 
 /** Every number under `value`, with its path; `null` (how JSON writes NaN) counts as a missing number. */
@@ -64,13 +66,12 @@ describe('npm run bench -- --quick', () => {
       expect(found.length, section).toBeGreaterThan(0);
       expect(found.filter(([, n]) => n === null || !Number.isFinite(n)).map(([p]) => `${section}.${p}`)).toEqual([]);
     }
-    expect(Object.keys(results.coldStart.bundles).sort()).toEqual([
-      'bare-handler',
-      'dead-letter',
-      'naive-client',
-      'process-jobs',
-      'start-workflows',
-    ]);
+    // Every deployed function, the trigger starters among them, beside the two references.
+    expect(Object.keys(results.coldStart.bundles).sort()).toEqual(
+      [...FUNCTION_ENTRIES.map((fn) => fn.name), 'bare-handler', 'naive-client'].sort(),
+    );
+    expect(Object.keys(results.coldStart.startersToProcessJobs ?? {}).sort()).toEqual([...STARTER_BUNDLES].sort());
+    for (const name of STARTER_BUNDLES) expect(markdown, name).toMatch(new RegExp(`${name} \\d+ ms init \\([\\d.]+ × process-jobs'`));
     expect(results.latency.async.n).toBeGreaterThan(0);
     expect(results.latency.direct.n).toBeGreaterThan(0);
     expect(results.warmOverhead.handlerMs.n).toBeGreaterThan(0);

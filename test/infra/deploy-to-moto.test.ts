@@ -45,6 +45,7 @@ const SECRET_PARAMETERS = {
   PayloadKeysSecretArn: 'PAYLOAD_KEYS_SECRET_ARN',
   JobSigningKeysSecretArn: 'JOB_SIGNING_KEYS_SECRET_ARN',
   CallbackSigningKeysSecretArn: 'CALLBACK_SIGNING_KEYS_SECRET_ARN',
+  HttpTriggerHmacSecretArn: 'HTTP_TRIGGER_HMAC_SECRET_ARN',
 } as const;
 
 /** The functions that sign (processJobs) or check (callback) callback URLs: the only ones given the callback key ring. */
@@ -52,11 +53,17 @@ const CALLBACK_RING_FUNCTIONS: readonly string[] = ['processJobs', 'callback'];
 /** The functions that handle no job message, so may not read the job-signing key ring (the callback one is on the internet). */
 const NO_JOB_RING_FUNCTIONS: readonly string[] = ['callback', 'startWorkflows', HTTP_STARTER];
 
-/** The secrets whose ARN a function's environment holds: all (provider-wide), the callback key ring only where URLs are signed or checked. */
+/**
+ * The secrets whose ARN a function's environment holds: all (provider-wide), the callback key ring only where URLs are
+ * signed or checked, the HTTP triggers' HMAC secret only in the HTTP starter.
+ */
 function secretParametersOf(fn: string): SecretParameter[] {
-  return (Object.keys(SECRET_PARAMETERS) as SecretParameter[]).filter(
-    (parameter) => parameter !== 'CallbackSigningKeysSecretArn' || CALLBACK_RING_FUNCTIONS.includes(fn),
-  );
+  return (Object.keys(SECRET_PARAMETERS) as SecretParameter[]).filter((parameter) => {
+    if (parameter === 'CallbackSigningKeysSecretArn') return CALLBACK_RING_FUNCTIONS.includes(fn);
+    // The HTTP triggers' shared secret only where partners' signatures are checked.
+    if (parameter === 'HttpTriggerHmacSecretArn') return fn === HTTP_STARTER;
+    return true;
+  });
 }
 
 /** The secrets a function's role may read: those it is given, but the job-signing key ring only where job messages are handled. */
@@ -74,6 +81,7 @@ const TRUE_CONDITIONS = [
   'HasTemporalTlsSecret',
   'HasPayloadKeysSecret',
   'HasWorkerPrincipal',
+  'HasHttpTriggerHmacSecret',
   'CreateAlarmTopic',
 ];
 /** Whether each conditional resource exists in this deploy. */
@@ -81,6 +89,7 @@ const CONDITIONAL_RESOURCES: Readonly<Record<string, boolean>> = {
   JobSigningKeysSecret: false,
   CallbackSigningKeysSecret: false,
   AlarmTopic: true,
+  HttpTriggerHmacSecretPolicy: true,
 };
 
 let moto: MotoServer | undefined;
@@ -217,7 +226,7 @@ describe('the packaged stack, deployed into moto', () => {
     }
   });
 
-  it('gives the functions the Temporal connection from SSM and every secret by ARN only, never its value', async () => {
+  it('gives the functions the Temporal connection from SSM and their secrets by ARN only, never the value; the HMAC secret to the HTTP starter only', async () => {
     for (const fn of functions) {
       const { Configuration: c } = await lambda.send(new GetFunctionCommand({ FunctionName: `${stack.stackName}-${fn.name}` }));
       const variables = c?.Environment?.Variables ?? {};

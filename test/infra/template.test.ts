@@ -7,6 +7,7 @@ import { cfnLint, cfnLintErrors } from '../helpers/cfn-lint';
 import { packageService, UPDATE_TEMPLATE } from '../helpers/packaged-service';
 import { queueLogicalIds } from '../../infra/cloudformation/logical-ids';
 import { buildStackResources } from '../../infra/cloudformation/stack-resources';
+import { hardenedBucketProperties } from '../../infra/cloudformation/bucket-properties';
 import { functionPayloadStatements, workerPayloadStatements } from '../../infra/cloudformation/payload-bucket-resources';
 import { PAYLOAD_BUCKET } from '../../infra/payload-bucket';
 import { DEFAULT_CLAIM_CHECK_THRESHOLD_BYTES } from '../../jobs/payload-store/claim-check-codec';
@@ -268,6 +269,7 @@ describe('the packaged CloudFormation template', () => {
       IgnorePublicAcls: true,
       RestrictPublicBuckets: true,
     });
+    expect(bucket.Properties).toMatchObject(hardenedBucketProperties());
     expect(bucket.Properties.LifecycleConfiguration).toMatchObject({
       Rules: [{ Status: 'Enabled', ExpirationInDays: { Ref: 'PayloadExpirationDays' } }],
     });
@@ -379,9 +381,10 @@ describe('the packaged CloudFormation template', () => {
         Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       });
       // Nothing a queue policy says may widen access, nor deny what the functions' event sources do; the one
-      // exception lets S3 or EventBridge deliver a trigger's events from its bucket or rule (checked below).
+      // exceptions let S3 or EventBridge deliver a trigger's events from its bucket or rule, and an EventBridge rule
+      // dead-letter what it could not deliver (checked below).
       for (const s of policyStatements().filter((x) => x.at.startsWith(`Resources.${id}.`))) {
-        if (s.Sid === 'DeliverTriggerEvents') continue;
+        if (s.Sid === 'DeliverTriggerEvents' || s.Sid === 'DeadLetterUndeliverableEvents') continue;
         expect(s.Effect, s.at).toBe('Deny');
         if (s.Action !== 'sqs:*') expect(s.Action, s.at).toBe('sqs:SendMessage');
       }
@@ -469,9 +472,7 @@ describe('the packaged CloudFormation template', () => {
       Action: 'secretsmanager:GetSecretValue',
       Resource: SIGNING_KEYS,
     });
-    expect(functionPolicies.flatMap(([, p]) => (p.Properties.Roles as { Ref: string }[]).map((r) => r.Ref)).sort()).toEqual(
-      [...roles].sort(),
-    );
+    expect(new Set(functionPolicies.flatMap(([, p]) => (p.Properties.Roles as { Ref: string }[]).map((r) => r.Ref)))).toEqual(roles);
   });
 
   it('grants no SSM read: CloudFormation resolves the Temporal connection parameters at deploy', () => {
@@ -552,6 +553,8 @@ describe('the packaged CloudFormation template', () => {
       expect(bucket.Type).toBe('AWS::S3::Bucket');
       expect(bucket.DependsOn).toEqual([`${ids.queue}Policy`]);
       expect(bucket.Properties.BucketName).toEqual({ 'Fn::Sub': bucketNameTemplate(trigger) });
+      // The payload bucket's hardening, from the one helper: SSE-S3 with a bucket key, no public access, no ACLs.
+      expect(bucket.Properties).toMatchObject(hardenedBucketProperties());
       const [notification] = (bucket.Properties.NotificationConfiguration as { QueueConfigurations: Json[] }).QueueConfigurations;
       expect(notification).toMatchObject({ Event: 's3:ObjectCreated:*', Queue: { 'Fn::GetAtt': [ids.queue, 'Arn'] } });
       const allow = statementsOf(template.Resources[`${ids.queue}Policy`]).find(
@@ -577,15 +580,53 @@ describe('the packaged CloudFormation template', () => {
       const rule = template.Resources[triggerLogicalIds(trigger).rule]!;
       expect(rule.Type).toBe('AWS::Events::Rule');
       expect(rule.Properties.EventPattern).toEqual(trigger.pattern);
-      expect(rule.Properties.Targets).toEqual([{ Id: 'trigger-queue', Arn: { 'Fn::GetAtt': [ids.queue, 'Arn'] } }]);
+      expect(rule.Properties.Targets).toEqual([
+        {
+          Id: 'trigger-queue',
+          Arn: { 'Fn::GetAtt': [ids.queue, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 3600 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [ids.deadLetter, 'Arn'] } },
+        },
+      ]);
       const allow = statementsOf(template.Resources[`${ids.queue}Policy`]).find(
         (x) => (x as { Sid?: string }).Sid === 'DeliverTriggerEvents',
       );
-      expect(allow).toMatchObject({
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: 'sqs:SendMessage',
-        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [triggerLogicalIds(trigger).rule, 'Arn'] } } },
-      });
+      const fromRule = {
+        ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [triggerLogicalIds(trigger).rule, 'Arn'] } },
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      };
+      expect(allow).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: fromRule });
+    }
+  });
+
+  it('dead-letters what an EventBridge rule could not deliver to the trigger’s own dead-letter queue, which lets only that rule send', () => {
+    const eventBridge = Object.values(TRIGGERS).filter((t) => t.source === 'eventbridge');
+    expect(eventBridge.length).toBeGreaterThan(0);
+    for (const trigger of Object.values(TRIGGERS)) {
+      const ids = queueLogicalIds(trigger.queue);
+      const statements = statementsOf(template.Resources[`${ids.deadLetter}Policy`]) as unknown as Statement[];
+      const allows = statements.filter((x) => x.Effect === 'Allow');
+      if (trigger.source !== 'eventbridge') {
+        expect(allows, trigger.name).toEqual([]);
+        continue;
+      }
+      const target = (template.Resources[triggerLogicalIds(trigger).rule]!.Properties.Targets as Json[])[0] as Record<string, Json>;
+      expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [ids.deadLetter, 'Arn'] } });
+      expect(allows).toEqual([
+        {
+          Sid: 'DeadLetterUndeliverableEvents',
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': [ids.deadLetter, 'Arn'] },
+          Condition: {
+            ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [triggerLogicalIds(trigger).rule, 'Arn'] } },
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          },
+        },
+      ]);
+      // The deny on IAM principals stays: only AWS services (here, the rule's EventBridge) may send.
+      expect(statements.find((x) => x.Sid === 'DenySendMessage')).toMatchObject({ Effect: 'Deny', Action: 'sqs:SendMessage' });
     }
   });
 
@@ -608,6 +649,46 @@ describe('the packaged CloudFormation template', () => {
     const grants = resourcesOfType('AWS::IAM::Policy').filter(([, p]) =>
       (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === 'StartWorkflowHttpRole'),
     );
-    expect(grants.map(([id]) => id)).toEqual(['StarterConnectionPolicy']);
+    expect(grants.map(([id]) => id).sort()).toEqual(['HttpTriggerHmacSecretPolicy', 'StarterConnectionPolicy']);
+  });
+
+  it('passes the HTTP triggers’ HMAC secret by ARN to the HTTP starter only, which alone may read it, when the parameter is set', () => {
+    const parameter = template.Parameters.HttpTriggerHmacSecretArn!;
+    expect(parameter.Type).toBe('String');
+    expect(parameter.Default).toBe('');
+    expect(parameter.AllowedPattern).toBe(template.Parameters.PayloadKeysSecretArn!.AllowedPattern);
+    expect(template.Conditions.HasHttpTriggerHmacSecret).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'HttpTriggerHmacSecretArn' }, ''] }],
+    });
+    for (const [id, fn] of resourcesOfType('AWS::Lambda::Function')) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, Json> }).Variables;
+      expect(variables.HTTP_TRIGGER_HMAC_SECRET_ARN, id).toEqual(
+        id === 'StartWorkflowHttpLambdaFunction'
+          ? { 'Fn::If': ['HasHttpTriggerHmacSecret', { Ref: 'HttpTriggerHmacSecretArn' }, { Ref: 'AWS::NoValue' }] }
+          : undefined,
+      );
+    }
+    expect(template.Resources.HttpTriggerHmacSecretPolicy).toEqual({
+      Type: 'AWS::IAM::Policy',
+      Condition: 'HasHttpTriggerHmacSecret',
+      Properties: {
+        PolicyName: 'read-http-trigger-hmac-secret',
+        Roles: [{ Ref: 'StartWorkflowHttpRole' }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'ReadHttpTriggerHmacSecret',
+              Effect: 'Allow',
+              Action: 'secretsmanager:GetSecretValue',
+              Resource: { Ref: 'HttpTriggerHmacSecretArn' },
+            },
+          ],
+        },
+      },
+    });
+    // No other grant anywhere names the secret.
+    const readers = policyStatements().filter((s) => JSON.stringify(s.Resource ?? null).includes('HttpTriggerHmacSecretArn'));
+    expect(readers.map((s) => s.at.split('.')[1])).toEqual(['HttpTriggerHmacSecretPolicy']);
   });
 });

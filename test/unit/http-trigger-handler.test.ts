@@ -2,6 +2,7 @@ import { GrpcCallError, GrpcCode } from '../../functions/runtime/grpc-status';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHttpTriggerHandler, httpSignature, MAX_SIGNATURE_SKEW_SECONDS } from '../../functions/runtime/http-trigger-handler';
 import type { WorkflowServiceClient } from '../../functions/runtime/workflow-service';
+import { httpTriggerAuthHeaders } from '../../infra/local/call-http-trigger';
 import { httpTrigger } from '../../jobs/define-trigger';
 import { greetOnCall, parseGreetRequest } from '../../jobs/triggers';
 import { greetingWorkflowContract } from '../../jobs/workflow-contracts';
@@ -112,6 +113,13 @@ describe('the HTTP trigger starter (HMAC auth)', () => {
     ['a changed body', () => ({ ...signed(body('h-2')), body: body('h-2', 'Mallory') })],
   ])('refuses a request with %s', async (_, event) => {
     expect(await handler()(event(), testContext())).toMatchObject({ statusCode: 401 });
+  });
+
+  it('accepts the headers npm run trigger -- http signs with, and refuses them from a script without the secret', async () => {
+    const text = body('h-3');
+    const headers = httpTriggerAuthHeaders({ authType: 'NONE', hmacSecret: secret, body: text, now: () => NOW });
+    expect(await handler()(functionUrlEvent({ path: '/partner', body: text, headers }), testContext())).toMatchObject({ statusCode: 202 });
+    expect(() => httpTriggerAuthHeaders({ authType: 'NONE', body: text })).toThrow(/HTTP_TRIGGER_HMAC_SECRET/);
   });
 
   it('refuses to serve IAM and HMAC triggers from one function', () => {
