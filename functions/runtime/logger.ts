@@ -68,8 +68,11 @@ function capStrings(fields: Record<string, unknown>): Record<string, unknown> {
  * @default level `info`, format `json`, writes to stdout (`console.log`, which Lambda ships to CloudWatch)
  */
 export function createLogger(base: LogFields = {}, write: (line: string) => void = (l) => console.log(l)): Logger {
-  const threshold = LogLevel[levelFromEnv()];
-  const format = formatFromEnv();
+  return loggerWith(base, write, LogLevel[levelFromEnv()], formatFromEnv());
+}
+
+/** A logger of fixed level and format; its children share them, so a record's child loggers read no environment. */
+function loggerWith(base: LogFields, write: (line: string) => void, threshold: number, format: LogFormat): Logger {
   const emit = (level: LogLevelName, message: string, fields?: LogFields): void => {
     if (LogLevel[level] < threshold) return;
     const all = capStrings({ ...base, ...fields });
@@ -81,6 +84,6 @@ export function createLogger(base: LogFields = {}, write: (line: string) => void
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
-    child: (fields) => createLogger({ ...base, ...fields }, write),
+    child: (fields) => loggerWith({ ...base, ...fields }, write, threshold, format),
   };
 }

@@ -28,6 +28,8 @@ export interface TemporalClient extends CompletionClient {
 
 interface CachedClient {
   readonly client: Promise<TemporalClient>;
+  /** The client once connected: warm callers take it without waiting on a promise or arming a timer. */
+  ready?: TemporalClient;
   lastUsed: number;
 }
 
@@ -137,9 +139,12 @@ export function getTemporalClient(now = Date.now()): Promise<TemporalClient> {
   }
   if (!cached) {
     const entry: CachedClient = { client: connect(), lastUsed: now };
-    entry.client.catch(() => {
-      if (cached === entry) cached = undefined;
-    });
+    entry.client.then(
+      (client) => (entry.ready = client),
+      () => {
+        if (cached === entry) cached = undefined;
+      },
+    );
     cached = entry;
   }
   cached.lastUsed = now;
@@ -191,6 +196,12 @@ export async function getTemporalClientBy(
   deadlineMs: number,
   sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
 ): Promise<TemporalClient> {
+  // Warm path: a connected client not idle too long is the answer, with no deadline timer to arm and clear.
+  const now = Date.now();
+  if (cached?.ready && now - cached.lastUsed <= IDLE_RECONNECT_MS) {
+    cached.lastUsed = now;
+    return cached.ready;
+  }
   let backoff = FIRST_CONNECT_BACKOFF_MS;
   for (;;) {
     let timer: NodeJS.Timeout | undefined;

@@ -1,9 +1,12 @@
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import type { DescMessage, DescMethodUnary, DescService, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
 import { version as SDK_VERSION } from '@temporalio/common/package.json';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
-import * as requests from '../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_pb';
 import type { WorkflowService } from '../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/service_pb';
+import { decodeWire, encodeWire } from '../../jobs/temporal-api/wire';
+import type { WireValue } from '../../jobs/temporal-api/wire';
+import { WIRE_METHODS } from '../../jobs/temporal-api/wire-messages';
+import type { WireMethod } from '../../jobs/temporal-api/wire-messages';
+import type { MethodCodec } from './generated-codec';
 import { GrpcChannel } from './grpc-channel';
 import type { UnaryCallOptions } from './grpc-channel';
 
@@ -43,34 +46,57 @@ export const WORKFLOW_SERVICE_METHODS = [
   'SignalWithStartWorkflowExecution',
 ] as const;
 
+/** One of {@link WORKFLOW_SERVICE_METHODS}. */
+export type WorkflowServiceMethod = (typeof WORKFLOW_SERVICE_METHODS)[number];
+
 /** The request and response schemas of a method. */
 export interface MethodSchemas {
   readonly input: DescMessage;
   readonly output: DescMessage;
 }
 
-/** Methods whose schemas live in a file of their own, loaded at the method's first call. */
-const LAZY_FILES: Readonly<Record<string, () => Promise<Record<string, unknown>>>> = {
-  RespondActivityTaskFailed: () => import('../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_failed_pb'),
-  RespondActivityTaskFailedById: () => import('../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_failed_pb'),
-  StartWorkflowExecution: () => import('../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_start_pb'),
-  GetWorkflowExecutionHistory: () => import('../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_start_pb'),
-  SignalWithStartWorkflowExecution: () => import('../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_start_pb'),
-};
-
 /**
- * The schemas of `method`. Those of RespondActivityTaskFailed[ById] come from a file of their own, loaded at
- * the first failure: it carries the descriptors of `Failure` and its enums, a third of the subset's boot
- * time, which a cold start that completes its jobs need not pay. Likewise the starter functions' calls
- * (StartWorkflowExecution, SignalWithStart…, GetWorkflowExecutionHistory), which process-jobs never makes.
+ * The methods whose messages are encoded by protobuf-es' generated code, by generated file: loaded at a
+ * method's first call. RespondActivityTaskFailed[ById] carry `Failure` and its nested types, which a cold start
+ * that completes its jobs need not boot; the starter functions' calls are never made by process-jobs. Every
+ * other method has a wire table ({@link WIRE_METHODS}), so no protobuf-es descriptor boots at cold start.
  */
-export async function methodSchemas(method: (typeof WORKFLOW_SERVICE_METHODS)[number]): Promise<MethodSchemas> {
-  const lazy = LAZY_FILES[method];
-  const file: Record<string, unknown> = lazy ? await lazy() : requests;
+const GENERATED_FILES = [
+  {
+    methods: ['RespondActivityTaskFailed', 'RespondActivityTaskFailedById'],
+    load: () => import('../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_failed_pb'),
+  },
+  {
+    methods: ['StartWorkflowExecution', 'GetWorkflowExecutionHistory', 'SignalWithStartWorkflowExecution'],
+    load: () => import('../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/request_response_start_pb'),
+  },
+] as const satisfies readonly { methods: readonly WorkflowServiceMethod[]; load: () => Promise<Record<string, unknown>> }[];
+
+/** A method that {@link GENERATED_FILES} lists. */
+export type GeneratedMethod = (typeof GENERATED_FILES)[number]['methods'][number];
+
+/** Whether `method` is encoded by generated code (else by its wire table). */
+export const isGeneratedMethod = (method: WorkflowServiceMethod): method is GeneratedMethod => !(method in WIRE_METHODS);
+
+/** The generated schemas of a method of {@link GENERATED_FILES}, loading its file. */
+export async function methodSchemas(method: GeneratedMethod): Promise<MethodSchemas> {
+  const entry = GENERATED_FILES.find((f) => (f.methods as readonly string[]).includes(method));
+  const file: Record<string, unknown> = entry ? await entry.load() : {};
   const input = file[`${method}RequestSchema`] as DescMessage | undefined;
   const output = file[`${method}ResponseSchema`] as DescMessage | undefined;
   if (!input || !output) throw new Error(`No generated schemas for WorkflowService.${method}: run npm run gen:proto.`);
   return { input, output };
+}
+
+const wireCodec = ({ input, output }: WireMethod): MethodCodec => ({
+  encode: (request) => encodeWire(input, request as WireValue),
+  decode: (bytes) => decodeWire(output, bytes),
+});
+
+/** protobuf-es' codec of a generated method: its file and the runtime are loaded at its first call. */
+async function loadGeneratedCodec(method: GeneratedMethod): Promise<MethodCodec> {
+  const [{ generatedCodec }, { input, output }] = await Promise.all([import('./generated-codec'), methodSchemas(method)]);
+  return generatedCodec(input, output);
 }
 
 /**
@@ -153,13 +179,31 @@ export function openWorkflowService(options: WorkflowServiceOptions): WorkflowSe
   const service = {} as Record<string, (request: object, callOptions?: UnaryCallOptions) => Promise<unknown>>;
   for (const method of WORKFLOW_SERVICE_METHODS) {
     const path = `/${WORKFLOW_SERVICE}/${method}`;
-    let schemas: MethodSchemas | undefined;
-    service[method.charAt(0).toLowerCase() + method.slice(1)] = async (request, callOptions) => {
-      schemas ??= await methodSchemas(method);
-      const { input, output } = schemas;
-      const bytes = toBinary(input, create(input, request as MessageInitShape<typeof input>));
-      return fromBinary(output, await channel.unary(path, bytes, callHeaders(options, request), callOptions));
+    const call = (codec: MethodCodec, request: object, callOptions: UnaryCallOptions | undefined): Promise<unknown> => {
+      let bytes: Uint8Array;
+      try {
+        bytes = codec.encode(request);
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+      return channel.unary(path, bytes, callHeaders(options, request), callOptions).then(codec.decode);
     };
+    const local = method.charAt(0).toLowerCase() + method.slice(1);
+    if (isGeneratedMethod(method)) {
+      let codec: Promise<MethodCodec> | undefined;
+      service[local] = async (request, callOptions) => {
+        if (!codec) {
+          // A file that failed to load is tried again at the next call.
+          codec = loadGeneratedCodec(method);
+          codec.catch(() => (codec = undefined));
+        }
+        return call(await codec, request, callOptions);
+      };
+    } else {
+      // Encoded by its wire table: no await before the call, nothing loaded at its first use.
+      const codec = wireCodec(WIRE_METHODS[method]);
+      service[local] = (request, callOptions) => call(codec, request, callOptions);
+    }
   }
   return { service: service as unknown as WorkflowServiceClient, close: () => channel.close() };
 }

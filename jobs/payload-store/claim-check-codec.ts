@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { PayloadSchema } from '../temporal-api/gen/temporal/api/common/v1/message_pb';
+import { decodePayload, encodePayload } from '../temporal-api/wire-messages';
 import { StoredPayloadError } from './errors';
 import type { PayloadStore } from './payload-store';
 
@@ -142,10 +141,7 @@ export function createClaimCheckCodec(options: ClaimCheckCodecOptions): PayloadC
     async encode(payloads: Payload[]): Promise<Payload[]> {
       return Promise.all(
         payloads.map(async (payload) => {
-          const bytes = toBinary(
-            PayloadSchema,
-            create(PayloadSchema, { metadata: definedEntries(payload.metadata), data: payload.data ?? undefined }),
-          );
+          const bytes = encodePayload({ metadata: definedEntries(payload.metadata), data: payload.data ?? undefined });
           if (bytes.length <= threshold) return payload;
           const sha256 = createHash('sha256').update(bytes).digest('hex');
           const key = `${prefix}${sha256}`;
@@ -178,7 +174,7 @@ export function createClaimCheckCodec(options: ClaimCheckCodecOptions): PayloadC
             );
           }
           remember(reference.key);
-          const { metadata, data } = fromBinary(PayloadSchema, bytes);
+          const { metadata, data } = decodePayload(bytes);
           return { metadata, data };
         }),
       );

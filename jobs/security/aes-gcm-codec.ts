@@ -1,7 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { PayloadSchema } from '../temporal-api/gen/temporal/api/common/v1/message_pb';
+import { decodePayload, encodePayload } from '../temporal-api/wire-messages';
 
 /** Payload `encoding` this codec writes. */
 export const AES_GCM_ENCODING = 'binary/encrypted-aes-256-gcm';
@@ -101,10 +100,7 @@ export function createAesGcmCodec(keyRing: () => KeyRing | Promise<KeyRing>): Pa
         const iv = randomBytes(IV_BYTES);
         const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
         cipher.setAAD(aad);
-        const plain = toBinary(
-          PayloadSchema,
-          create(PayloadSchema, { metadata: definedEntries(payload.metadata), data: payload.data ?? undefined }),
-        );
+        const plain = encodePayload({ metadata: definedEntries(payload.metadata), data: payload.data ?? undefined });
         const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
         return {
           metadata: { encoding: encoder.encode(AES_GCM_ENCODING), [KEY_ID]: encoder.encode(ring.current) },
@@ -135,7 +131,7 @@ export function createAesGcmCodec(keyRing: () => KeyRing | Promise<KeyRing>): Pa
           decipher.setAAD(keyIdBytes);
           decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
           const plain = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
-          const { metadata, data } = fromBinary(PayloadSchema, plain);
+          const { metadata, data } = decodePayload(plain);
           return { metadata, data };
         } catch {
           throw new PayloadDecryptionError(`Payload could not be decrypted with key "${keyId}": wrong key material or tampered data.`);

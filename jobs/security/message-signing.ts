@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { parsedSecretFromEnv, secretRefFromEnv } from './secret-source';
 
 /**
@@ -86,7 +87,20 @@ export function generateSigningKeyRing(keyId = 'local'): string {
   return JSON.stringify({ current: keyId, [keyId]: randomBytes(32).toString('base64url') });
 }
 
-const mac = (key: Buffer, body: string): Buffer => createHmac('sha256', key).update(body, 'utf8').digest();
+/**
+ * Each ring key as a `KeyObject`, made once: `createHmac` given a Buffer imports the key anew on every call,
+ * which costs more than the HMAC of a job message itself (~20–70 against ~8–13 µs under Node 24).
+ */
+const keyObjects = new WeakMap<Buffer, KeyObject>();
+
+function mac(key: Buffer, body: string): Buffer {
+  let keyObject = keyObjects.get(key);
+  if (!keyObject) {
+    keyObject = createSecretKey(key);
+    keyObjects.set(key, keyObject);
+  }
+  return createHmac('sha256', keyObject).update(body, 'utf8').digest();
+}
 
 /** Signs `body` with the ring's current key, synchronously: the value of the {@link SIGNATURE_ATTRIBUTE} attribute. */
 export function signWithKeyRing(ring: SigningKeyRing, body: string): string {

@@ -19,7 +19,11 @@ import {
   WorkflowService,
   file_temporal_api_workflowservice_v1_service,
 } from '../../jobs/temporal-api/gen/temporal/api/workflowservice/v1/service_pb';
-import { methodSchemas, WORKFLOW_SERVICE, WORKFLOW_SERVICE_METHODS } from '../../functions/runtime/workflow-service';
+import { isGeneratedMethod, methodSchemas, WORKFLOW_SERVICE, WORKFLOW_SERVICE_METHODS } from '../../functions/runtime/workflow-service';
+import type { WorkflowServiceMethod } from '../../functions/runtime/workflow-service';
+import { localNameOf } from '../../jobs/temporal-api/wire';
+import type { WireField, WireMessage } from '../../jobs/temporal-api/wire';
+import { WIRE_MESSAGES, WIRE_METHODS } from '../../jobs/temporal-api/wire-messages';
 
 /** The protobufjs reflection of upstream's descriptors, as much of it as this test reads. */
 interface UpstreamField {
@@ -166,8 +170,56 @@ describe('the Temporal API subset', () => {
     expect(WORKFLOW_SERVICE).toBe(WorkflowService.typeName);
     expect([...WORKFLOW_SERVICE_METHODS]).toEqual(WorkflowService.methods.map((m) => m.name));
     for (const method of WorkflowService.methods) {
-      const { input, output } = await methodSchemas(method.name as (typeof WORKFLOW_SERVICE_METHODS)[number]);
+      const name = method.name as WorkflowServiceMethod;
+      const { input, output } = isGeneratedMethod(name) ? await methodSchemas(name) : WIRE_METHODS[name];
       expect([input.typeName, output.typeName], method.name).toEqual([method.input.typeName, method.output.typeName]);
     }
+  });
+});
+
+/** What the test compares of a wire table's field, in the shape of {@link shapeOfSubset}. */
+function shapeOfWire(field: WireField) {
+  const map = field.kind === 'map<string, bytes>';
+  return {
+    number: field.number,
+    type: field.message ? field.message().typeName : map ? 'bytes' : field.kind,
+    repeated: field.kind === 'repeated message',
+    map,
+    keyType: map ? 'string' : undefined,
+    oneof: undefined,
+    proto3Optional: false,
+  };
+}
+
+/**
+ * The messages on the cold-start and per-record path are encoded from hand-kept wire tables
+ * (`jobs/temporal-api/wire-messages.ts`), not from the generated code. Each table must be upstream's message
+ * field for field, and hold every field the subset keeps of it, so a caller can set nothing the table would drop.
+ */
+describe('the wire tables', () => {
+  const generated = new Map(allMessages().map((m) => [m.typeName, m]));
+
+  it('cover every message of the subset file their methods come from', () => {
+    const file = file_temporal_api_workflowservice_v1_request_response.messages.map((m) => m.typeName).sort();
+    const methods = Object.values(WIRE_METHODS).flatMap((m: { input: WireMessage; output: WireMessage }) => [
+      m.input.typeName,
+      m.output.typeName,
+    ]);
+    expect(methods.sort()).toEqual(file);
+  });
+
+  it.each(WIRE_MESSAGES.map((m) => [m.typeName, m] as const))('%s matches upstream and the subset field by field', (typeName, table) => {
+    const theirs = upstream(typeName)?.fields;
+    expect(theirs, `${typeName} is not in upstream's API`).toBeDefined();
+    for (const field of table.fields) {
+      const match = theirs?.[localNameOf(field.name)];
+      expect(match, `${typeName}.${field.name} is not in upstream's ${typeName}`).toBeDefined();
+      expect(shapeOfWire(field), `${typeName}.${field.name}`).toEqual(shapeOfUpstream(match as UpstreamField));
+    }
+    const subset = generated.get(typeName);
+    expect(subset, `${typeName} is not in the subset`).toBeDefined();
+    expect(table.fields.map((f) => [f.name, f.number])).toEqual(
+      [...(subset?.fields ?? [])].sort((a, b) => a.number - b.number).map((f) => [f.name, f.number]),
+    );
   });
 });
