@@ -206,6 +206,29 @@ describe('send batcher', () => {
     expect(() => resolveSendBatchingOptions({ lingerMs: 10, maxLingerMs: 5 })).toThrow(/maxLingerMs must be between 10 and 60000/);
   });
 
+  it('keeps the short linger for two workflows running jobs one after another (the latency case)', async () => {
+    // Prepare: the defaults (3 ms, 20 ms under heavy traffic)
+    const sqs = fakeSqs();
+    const batcher = new SendBatcher(sqs.send);
+    const waits: number[] = [];
+
+    // Act: two producers, each sending its next job ~25 ms after the last was sent (an async job's p50)
+    const producer = async (name: string): Promise<void> => {
+      for (let i = 0; i < 12; i++) {
+        const started = Date.now();
+        await batcher.send(QUEUE, { MessageBody: `${name}${i}` });
+        waits.push(Date.now() - started);
+        await tick(25);
+      }
+    };
+    await Promise.all([producer('a'), producer('b')]);
+
+    // Assess: the median send waited about the short linger, not the 20 ms one. (Producers that wait for their
+    // own sends cannot hold the longer linger anyway: waiting it slows them below the pace that engages it.)
+    const sorted = [...waits].sort((x, y) => x - y);
+    expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(12);
+  });
+
   it('waits the longer linger while messages keep coming, and only the short one for a message after a quiet spell', async () => {
     // Prepare
     const sqs = fakeSqs();
