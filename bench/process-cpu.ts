@@ -14,10 +14,13 @@ function clockTicks(): number {
   return ticksPerSecond;
 }
 
-/** CPU time (user + system) a live process has used so far, ms; undefined when it is gone or not readable. */
-export function processCpuMs(pid: number): number | undefined {
+/**
+ * CPU time (user + system) a live process has used so far, ms, or one of its threads' when `tid` is given;
+ * undefined when it is gone or not readable.
+ */
+export function processCpuMs(pid: number, tid?: number): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces) start with the state: utime and stime are the
     // 14th and 15th fields of the line, the 12th and 13th after the name.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -94,7 +94,7 @@ export function lambdaWorkerOf(results: Omit<BenchResults, 'targets'>): LambdaWo
   return results.lambdaWorker && 'coldStart' in results.lambdaWorker ? results.lambdaWorker : undefined;
 }
 
-/** Targets against the lambda-worker path: judged only in runs that measured it (full runs). */
+/** Targets against the lambda-worker path: judged only in runs that measured it. */
 function lambdaWorkerTargets(results: Omit<BenchResults, 'targets'>): TargetResult[] {
   const lw = lambdaWorkerOf(results);
   if (!lw) return [];

@@ -230,8 +230,8 @@ export interface BenchResults {
   readonly cost: CostResult;
   /**
    * The third path (issue 15): the same job run by `@temporalio/lambda-worker`'s handler in the local
-   * containers, invoked by an emulation of Temporal's Serverless Worker invocation. Full runs only; absent
-   * in quick runs and before issue 15.
+   * containers, invoked by an emulation of Temporal's Serverless Worker invocation; a quick run measures it on
+   * a few jobs. Absent in runs before issue 15.
    */
   readonly lambdaWorker?: LambdaWorkerPathResult | { readonly skipped: string };
   readonly targets: readonly TargetResult[];

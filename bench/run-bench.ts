@@ -101,14 +101,21 @@ function machineInfo(loadStart: number): MachineInfo {
   };
 }
 
-/** Lambda-worker path settings: processJobs' memory and concurrency; a 20 s timeout keeps each invocation to ~13 s of polling. */
-const LAMBDA_WORKER_PATH = { jobs: 2000, latencyJobs: 200, concurrency: 10, timeoutMs: 20_000 } as const;
+/**
+ * Lambda-worker path settings: processJobs' memory and concurrency; a 20 s timeout keeps each invocation to ~13 s
+ * of polling. The quick run checks the path end to end on a few jobs: two containers, and a 10 s timeout so that
+ * each invocation polls ~3 s.
+ */
+const LAMBDA_WORKER_PATH = {
+  full: { jobs: 2000, latencyJobs: 200, concurrency: 10, timeoutMs: 20_000 },
+  quick: { jobs: 20, latencyJobs: 5, concurrency: 2, timeoutMs: 10_000 },
+} as const;
 
-async function measureLambdaWorkerPath(run: BenchRun, prices: Prices): Promise<LambdaWorkerPathResult> {
+async function measureLambdaWorkerPath(run: BenchRun, mode: RunBenchOptions['mode'], prices: Prices): Promise<LambdaWorkerPathResult> {
   run.log('Lambda-worker path: packaging the function (handler + node_modules)…');
   const built = await buildLambdaWorkerFunction(PROJECT_ROOT);
   const { workloads, ...result } = await measureLambdaWorker(run.env, {
-    ...LAMBDA_WORKER_PATH,
+    ...LAMBDA_WORKER_PATH[mode],
     zipPath: built.zipPath,
     // Our async path's cold start to first job, measured in the same phase for the cold-start target.
     benchFunctionZip: run.build.benchFunction.zipPath,
@@ -158,15 +165,11 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
     const memory = await measureMemory(env, { bench: build.benchFunction.zipPath, bare: build.bare.zipPath }, tmp, settings.memoryRecords);
     run.workloads.push(memory.workload);
 
-    // Full runs only: the lambda-worker function cold-starts a 100 MiB task root and each invocation polls
-    // until its timeout less 7 s, too slow and too heavy for the quick run `npm test` makes.
-    let lambdaWorker: LambdaWorkerPathResult | { readonly skipped: string } | undefined;
-    if (options.mode === 'full') {
-      lambdaWorker = await measureLambdaWorkerPath(run, prices).catch((err: unknown) => {
-        log(`Lambda-worker path failed: ${String(err)}`);
-        return { skipped: `failed: ${err instanceof Error ? err.message : String(err)}` };
-      });
-    }
+    // The quick run too, on a few jobs (LAMBDA_WORKER_PATH.quick): `npm test` checks all three paths end to end.
+    const lambdaWorker = await measureLambdaWorkerPath(run, options.mode, prices).catch((err: unknown) => {
+      log(`Lambda-worker path failed: ${String(err)}`);
+      return { skipped: `failed: ${err instanceof Error ? err.message : String(err)}` };
+    });
 
     const partial: Omit<BenchResults, 'targets'> = {
       version: 1,
@@ -186,7 +189,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
       warmOverhead: warm.result,
       memory: { ...memory.result, plainProcessReadyRssBytes: coldStart.bundles['process-jobs']!.rssBytes },
       cost: costOfRun(run, configured, coldStart, prices),
-      ...(lambdaWorker ? { lambdaWorker } : {}),
+      lambdaWorker,
     };
     return { ...partial, targets: computeTargets(partial) };
   } finally {

@@ -2,8 +2,8 @@
  * The bench worker, in a process of its own as a deployed worker would be: the bench workflows, the
  * dispatching activity of the bench job (`createJobActivities`, as in production) and the direct path's
  * plain activity, on a task queue of its own. Started by `bench/worker-process.ts` with
- * `node --import tsx`; configured by `TEMPORAL_ADDRESS`, `BENCH_TASK_QUEUE`, `BENCH_QUEUE_URL` and the
- * SDK's SQS settings. Talks to its parent over IPC: announces it is ready (`worker/launch-protocol.ts`), answers `sqs-counts`, records a CPU profile between
+ * `node --import tsx`; configured by `TEMPORAL_ADDRESS`, `BENCH_TASK_QUEUE`, `BENCH_QUEUE_URL`, the
+ * SDK's SQS settings and, optionally, `BENCH_SEND_BATCHING` (JSON of `SendBatchingOptions`). Talks to its parent over IPC: announces it is ready (`worker/launch-protocol.ts`), answers `sqs-counts`, records a CPU profile between
  * `profile-start` and `profile-stop`, drains on `stop`.
  */
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { createSqsClient } from '../jobs/sqs-client';
 import { createJobActivities } from '../worker/activities';
 import { announceWorkerReady, requiredEnv } from '../worker/launch-protocol';
+import type { SendBatchingOptions } from '../worker/send-batcher';
 import { createDirectActivities } from './activities';
 import { BENCH_JOBS } from './bench-jobs';
 import { startProfile } from './profiler';
@@ -41,6 +42,8 @@ const worker = await Worker.create({
       jobs: BENCH_JOBS,
       sqs,
       queueUrls: { jobs: requiredEnv('BENCH_QUEUE_URL', 'the URL of the bench job queue') },
+      // scripts/bench-worker-cpu.ts --batching: other send batching options, to compare against the defaults.
+      batching: process.env.BENCH_SEND_BATCHING ? (JSON.parse(process.env.BENCH_SEND_BATCHING) as SendBatchingOptions) : undefined,
     }),
     ...createDirectActivities(),
   },

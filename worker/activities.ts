@@ -36,7 +36,7 @@ export interface JobActivitiesOptions {
   /**
    * How the activities' messages are coalesced into `SendMessageBatch` requests (linger, batch and memory
    * limits), or a batcher to share.
-   * @default a batcher of its own with {@link SendBatchingOptions}' defaults (3 ms linger, 10 entries, 1 MiB)
+   * @default a batcher of its own with {@link SendBatchingOptions}' defaults (a 3 ms linger, 20 ms under heavy traffic, 10 entries, 1 MiB)
    */
   readonly batching?: SendBatchingOptions | SendBatcher;
 }
@@ -57,6 +57,22 @@ function attemptDeadline(info: Context['info'], now: number): string | undefined
   if (info.startToCloseTimeoutMs > 0) candidates.push(now + info.startToCloseTimeoutMs);
   if (info.scheduleToCloseTimeoutMs > 0) candidates.push(info.scheduledTimestampMs + info.scheduleToCloseTimeoutMs);
   return candidates.length === 0 ? undefined : new Date(Math.min(...candidates)).toISOString();
+}
+
+/**
+ * The error that leaves an activity open for its function to complete, made without a stack trace. The SDK
+ * reads every activity error's `stack` as it finishes (to tell an abort), and formatting a captured stack —
+ * through source maps when they are on — cost more worker CPU per job than building the job message. The
+ * error is control flow, never logged, so its stack says nothing.
+ */
+function completeAsyncError(): CompleteAsyncError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new CompleteAsyncError();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /**
@@ -111,7 +127,7 @@ export function createJobActivities(options: JobActivitiesOptions): Record<strin
         ...fifoAttributes(queueUrl, message),
       });
       Context.current().log.info('job dispatched', { job: job.name, queue: job.queue });
-      throw new CompleteAsyncError();
+      throw completeAsyncError();
     };
   }
   return activities;

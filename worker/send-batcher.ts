@@ -5,12 +5,15 @@ import {
   batchIsFull,
   entryId,
   entryOutcomes,
+  lingerFor,
   messageBytes,
+  NO_ARRIVALS,
+  noteArrival,
   SQS_MAX_BATCH_BYTES,
   SQS_MAX_BATCH_ENTRIES,
   takeForBatch,
 } from './send-batching';
-import type { BatchLimits, OutgoingMessage, SentMessage } from './send-batching';
+import type { ArrivalPace, BatchLimits, OutgoingMessage, SentMessage } from './send-batching';
 
 /** Sends one `SendMessageBatch` request and returns SQS's answer; throws when the request as a whole fails. */
 export type SendBatchFn = (request: SendMessageBatchRequest) => Promise<SendMessageBatchResult>;
@@ -18,12 +21,20 @@ export type SendBatchFn = (request: SendMessageBatchRequest) => Promise<SendMess
 /** Tuning of {@link SendBatcher}; every field is optional. */
 export interface SendBatchingOptions {
   /**
-   * How long the first message of a batch waits for others before the batch goes, ms. A batch also goes as
-   * soon as it is full (entries or bytes). Each job pays at most this much added dispatch latency; under load,
-   * when activities start in bursts, it turns up to ten `SendMessage` requests into one.
+   * How long the first message of a batch waits for others before the batch goes, ms, while a queue's traffic
+   * is light. A batch also goes as soon as it is full (entries or bytes). A lone job pays at most this much
+   * added dispatch latency.
    * @default 3
    */
   readonly lingerMs?: number;
+  /**
+   * How long the first message of a batch waits for others while a queue's traffic is heavy: when, at the
+   * pace of its recent messages, at least three would arrive in this time. Requests are the worker's main CPU
+   * cost per job (the SDK's middleware, signing and HTTP), so under load fuller batches save most; a job then
+   * waits at most this long, and less once its batch fills. Set it to `lingerMs` for a fixed linger.
+   * @default 20, or `lingerMs` when that is longer
+   */
+  readonly maxLingerMs?: number;
   /**
    * Most messages in one batch, 1–10.
    * @default 10 (SQS's limit)
@@ -54,8 +65,10 @@ export type ResolvedSendBatchingOptions = Required<SendBatchingOptions>;
 
 /** Fills in the defaults of {@link SendBatchingOptions} and checks the values. @throws RangeError on a value out of range */
 export function resolveSendBatchingOptions(options: SendBatchingOptions = {}): ResolvedSendBatchingOptions {
+  const lingerMs = options.lingerMs ?? 3;
   const resolved: ResolvedSendBatchingOptions = {
-    lingerMs: options.lingerMs ?? 3,
+    lingerMs,
+    maxLingerMs: options.maxLingerMs ?? Math.max(20, lingerMs),
     maxEntries: options.maxEntries ?? SQS_MAX_BATCH_ENTRIES,
     maxBatchBytes: options.maxBatchBytes ?? SQS_MAX_BATCH_BYTES,
     maxPendingMessages: options.maxPendingMessages ?? 1_000,
@@ -68,6 +81,7 @@ export function resolveSendBatchingOptions(options: SendBatchingOptions = {}): R
     }
   };
   check('lingerMs', 0, 60_000);
+  check('maxLingerMs', resolved.lingerMs, 60_000);
   check('maxEntries', 1, SQS_MAX_BATCH_ENTRIES);
   check('maxBatchBytes', 1, SQS_MAX_BATCH_BYTES);
   check('maxPendingMessages', 1, Number.MAX_SAFE_INTEGER);
@@ -91,6 +105,7 @@ interface QueueState {
   items: Pending[];
   bytes: number;
   timer?: NodeJS.Timeout;
+  pace: ArrivalPace;
 }
 
 interface Admission {
@@ -145,11 +160,12 @@ export class SendBatcher {
     await this.admit(bytes);
     return new Promise<SentMessage>((resolve, reject) => {
       const queue = this.queueState(queueUrl);
+      queue.pace = noteArrival(queue.pace, Date.now());
       if (batchIsFull(queue.items.length, queue.bytes, bytes, this.limits)) this.flush(queueUrl, queue);
       queue.items.push({ message, bytes, resolve, reject });
       queue.bytes += bytes;
       if (this.closed || queue.items.length >= this.limits.maxEntries || queue.bytes >= this.limits.maxBytes) this.flush(queueUrl, queue);
-      else queue.timer ??= setTimeout(() => this.flush(queueUrl, queue), this.options.lingerMs);
+      else queue.timer ??= setTimeout(() => this.flush(queueUrl, queue), lingerFor(queue.pace, this.options));
     });
   }
 
@@ -164,7 +180,7 @@ export class SendBatcher {
   private queueState(queueUrl: string): QueueState {
     let queue = this.queues.get(queueUrl);
     if (!queue) {
-      queue = { items: [], bytes: 0 };
+      queue = { items: [], bytes: 0, pace: NO_ARRIVALS };
       this.queues.set(queueUrl, queue);
     }
     return queue;

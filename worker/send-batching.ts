@@ -79,6 +79,45 @@ export function batchIsFull(count: number, bytes: number, incoming: number, limi
   return count >= limits.maxEntries || (count > 0 && bytes + incoming > limits.maxBytes);
 }
 
+/**
+ * How many messages a batch must be expected to gather within the longer linger before a queue's batches wait
+ * for it: at three, waiting cuts that queue's requests at least threefold, and traffic too sparse for that (a
+ * lone job, a few workflows running jobs one after another) keeps the short linger.
+ */
+export const MESSAGES_WORTH_WAITING_FOR = 3;
+
+/** Weight of the newest gap in a queue's mean gap between messages (an exponential moving average). */
+export const GAP_SMOOTHING = 0.2;
+
+/** What a queue's arrivals have looked like lately. */
+export interface ArrivalPace {
+  /** Moving average of the time between messages, ms; `Infinity` before the second message. */
+  readonly meanGapMs: number;
+  /** When the last message arrived, ms (any clock that only moves forward). */
+  readonly lastArrivalMs?: number;
+}
+
+/** The pace of a queue that has seen no message yet. */
+export const NO_ARRIVALS: ArrivalPace = { meanGapMs: Number.POSITIVE_INFINITY };
+
+/** The pace after one more message arrived at `nowMs`. A long idle gap pulls the mean up at once. */
+export function noteArrival(pace: ArrivalPace, nowMs: number): ArrivalPace {
+  if (pace.lastArrivalMs === undefined) return { meanGapMs: Number.POSITIVE_INFINITY, lastArrivalMs: nowMs };
+  const gap = Math.max(0, nowMs - pace.lastArrivalMs);
+  const meanGapMs = Number.isFinite(pace.meanGapMs) ? pace.meanGapMs + GAP_SMOOTHING * (gap - pace.meanGapMs) : gap;
+  return { meanGapMs, lastArrivalMs: nowMs };
+}
+
+/**
+ * How long a batch's first message waits for others: `maxLingerMs` when, at the queue's recent pace, at
+ * least {@link MESSAGES_WORTH_WAITING_FOR} messages would arrive in that time, else `lingerMs`. A full batch
+ * goes at once either way, so under heavy traffic the wait is the time to fill ten entries.
+ */
+export function lingerFor(pace: ArrivalPace, lingers: { readonly lingerMs: number; readonly maxLingerMs: number }): number {
+  const expected = pace.meanGapMs > 0 ? lingers.maxLingerMs / pace.meanGapMs : Number.POSITIVE_INFINITY;
+  return expected >= MESSAGES_WORTH_WAITING_FOR ? Math.max(lingers.lingerMs, lingers.maxLingerMs) : lingers.lingerMs;
+}
+
 /** Id of the entry at `index` in a batch: unique within the batch, as SQS requires. */
 export const entryId = (index: number): string => String(index);
 

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaWorkerOf } from '../../bench/report';
 import type { BenchResults } from '../../bench/results';
 import { STARTER_BUNDLES } from '../../bench/phases';
 import { FUNCTION_ENTRIES } from '../../infra/build/bundle-function';
@@ -45,7 +46,7 @@ describe('npm run bench -- --quick', () => {
     exitCode = await new Promise((resolveExit) => child.once('exit', resolveExit));
     results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as BenchResults;
     markdown = await readFile(join(out, 'results.md'), 'utf8');
-  }, 240_000);
+  }, 300_000);
   afterAll(() => rm(out, { recursive: true, force: true }));
 
   it('exits 0 and every job returns its own result, produced by the side its path names', () => {
@@ -58,6 +59,21 @@ describe('npm run bench -- --quick', () => {
     for (const path of [results.throughput.direct, results.throughput.async, results.throughput.asyncWindow0, ...pinnedPaths]) {
       expect(path.completed).toBe(path.jobsPerRound * path.rounds);
     }
+  });
+
+  it('runs the lambda-worker path too: its jobs ran in its containers and its figures are numbers', () => {
+    const lambdaWorker = results.lambdaWorker;
+    expect(lambdaWorker && 'skipped' in lambdaWorker ? lambdaWorker.skipped : undefined).toBeUndefined();
+    const measured = lambdaWorkerOf(results)!;
+    expect(measured.throughput.jobs).toBeGreaterThan(0);
+    expect(measured.throughput.invocations).toBeGreaterThan(0);
+    expect(measured.throughput.jobsPerInvocation).toBeGreaterThan(0);
+    expect(measured.latency.jobs).toBeGreaterThan(0);
+    expect(measured.coldStart.invocations).toBeGreaterThan(0);
+    expect(measured.asyncColdStart).toBeDefined();
+    // Its workloads count in the run's correctness (asserted above): every job came back from a lambda-worker container.
+    const found = numbers(measured);
+    expect(found.filter(([, n]) => n === null || !Number.isFinite(n)).map(([p]) => `lambdaWorker.${p}`)).toEqual([]);
   });
 
   it('fills every section with numbers', () => {
@@ -91,9 +107,12 @@ describe('npm run bench -- --quick', () => {
       'process-jobs RSS when ready ÷ bare handler',
       'warm per-record overhead beyond the complete RPC',
       'complete RPC warm p50, functions’ client ÷ @temporalio/client',
+      'cold start to first job completed, async ÷ lambda-worker',
+      'Lambda GB-s per job, async ÷ lambda-worker',
     ]);
     expect(results.warmOverhead.sdkCompleteMs.n).toBe(results.warmOverhead.rawCompleteMs.n);
     for (const target of results.targets) expect(typeof target.met).toBe('boolean');
     expect(markdown).toContain('| target | goal | measured | result |');
+    expect(markdown).toContain('| three paths | async (ours) | direct | lambda-worker');
   });
 });

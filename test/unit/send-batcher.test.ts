@@ -193,6 +193,7 @@ describe('send batcher', () => {
   it('documents its defaults and refuses options out of range', () => {
     expect(resolveSendBatchingOptions()).toEqual({
       lingerMs: 3,
+      maxLingerMs: 20,
       maxEntries: 10,
       maxBatchBytes: 1_048_576,
       maxPendingMessages: 1_000,
@@ -201,5 +202,54 @@ describe('send batcher', () => {
     expect(() => resolveSendBatchingOptions({ maxEntries: 11 })).toThrow(/maxEntries must be between 1 and 10/);
     expect(() => resolveSendBatchingOptions({ lingerMs: -1 })).toThrow(RangeError);
     expect(() => resolveSendBatchingOptions({ maxBatchBytes: 2_000_000 })).toThrow(RangeError);
+    expect(resolveSendBatchingOptions({ lingerMs: 50 }).maxLingerMs).toBe(50);
+    expect(() => resolveSendBatchingOptions({ lingerMs: 10, maxLingerMs: 5 })).toThrow(/maxLingerMs must be between 10 and 60000/);
+  });
+
+  it('keeps the short linger for two workflows running jobs one after another (the latency case)', async () => {
+    // Prepare: the defaults (3 ms, 20 ms under heavy traffic)
+    const sqs = fakeSqs();
+    const batcher = new SendBatcher(sqs.send);
+    const waits: number[] = [];
+
+    // Act: two producers, each sending its next job ~25 ms after the last was sent (an async job's p50)
+    const producer = async (name: string): Promise<void> => {
+      for (let i = 0; i < 12; i++) {
+        const started = Date.now();
+        await batcher.send(QUEUE, { MessageBody: `${name}${i}` });
+        waits.push(Date.now() - started);
+        await tick(25);
+      }
+    };
+    await Promise.all([producer('a'), producer('b')]);
+
+    // Assess: the median send waited about the short linger, not the 20 ms one. (Producers that wait for their
+    // own sends cannot hold the longer linger anyway: waiting it slows them below the pace that engages it.)
+    const sorted = [...waits].sort((x, y) => x - y);
+    expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(12);
+  });
+
+  it('waits the longer linger while messages keep coming, and only the short one for a message after a quiet spell', async () => {
+    // Prepare
+    const sqs = fakeSqs();
+    const batcher = new SendBatcher(sqs.send, { lingerMs: 1, maxLingerMs: 200 });
+
+    // Act: 30 messages a few ms apart, then one alone after half a second of quiet
+    const sends: Promise<unknown>[] = [];
+    for (let i = 0; i < 30; i++) {
+      sends.push(batcher.send(QUEUE, { MessageBody: String(i) }));
+      await tick(2);
+    }
+    await Promise.all(sends);
+    const busyRequests = sqs.requests.length;
+    await tick(500);
+    const started = Date.now();
+    await batcher.send(QUEUE, { MessageBody: 'alone' });
+    const loneWaitMs = Date.now() - started;
+
+    // Assess: with the 1 ms linger alone the 30 would have taken about 30 requests
+    expect(busyRequests).toBeLessThanOrEqual(6);
+    expect(sqs.requests.at(-1)!.Entries!.map((e) => e.MessageBody)).toEqual(['alone']);
+    expect(loneWaitMs).toBeLessThan(100);
   });
 });

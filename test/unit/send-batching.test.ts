@@ -3,7 +3,12 @@ import { SendEntryFailedError } from '../../worker/errors';
 import {
   batchIsFull,
   entryOutcomes,
+  GAP_SMOOTHING,
+  lingerFor,
   messageBytes,
+  MESSAGES_WORTH_WAITING_FOR,
+  NO_ARRIVALS,
+  noteArrival,
   SQS_BATCH_LIMITS,
   SQS_MAX_BATCH_BYTES,
   SQS_MAX_BATCH_ENTRIES,
@@ -105,5 +110,47 @@ describe("mapping SQS's answer onto each entry", () => {
     const outcomes = entryOutcomes('https://q/jobs', 2, { Successful: [{ Id: '0', MessageId: 'm-0', MD5OfMessageBody: '' }], Failed: [] });
     expect(outcomes[0]!.ok).toBe(true);
     expect(outcomes[1]).toMatchObject({ ok: false, error: { code: 'MissingFromResponse' } });
+  });
+});
+
+describe('the linger a batch waits, by the pace of its queue', () => {
+  const lingers = { lingerMs: 3, maxLingerMs: 20 };
+
+  it('is the short linger for a queue that has seen one message or none', () => {
+    expect(lingerFor(NO_ARRIVALS, lingers)).toBe(3);
+    expect(lingerFor(noteArrival(NO_ARRIVALS, 1_000), lingers)).toBe(3);
+  });
+
+  it('is the longer linger once enough messages would arrive in it to be worth waiting for', () => {
+    // Prepare: messages 5 ms apart, four of them in 20 ms
+    let pace = NO_ARRIVALS;
+
+    // Act
+    for (let t = 0; t <= 50; t += 5) pace = noteArrival(pace, t);
+
+    // Assess
+    expect(pace.meanGapMs).toBeCloseTo(5);
+    expect(20 / pace.meanGapMs).toBeGreaterThanOrEqual(MESSAGES_WORTH_WAITING_FOR);
+    expect(lingerFor(pace, lingers)).toBe(20);
+  });
+
+  it('keeps the short linger for traffic too sparse to fill a batch: 10 ms apart, two in 20 ms', () => {
+    let pace = NO_ARRIVALS;
+    for (let t = 0; t <= 200; t += 10) pace = noteArrival(pace, t);
+    expect(lingerFor(pace, lingers)).toBe(3);
+  });
+
+  it('goes back to the short linger as soon as a quiet spell follows a burst', () => {
+    let pace = NO_ARRIVALS;
+    for (let t = 0; t <= 20; t += 1) pace = noteArrival(pace, t);
+    expect(lingerFor(pace, lingers)).toBe(20);
+    pace = noteArrival(pace, 20 + 1_000);
+    expect(pace.meanGapMs).toBeGreaterThan(GAP_SMOOTHING * 1_000);
+    expect(lingerFor(pace, lingers)).toBe(3);
+  });
+
+  it('never waits less than the short linger, and a clock that steps back counts as no gap', () => {
+    expect(lingerFor({ meanGapMs: 0 }, { lingerMs: 30, maxLingerMs: 20 })).toBe(30);
+    expect(noteArrival({ meanGapMs: 4, lastArrivalMs: 100 }, 90).meanGapMs).toBeCloseTo(3.2);
   });
 });
