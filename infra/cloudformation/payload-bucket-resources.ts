@@ -1,5 +1,5 @@
 import { cfnPayloadLifecycleRule, PAYLOAD_BUCKET } from '../payload-bucket';
-import { hardenedBucketProperties } from './bucket-properties';
+import { hardenedBucketProperties, tlsOnlyBucketPolicy } from './bucket-properties';
 import { getAtt, ref, STACK_NAME, sub } from './intrinsics';
 import type { CfnOutput, CfnResource, CfnValue } from './intrinsics';
 import { PARAMETERS_YML } from './logical-ids';
@@ -28,25 +28,7 @@ export function payloadBucketResources(): Record<string, CfnResource> {
         },
       },
     },
-    [`${PAYLOAD_BUCKET_ID}Policy`]: {
-      Type: 'AWS::S3::BucketPolicy',
-      Properties: {
-        Bucket: ref(PAYLOAD_BUCKET_ID),
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'DenyInsecureTransport',
-              Effect: 'Deny',
-              Principal: '*',
-              Action: 's3:*',
-              Resource: [bucketArn, { 'Fn::Join': ['', [bucketArn, '/*']] }],
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            },
-          ],
-        },
-      },
-    },
+    [`${PAYLOAD_BUCKET_ID}Policy`]: tlsOnlyBucketPolicy(PAYLOAD_BUCKET_ID),
   };
 }
 

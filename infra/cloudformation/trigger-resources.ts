@@ -4,7 +4,7 @@ import type { AnyHttpTrigger, AnyTrigger } from '../../jobs/define-trigger';
 import { DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS, QUEUES } from '../../jobs/queues';
 import type { QueueConsumer, TriggerQueueDefinition } from '../../jobs/queues';
 import { deadLetterDepthAlarm, functionAlarms, oldestMessageAlarm } from './alarm-resources';
-import { hardenedBucketProperties } from './bucket-properties';
+import { hardenedBucketProperties, tlsOnlyBucketPolicy } from './bucket-properties';
 import { MIN_MAX_RECEIVE_COUNT } from './check-definitions';
 import { QueueDefinitionError } from './errors';
 import { getAtt, ref, RETAIN, STACK_NAME, sub } from './intrinsics';
@@ -112,7 +112,10 @@ function triggerQueuePolicies(trigger: AnyTrigger): Record<string, CfnResource> 
   };
 }
 
-/** The bucket of an S3 trigger: private, encrypted, kept with the stack's data, notifying the trigger's queue. */
+/**
+ * The bucket of an S3 trigger: private, encrypted, refusing requests without TLS, kept with the stack's data,
+ * notifying the trigger's queue.
+ */
 function s3Bucket(trigger: Extract<AnyTrigger, { source: 's3' }>): Record<string, CfnResource> {
   const ids = queueLogicalIds(trigger.queue);
   const rules = [
@@ -139,6 +142,7 @@ function s3Bucket(trigger: Extract<AnyTrigger, { source: 's3' }>): Record<string
         },
       },
     } as CfnResource,
+    [`${triggerLogicalIds(trigger).bucket}Policy`]: tlsOnlyBucketPolicy(triggerLogicalIds(trigger).bucket),
   };
 }
 

@@ -185,14 +185,13 @@ describe('the packaged CloudFormation template', () => {
     for (const s of statements) {
       const actions = ([] as Json[]).concat(s.Action);
       const wildcard = actions.some((a) => typeof a !== 'string' || a.includes('*'));
-      // The wildcards are Denies of every request made without TLS: osls's deployment bucket, the payload bucket, and each queue.
+      // The wildcards are Denies of every request made without TLS: osls's deployment bucket, the payload bucket,
+      // each S3 trigger's bucket, and each queue.
       if (wildcard) {
         expect(s.Effect, s.at).toBe('Deny');
         const secureTransport = (s.Condition as { Bool?: Record<string, Json> } | undefined)?.Bool?.['aws:SecureTransport'];
         expect(String(secureTransport), s.at).toBe('false');
-        expect(s.at, s.at).toMatch(
-          /^Resources\.(ServerlessDeploymentBucketPolicy|PayloadBucketPolicy|\w+QueuePolicy)\.Properties\.PolicyDocument\.Statement\[0\]$/,
-        );
+        expect(s.at, s.at).toMatch(/^Resources\.(\w+BucketPolicy|\w+QueuePolicy)\.Properties\.PolicyDocument\.Statement\[0\]$/);
       }
       if (s.Effect === 'Allow') expect(([] as Json[]).concat(s.Resource ?? []), s.at).not.toContain('*');
     }
@@ -546,7 +545,7 @@ describe('the packaged CloudFormation template', () => {
     }
   });
 
-  it('lets S3 deliver only from the trigger’s bucket, which notifies its queue of created objects', () => {
+  it('lets S3 deliver only from the trigger’s bucket, which refuses requests without TLS and notifies its queue of created objects', () => {
     for (const trigger of Object.values(TRIGGERS).filter((t) => t.source === 's3')) {
       const ids = queueLogicalIds(trigger.queue);
       const bucket = template.Resources[triggerLogicalIds(trigger).bucket] as Resource & { DependsOn?: string[] };
@@ -555,6 +554,21 @@ describe('the packaged CloudFormation template', () => {
       expect(bucket.Properties.BucketName).toEqual({ 'Fn::Sub': bucketNameTemplate(trigger) });
       // The payload bucket's hardening, from the one helper: SSE-S3 with a bucket key, no public access, no ACLs.
       expect(bucket.Properties).toMatchObject(hardenedBucketProperties());
+      // …and, like the payload bucket, every request without TLS refused, on the bucket and its objects.
+      const bucketId = triggerLogicalIds(trigger).bucket;
+      const policy = template.Resources[`${bucketId}Policy`]!;
+      expect(policy.Type).toBe('AWS::S3::BucketPolicy');
+      expect(policy.Properties.Bucket).toEqual({ Ref: bucketId });
+      expect(statementsOf(policy)).toEqual([
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] }],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ]);
       const [notification] = (bucket.Properties.NotificationConfiguration as { QueueConfigurations: Json[] }).QueueConfigurations;
       expect(notification).toMatchObject({ Event: 's3:ObjectCreated:*', Queue: { 'Fn::GetAtt': [ids.queue, 'Arn'] } });
       const allow = statementsOf(template.Resources[`${ids.queue}Policy`]).find(
