@@ -1,16 +1,14 @@
 import { DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import type { Message, SendMessageBatchRequest } from '@aws-sdk/client-sqs';
-import { NativeConnection } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobQueues } from '../../infra/local/create-queues';
 import { SendEntryFailedError } from '../../worker/errors';
 import { SendBatcher, sqsBatchSender } from '../../worker/send-batcher';
 import { SQS_MAX_BATCH_BYTES } from '../../worker/send-batching';
-import { createJobWorker } from '../../worker/worker';
 import { signedMessageAttributes } from '../helpers/sqs-events';
-import { startTestEnv, TEST_WORKFLOWS_PATH } from '../helpers/test-env';
+import { runInProcessWorker } from '../helpers/in-process-worker';
+import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
-import { RELIABILITY_JOBS, TEST_JOBS } from '../helpers/test-jobs';
 
 /** A batcher over `env.sqs` that records every request it sends. */
 function recordingBatcher(env: TestEnv, options: ConstructorParameters<typeof SendBatcher>[1] = {}) {
@@ -45,33 +43,23 @@ describe('job messages sent in batches on a real queue', () => {
   it('dispatches 20 concurrent jobs in fewer requests, and each workflow gets its own result', async () => {
     // Prepare: a worker whose dispatches linger long enough to be coalesced whatever the machine's load.
     const { batcher, requests } = recordingBatcher(env, { lingerMs: 200 });
-    const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-    try {
-      const worker = await createJobWorker({
-        connection,
-        taskQueue: env.taskQueue,
-        sqs: env.sqs,
-        queueUrls: { jobs: env.queue.url },
-        jobs: { ...TEST_JOBS, ...RELIABILITY_JOBS },
-        workflowsPath: TEST_WORKFLOWS_PATH,
-        batching: batcher,
-      });
 
-      // Act
-      const results = await worker.runUntil(async () => {
+    // Act
+    const results = await runInProcessWorker(
+      env,
+      async () => {
         const handles = await Promise.all(Array.from({ length: 20 }, (_, i) => env.start('echoWorkflow', `job ${i}`)));
         return Promise.all(handles.map((h) => h.result() as Promise<{ echoed: string }>));
-      });
+      },
+      batcher,
+    );
 
-      // Assess
-      expect(results.map((r) => r.echoed)).toEqual(Array.from({ length: 20 }, (_, i) => `JOB ${i}`));
-      const entries = requests.map((r) => r.Entries?.length ?? 0);
-      expect(entries.reduce((a, b) => a + b, 0)).toBe(20);
-      expect(requests.length).toBeLessThan(20);
-      expect(Math.max(...entries)).toBeLessThanOrEqual(10);
-    } finally {
-      await connection.close();
-    }
+    // Assess
+    expect(results.map((r) => r.echoed)).toEqual(Array.from({ length: 20 }, (_, i) => `JOB ${i}`));
+    const entries = requests.map((r) => r.Entries?.length ?? 0);
+    expect(entries.reduce((a, b) => a + b, 0)).toBe(20);
+    expect(requests.length).toBeLessThan(20);
+    expect(Math.max(...entries)).toBeLessThanOrEqual(10);
   });
 
   it('fails, through Temporal, only the activity whose entry was refused; its retry and the others complete', async () => {
@@ -89,36 +77,26 @@ describe('job messages sent in batches on a real queue', () => {
       },
       { lingerMs: 200 },
     );
-    const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-    try {
-      const worker = await createJobWorker({
-        connection,
-        taskQueue: env.taskQueue,
-        sqs: env.sqs,
-        queueUrls: { jobs: env.queue.url },
-        jobs: { ...TEST_JOBS, ...RELIABILITY_JOBS },
-        workflowsPath: TEST_WORKFLOWS_PATH,
-        batching: batcher,
-      });
 
-      // Act
-      const texts = ['keep 1', 'refuse me', 'keep 2', 'keep 3'];
-      const results = await worker.runUntil(async () => {
+    // Act
+    const texts = ['keep 1', 'refuse me', 'keep 2', 'keep 3'];
+    const results = await runInProcessWorker(
+      env,
+      async () => {
         const handles = await Promise.all(texts.map((text) => env.start('echoWorkflow', text)));
         return Promise.all(handles.map((h) => h.result() as Promise<{ echoed: string; attempt: number }>));
-      });
+      },
+      batcher,
+    );
 
-      // Assess
-      expect(results.map((r) => [r.echoed, r.attempt])).toEqual([
-        ['KEEP 1', 1],
-        ['REFUSE ME', 2],
-        ['KEEP 2', 1],
-        ['KEEP 3', 1],
-      ]);
-      expect(requests.flatMap((r) => r.Entries ?? []).filter((e) => isRefused(e.MessageBody))).toHaveLength(2);
-    } finally {
-      await connection.close();
-    }
+    // Assess
+    expect(results.map((r) => [r.echoed, r.attempt])).toEqual([
+      ['KEEP 1', 1],
+      ['REFUSE ME', 2],
+      ['KEEP 2', 1],
+      ['KEEP 3', 1],
+    ]);
+    expect(requests.flatMap((r) => r.Entries ?? []).filter((e) => isRefused(e.MessageBody))).toHaveLength(2);
   });
 
   it("fails only the entry SQS refused; the batch's other messages are on the queue", async () => {

@@ -1,16 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { NativeConnection } from '@temporalio/worker';
 import { RecordOutcome } from '../../functions/runtime/outcomes';
 import { exited, stopChild } from '../../infra/local/child-process';
 import { launchWorkerProcess } from '../../infra/local/worker-process';
-import { createJobWorker } from '../../worker/worker';
 import { recordingLogger } from '../helpers/recording-logger';
 import { activityEvents, queueDepth, report, waitFor } from '../helpers/reliability';
-import { startTestEnv, TEST_WORKFLOWS_PATH } from '../helpers/test-env';
+import { runInProcessWorker } from '../helpers/in-process-worker';
+import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
-import { RELIABILITY_JOBS, TEST_JOBS } from '../helpers/test-jobs';
 
 const WORKER_ENTRY = fileURLToPath(new URL('../helpers/job-worker-process.ts', import.meta.url));
 
@@ -56,21 +54,8 @@ describe('reliability: the worker is killed right after it sent the job message'
   }
 
   /** Runs a replacement worker in this process until `done` settles. */
-  async function withReplacementWorker<T>(done: () => Promise<T>): Promise<T> {
-    const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-    try {
-      const worker = await createJobWorker({
-        connection,
-        taskQueue: env.taskQueue,
-        sqs: env.sqs,
-        queueUrls: { jobs: env.queue.url },
-        jobs: { ...TEST_JOBS, ...RELIABILITY_JOBS },
-        workflowsPath: TEST_WORKFLOWS_PATH,
-      });
-      return await worker.runUntil(done);
-    } finally {
-      await connection.close();
-    }
+  function withReplacementWorker<T>(done: () => Promise<T>): Promise<T> {
+    return runInProcessWorker(env, done);
   }
 
   it('completes the activity when the worker died before it even answered Temporal', async () => {
