@@ -47,15 +47,13 @@ export function createBatchHandler(spec: BatchHandlerSpec) {
       blocked: RecordOutcome.Blocked,
       leftOnQueue,
     });
-    await scheduleRedelivery(
-      records.flatMap((record, i) => {
-        const outcome = outcomes[i] as RecordOutcome;
-        return leftOnQueue(outcome)
-          ? [{ record, delaySeconds: redeliveryDelaySeconds(receiveCountOf(record), spec.redelivery(outcome)) }]
-          : [];
-      }),
-      spec.log,
-    );
+    const left = records.flatMap((record, i) => {
+      const outcome = outcomes[i] as RecordOutcome;
+      return leftOnQueue(outcome)
+        ? [{ record, delaySeconds: redeliveryDelaySeconds(receiveCountOf(record), spec.redelivery(outcome)) }]
+        : [];
+    });
+    if (left.length > 0) await scheduleRedelivery(left, spec.log);
     spec.onOutcomes?.(records, outcomes);
     return { batchItemFailures: batchItemFailuresOf(records, outcomes, leftOnQueue) };
   };

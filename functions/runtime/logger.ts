@@ -71,13 +71,39 @@ export function createLogger(base: LogFields = {}, write: (line: string) => void
   return loggerWith(base, write, LogLevel[levelFromEnv()], formatFromEnv());
 }
 
-/** A logger of fixed level and format; its children share them, so a record's child loggers read no environment. */
+/** Keys every JSON line starts with; fields of these names take the slow path, which lets them override. */
+const LINE_KEYS = new Set(['level', 'message', 'timestamp']);
+
+/** `{"a":1,"b":2}` → `,"a":1,"b":2` (or `''`): fields serialized once, to splice into each line. */
+function jsonFragment(fields: Record<string, unknown>): string {
+  const json = JSON.stringify(capStrings(fields));
+  return json.length > 2 ? `,${json.slice(1, -1)}` : '';
+}
+
+/**
+ * A logger of fixed level and format; its children share them, so a record's child loggers read no environment.
+ * JSON lines splice in the logger's own fields serialized once (at its first line), so a record's lines cost
+ * one `JSON.stringify` of the message and of the line's own fields; a line whose fields repeat a logger field
+ * or a line key is built whole, with the same result.
+ */
 function loggerWith(base: LogFields, write: (line: string) => void, threshold: number, format: LogFormat): Logger {
+  let baseFragment: string | undefined;
+  const spliceable = !Object.keys(base).some((key) => LINE_KEYS.has(key));
+  const wholeLine = (level: LogLevelName, message: string, fields?: LogFields): string =>
+    JSON.stringify({ level: level.toUpperCase(), message, timestamp: new Date().toISOString(), ...capStrings({ ...base, ...fields }) });
+  const jsonLine = (level: LogLevelName, message: string, fields?: LogFields): string => {
+    const head = `{"level":"${level.toUpperCase()}","message":${JSON.stringify(message)},"timestamp":"${new Date().toISOString()}"`;
+    baseFragment ??= jsonFragment(base);
+    if (fields === undefined) return `${head}${baseFragment}}`;
+    for (const key in fields) {
+      if (LINE_KEYS.has(key) || Object.hasOwn(base, key)) return wholeLine(level, message, fields);
+    }
+    return `${head}${baseFragment}${jsonFragment(fields)}}`;
+  };
   const emit = (level: LogLevelName, message: string, fields?: LogFields): void => {
     if (LogLevel[level] < threshold) return;
-    const all = capStrings({ ...base, ...fields });
-    if (format === 'pretty') write(prettyLine(level, message, all));
-    else write(JSON.stringify({ level: level.toUpperCase(), message, timestamp: new Date().toISOString(), ...all }));
+    if (format === 'pretty') write(prettyLine(level, message, capStrings({ ...base, ...fields })));
+    else write(spliceable ? jsonLine(level, message, fields) : wholeLine(level, message, fields));
   };
   return {
     debug: (m, f) => emit('debug', m, f),
