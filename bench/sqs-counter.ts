@@ -1,4 +1,6 @@
+import { subscribe } from 'node:diagnostics_channel';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { SEND_MESSAGE_BATCH_CHANNEL } from '../worker/sqs-json-batch-sender';
 
 /** SQS requests made through a client, by operation (`SendMessage`, `ReceiveMessage`, …). */
 export type SqsRequestCounts = Record<string, number>;
@@ -18,6 +20,18 @@ export function countSqsRequests(sqs: SQSClient): SqsRequestCounts {
     },
     { step: 'initialize', name: 'benchCountSqsRequests' },
   );
+  return counts;
+}
+
+/**
+ * {@link countSqsRequests} for a worker process: also counts the job activities' `SendMessageBatch` requests, which
+ * the worker makes without the SDK's middleware (worker/sqs-json-batch-sender.ts) and publishes on a diagnostics channel.
+ */
+export function countWorkerSqsRequests(sqs: SQSClient): SqsRequestCounts {
+  const counts = countSqsRequests(sqs);
+  subscribe(SEND_MESSAGE_BATCH_CHANNEL, () => {
+    counts.SendMessageBatch = (counts.SendMessageBatch ?? 0) + 1;
+  });
   return counts;
 }
 

@@ -16,7 +16,7 @@ import { createDirectActivities } from './activities';
 import { BENCH_JOBS } from './bench-jobs';
 import { startProfile } from './profiler';
 import type { RunningProfile } from './profiler';
-import { countSqsRequests } from './sqs-counter';
+import { countWorkerSqsRequests } from './sqs-counter';
 import type { FromBenchWorker, ToBenchWorker } from './worker-process';
 
 const send = (message: FromBenchWorker): void => {
@@ -31,7 +31,7 @@ Runtime.install({
 });
 const connection = await NativeConnection.connect({ address: requiredEnv('TEMPORAL_ADDRESS', 'the Temporal frontend (host:port)') });
 const sqs = createSqsClient();
-const sqsCounts = countSqsRequests(sqs);
+const sqsCounts = countWorkerSqsRequests(sqs);
 const worker = await Worker.create({
   connection,
   namespace: process.env.TEMPORAL_NAMESPACE || 'default',

@@ -12,8 +12,9 @@ import type { JobMessage } from '../jobs/job-message';
 import { encodeJsonPayload } from '../jobs/payloads';
 import { jobMessageSignerFromEnv, SIGNATURE_ATTRIBUTE } from '../jobs/security/message-signing';
 import type { JobMessageSigner } from '../jobs/security/message-signing';
-import { SendBatcher, sqsBatchSender } from './send-batcher';
-import type { SendBatchingOptions } from './send-batcher';
+import { SendBatcher } from './send-batcher';
+import type { SendBatchFn, SendBatchingOptions } from './send-batcher';
+import { sqsJsonBatchSender } from './sqs-json-batch-sender';
 
 /** What the dispatching activities need. */
 export interface JobActivitiesOptions {
@@ -39,6 +40,12 @@ export interface JobActivitiesOptions {
    * @default a batcher of its own with {@link SendBatchingOptions}' defaults (a 3 ms linger, 20 ms under heavy traffic, 10 entries, 1 MiB)
    */
   readonly batching?: SendBatchingOptions | SendBatcher;
+  /**
+   * Makes each `SendMessageBatch` request (not used when `batching` is a batcher, which has its own).
+   * `sqsBatchSender(sqs)` sends through the AWS SDK's middleware stack instead, for middleware of your own on `sqs`.
+   * @default {@link sqsJsonBatchSender}(`sqs`): the request made directly with the client's credentials, region and endpoint
+   */
+  readonly sendBatch?: SendBatchFn;
 }
 
 /**
@@ -86,7 +93,9 @@ export function createJobActivities(options: JobActivitiesOptions): Record<strin
   const activities: Record<string, (input: unknown) => Promise<never>> = {};
   const signer = options.signer ?? jobMessageSignerFromEnv();
   const batcher =
-    options.batching instanceof SendBatcher ? options.batching : new SendBatcher(sqsBatchSender(options.sqs), options.batching);
+    options.batching instanceof SendBatcher
+      ? options.batching
+      : new SendBatcher(options.sendBatch ?? sqsJsonBatchSender(options.sqs), options.batching);
   for (const job of Object.values(options.jobs)) {
     const queueUrl = options.queueUrls[job.queue];
     if (!queueUrl) {

@@ -89,7 +89,10 @@ export function resolveSendBatchingOptions(options: SendBatchingOptions = {}): R
   return resolved;
 }
 
-/** A {@link SendBatchFn} over an SQS client. */
+/**
+ * A {@link SendBatchFn} through the AWS SDK (`sqs.send`), its middleware included. The worker's default is the
+ * lighter `sqsJsonBatchSender` (worker/sqs-json-batch-sender.ts); this one is for middleware of your own on `sqs`.
+ */
 export function sqsBatchSender(sqs: SQSClient): SendBatchFn {
   return (request) => sqs.send(new SendMessageBatchCommand(request));
 }

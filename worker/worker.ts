@@ -7,7 +7,7 @@ import type { QueueName } from '../jobs/queues';
 import { JOBS } from '../jobs/catalog';
 import type { AnyJob } from '../jobs/define-job';
 import { createJobActivities } from './activities';
-import type { SendBatcher, SendBatchingOptions } from './send-batcher';
+import type { SendBatcher, SendBatchFn, SendBatchingOptions } from './send-batcher';
 import { TASK_QUEUE } from './constants';
 
 /** Options of {@link createJobWorker}. */
@@ -32,6 +32,8 @@ export interface JobWorkerOptions {
   readonly workflowBundle?: WorkerOptions['workflowBundle'];
   /** How job messages are coalesced into `SendMessageBatch` requests. @default {@link SendBatchingOptions}' defaults */
   readonly batching?: SendBatchingOptions | SendBatcher;
+  /** Makes each `SendMessageBatch` request. @default `sqsJsonBatchSender(sqs)` (see `createJobActivities`) */
+  readonly sendBatch?: SendBatchFn;
 }
 
 /** Path of the workflows module, for bundling. */
@@ -63,6 +65,7 @@ export async function createJobWorker(options: JobWorkerOptions): Promise<Worker
       queueUrls: options.queueUrls,
       dataConverter: options.dataConverter,
       batching: options.batching,
+      sendBatch: options.sendBatch,
     }),
     dataConverter: options.dataConverter,
     interceptors: { activity: [redactTaskTokenFromLogs] },

@@ -6,29 +6,27 @@
  * answers Temporal. Prints `sent <MessageId>` on stdout for every job message it sends: stdout, not the IPC
  * channel, because a write to a pipe is synchronous and so is out before the SIGKILL, where `process.send` is not.
  */
+import { subscribe } from 'node:diagnostics_channel';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createSqsClient } from '../../jobs/sqs-client';
 import { announceWorkerReady, requiredEnv } from '../../worker/launch-protocol';
+import { SEND_MESSAGE_BATCH_CHANNEL } from '../../worker/sqs-json-batch-sender';
+import type { SendMessageBatchEvent } from '../../worker/sqs-json-batch-sender';
 import { createJobWorker } from '../../worker/worker';
 import { RELIABILITY_JOBS, TEST_JOBS } from './test-jobs';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const connection = await NativeConnection.connect({ address: requiredEnv('TEMPORAL_ADDRESS', 'the Temporal frontend (host:port)') });
 const sqs = createSqsClient();
-sqs.middlewareStack.add(
-  (next, context) => async (args) => {
-    const result = await next(args);
-    // The worker sends in SendMessageBatch requests (worker/send-batcher.ts): one line per message accepted.
-    if (context.commandName === 'SendMessageBatchCommand') {
-      const { Successful = [] } = result.output as { Successful?: { MessageId?: string }[] };
-      for (const sent of Successful) process.stdout.write(`sent ${sent.MessageId}\n`);
-      if (process.env.KILL_AFTER_SEND === '1' && Successful.length > 0) process.kill(process.pid, 'SIGKILL');
-    }
-    return result;
-  },
-  { step: 'initialize', name: 'reportSentJobMessages' },
-);
+// The worker sends in SendMessageBatch requests (worker/sqs-json-batch-sender.ts), each published once answered
+// and before any activity learns of it: one line per message accepted.
+subscribe(SEND_MESSAGE_BATCH_CHANNEL, (event) => {
+  if (!('result' in (event as SendMessageBatchEvent))) return;
+  const { Successful = [] } = (event as { result: { Successful?: { MessageId?: string }[] } }).result;
+  for (const sent of Successful) process.stdout.write(`sent ${sent.MessageId}\n`);
+  if (process.env.KILL_AFTER_SEND === '1' && Successful.length > 0) process.kill(process.pid, 'SIGKILL');
+});
 const worker = await createJobWorker({
   connection,
   taskQueue: requiredEnv('TASK_QUEUE', 'the task queue to poll'),

@@ -1,19 +1,20 @@
-import { DeleteMessageCommand } from '@aws-sdk/client-sqs';
-import type { Message, SendMessageBatchRequest } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import type { Message, SendMessageBatchRequest, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobQueues } from '../../infra/local/create-queues';
 import { SendEntryFailedError } from '../../worker/errors';
-import { SendBatcher, sqsBatchSender } from '../../worker/send-batcher';
+import { SendBatcher } from '../../worker/send-batcher';
+import { sqsJsonBatchSender } from '../../worker/sqs-json-batch-sender';
 import { SQS_MAX_BATCH_BYTES } from '../../worker/send-batching';
 import { signedMessageAttributes } from '../helpers/sqs-events';
 import { runInProcessWorker } from '../helpers/in-process-worker';
 import { startTestEnv } from '../helpers/test-env';
 import type { TestEnv } from '../helpers/test-env';
 
-/** A batcher over `env.sqs` that records every request it sends. */
+/** A batcher over `env.sqs` (the worker's own sender) that records every request it sends. */
 function recordingBatcher(env: TestEnv, options: ConstructorParameters<typeof SendBatcher>[1] = {}) {
   const requests: SendMessageBatchRequest[] = [];
-  const send = sqsBatchSender(env.sqs);
+  const send = sqsJsonBatchSender(env.sqs);
   const batcher = new SendBatcher((request) => {
     requests.push(request);
     return send(request);
@@ -64,7 +65,7 @@ describe('job messages sent in batches on a real queue', () => {
 
   it('fails, through Temporal, only the activity whose entry was refused; its retry and the others complete', async () => {
     // Prepare: a sender that answers Failed for the first attempt of one job's entry and sends the rest.
-    const send = sqsBatchSender(env.sqs);
+    const send = sqsJsonBatchSender(env.sqs);
     const requests: SendMessageBatchRequest[] = [];
     const batcher = new SendBatcher(
       async (request) => {
@@ -188,5 +189,67 @@ describe('job messages sent in batches on a real queue', () => {
     expect(byGroup('group-a')).toEqual(['a1', 'a2']);
     expect(byGroup('group-b')).toEqual(['b1', 'b2']);
     expect(received).toHaveLength(4);
+  });
+
+  it('puts on the queue what the AWS SDK puts there for the same request, and fails a request as a whole as the SDK names it', async () => {
+    // Prepare: string and binary attributes, a delay, characters outside ASCII; the same entries through both senders.
+    const queue = (await createJobQueues(env.sqs, `t-same-${Date.now()}`)).jobs;
+    const entries: SendMessageBatchRequestEntry[] = [
+      { Id: '0', MessageBody: 'plain', MessageAttributes: { Kind: { DataType: 'String', StringValue: 'a' } } },
+      {
+        Id: '1',
+        MessageBody: 'ünïcödé ✓ "quoted" \\ back',
+        MessageAttributes: {
+          Blob: { DataType: 'Binary', BinaryValue: new Uint8Array([0, 1, 2, 250, 255]) },
+          Count: { DataType: 'Number', StringValue: '42' },
+        },
+      },
+      { Id: '2', MessageBody: 'delayed', DelaySeconds: 1 },
+    ];
+    const ours = sqsJsonBatchSender(env.sqs);
+
+    // Act
+    const byUs = await ours({ QueueUrl: queue.url, Entries: entries.map((e) => ({ ...e, MessageBody: `ours ${e.MessageBody}` })) });
+    const bySdk = await env.sqs.send(
+      new SendMessageBatchCommand({ QueueUrl: queue.url, Entries: entries.map((e) => ({ ...e, MessageBody: `sdk ${e.MessageBody}` })) }),
+    );
+    const received = await env.receive(queue.url, 6, 5);
+    const missing = `${queue.url}-does-not-exist`;
+    const ourError = await ours({ QueueUrl: missing, Entries: [{ Id: '0', MessageBody: 'x' }] }).then(
+      () => new Error('sent to a queue that does not exist'),
+      (err: unknown) => err as Error,
+    );
+    const sdkError = await env.sqs.send(new SendMessageBatchCommand({ QueueUrl: missing, Entries: [{ Id: '0', MessageBody: 'x' }] })).then(
+      () => new Error('sent to a queue that does not exist'),
+      (err: unknown) => err as Error,
+    );
+
+    // Assess
+    expect(byUs.Successful?.map((e) => e.Id).sort()).toEqual(['0', '1', '2']);
+    expect(bySdk.Successful?.map((e) => e.Id).sort()).toEqual(['0', '1', '2']);
+    const view = (m: Message) => ({
+      body: m.Body!.replace(/^(ours|sdk) /, ''),
+      attributes: Object.fromEntries(
+        Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [
+          k,
+          [v.DataType, v.StringValue, v.BinaryValue && Buffer.from(v.BinaryValue).toString('hex')],
+        ]),
+      ),
+    });
+    const from = (who: string) =>
+      received
+        .filter((m) => m.Body!.startsWith(`${who} `))
+        .map(view)
+        .sort((a, b) => a.body.localeCompare(b.body));
+    expect(from('ours')).toHaveLength(3);
+    expect(from('ours')).toEqual(from('sdk'));
+    expect(from('ours').find((m) => m.body.startsWith('ünï'))?.attributes.Blob).toEqual([
+      'Binary',
+      undefined,
+      '0001 02faff'.replace(' ', ''),
+    ]);
+    expect(ourError.message).not.toBe('sent to a queue that does not exist');
+    expect(ourError.name).toBe(sdkError.name);
+    expect(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue']).toContain(ourError.name);
   });
 });
