@@ -1,4 +1,12 @@
-import type { BenchResults, LambdaWorkerPathResult, PinnedThroughput, TargetResult, ThroughputPath, ThroughputResult } from './results';
+import type {
+  BenchResults,
+  LambdaWorkerPathResult,
+  PinnedThroughput,
+  TargetResult,
+  ThroughputPath,
+  ThroughputResult,
+  WarmOverheadResult,
+} from './results';
 import { round } from './stats';
 
 /** The zip budget of a function: 1 MiB. */
@@ -76,8 +84,8 @@ export function computeTargets(results: Omit<BenchResults, 'targets'>): TargetRe
     {
       name: 'warm per-record overhead beyond the complete RPC',
       target: `≤ ${TARGETS.warmOverheadMs} ms`,
-      measured: `${round(results.warmOverhead.overheadP50Ms)} ms`,
-      met: results.warmOverhead.overheadP50Ms <= TARGETS.warmOverheadMs,
+      measured: warmOverheadMeasured(results.warmOverhead),
+      met: warmOverheadMs(results.warmOverhead) <= TARGETS.warmOverheadMs,
     },
     {
       name: 'complete RPC warm p50, functions’ client ÷ @temporalio/client',
@@ -87,6 +95,23 @@ export function computeTargets(results: Omit<BenchResults, 'targets'>): TargetRe
     },
     ...lambdaWorkerTargets(results),
   ];
+}
+
+/**
+ * The warm per-record overhead beyond the RPC: the median, over one-record invocations, of each one's handler time
+ * less its own completion call (timed around the runtime's call). Runs before 2026-11-25 have only the difference
+ * of the handler's and the bare calls' medians, which is read instead.
+ */
+export function warmOverheadMs(w: WarmOverheadResult): number {
+  return w.beyondRpcMs?.p50 ?? w.overheadP50Ms;
+}
+
+function warmOverheadMeasured(w: WarmOverheadResult): string {
+  if (!w.beyondRpcMs || !w.handlerRpcMs) return `${round(w.overheadP50Ms)} ms`;
+  return (
+    `${round(w.beyondRpcMs.p50)} ms (handler less its own RPC, per invocation; ` +
+    `its RPC ${round(w.handlerRpcMs.p50, 2)} ms vs bare ${round(w.rawCompleteMs.p50, 2)} ms; difference of medians ${round(w.overheadP50Ms)} ms)`
+  );
 }
 
 /** The lambda-worker path's result, when the run measured it. */
@@ -298,11 +323,19 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push('| warm, per record | p50, ms | p95, ms |');
   lines.push('| --- | --- | --- |');
   lines.push(`| one-record invocation of the handler (${w.samples}) | ${ms(w.handlerMs.p50, 2)} | ${ms(w.handlerMs.p95, 2)} |`);
+  if (w.handlerRpcMs) {
+    lines.push(`| its completion call, timed inside it | ${ms(w.handlerRpcMs.p50, 2)} | ${ms(w.handlerRpcMs.p95, 2)} |`);
+  }
   lines.push(`| bare \`client.complete\` (${w.samples}) | ${ms(w.rawCompleteMs.p50, 2)} | ${ms(w.rawCompleteMs.p95, 2)} |`);
   lines.push(
     `| \`@temporalio/client\` \`activity.complete\` (${w.samples}) | ${ms(w.sdkCompleteMs.p50, 2)} | ${ms(w.sdkCompleteMs.p95, 2)} |`,
   );
-  lines.push(`| **overhead beyond the RPC** | **${ms(w.overheadP50Ms, 2)}** | |`);
+  if (w.beyondRpcMs) {
+    lines.push(
+      `| **overhead beyond the RPC**: each invocation less its own call | **${ms(w.beyondRpcMs.p50, 2)}** | ${ms(w.beyondRpcMs.p95, 2)} |`,
+    );
+    lines.push(`| handler p50 − bare call p50 (separate calls: noisier) | ${ms(w.overheadP50Ms, 2)} | |`);
+  } else lines.push(`| **overhead beyond the RPC** | **${ms(w.overheadP50Ms, 2)}** | |`);
   lines.push('');
   lines.push(
     `Memory: one container over ${m.records} records (${m.invocations} invocations) peaked at **${mib(m.peakRssBytes)}** RSS ` +

@@ -120,9 +120,13 @@ export interface WarmOverheadResult {
   readonly samples: number;
   /** One-record invocations of the bench function, handler time. */
   readonly handlerMs: Summary;
+  /** The completion RPC inside those invocations, timed around the runtime's call (absent before 2026-11-25). */
+  readonly handlerRpcMs?: Summary;
+  /** Each invocation's handler time less its own RPC: the runtime's work around the call (absent before 2026-11-25). */
+  readonly beyondRpcMs?: Summary;
   /** Bare `client.complete` (the runtime's completion client) on the same cached client, interleaved with the above. */
   readonly rawCompleteMs: Summary;
-  /** handler p50 − raw p50, ms. */
+  /** handler p50 − raw p50, ms: calls apart, so the two RPCs' spread is in it (the target reads `beyondRpcMs`). */
   readonly overheadP50Ms: number;
   /** Temporal SDK's `client.activity.complete` in a container of the naive bundle, interleaved with the above. */
   readonly sdkCompleteMs: Summary;

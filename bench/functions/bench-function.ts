@@ -36,6 +36,8 @@ export interface BenchInvocation {
   readonly ms: number;
   /** Temporal async-completion calls made during the invocation, by kind. */
   readonly temporalCalls: Readonly<Record<TemporalCall, number>>;
+  /** Time spent inside those calls, ms (from the call to its settling, as the runtime awaits it). */
+  readonly temporalMs: number;
   /** Records by outcome (`completed`, `retry`, …). */
   readonly outcomes: Readonly<Record<string, number>>;
   /** Connections this container has opened so far (should stay 1). */
@@ -87,6 +89,7 @@ async function onProfileEvent(event: ProfileEvent): Promise<{ readonly profiling
 }
 
 const calls: Record<TemporalCall, number> = { complete: 0, fail: 0, heartbeat: 0, reportCancellation: 0 };
+let callMs = 0;
 const counted = new WeakSet<TemporalClient>();
 
 function countCalls(client: TemporalClient): TemporalClient {
@@ -97,7 +100,13 @@ function countCalls(client: TemporalClient): TemporalClient {
     const original = activity[name].bind(activity);
     activity[name] = (...args) => {
       calls[name] += 1;
-      return original(...args);
+      const started = performance.now();
+      const settled = (): void => {
+        callMs += performance.now() - started;
+      };
+      const call = original(...args);
+      call.then(settled, settled);
+      return call;
     };
   }
   return client;
@@ -140,6 +149,7 @@ export async function handler(
   }
   await getTemporalClient().then(countCalls, () => undefined);
   const before = { ...calls };
+  const callMsBefore = callMs;
   const started = performance.now();
   const response = await jobs(event, context);
   const ms = performance.now() - started;
@@ -151,6 +161,7 @@ export async function handler(
     records: event.Records.length,
     ms,
     temporalCalls,
+    temporalMs: callMs - callMsBefore,
     outcomes,
     connects: temporalConnectCount(),
   };

@@ -17,6 +17,7 @@ const invocation = (ms: number, records: number, complete = records): BenchInvoc
   records,
   ms,
   temporalCalls: { complete, fail: 0, heartbeat: 0, reportCancellation: 0 },
+  temporalMs: ms / 2,
   outcomes: { completed: records },
   connects: 1,
 });
@@ -197,6 +198,8 @@ describe('the bench report', () => {
     warmOverhead: {
       samples: 10,
       handlerMs: summary(4),
+      handlerRpcMs: summary(3.6),
+      beyondRpcMs: summary(0.45),
       rawCompleteMs: summary(3.5),
       overheadP50Ms: 0.5,
       sdkCompleteMs: summary(3.6),
@@ -232,6 +235,19 @@ describe('the bench report', () => {
       ['warm per-record overhead beyond the complete RPC', true],
       ['complete RPC warm p50, functions’ client ÷ @temporalio/client', true],
     ]);
+  });
+
+  it('judges the warm overhead by each invocation less its own RPC, and by the difference of medians in older runs', () => {
+    const judged = (warmOverhead: typeof results.warmOverhead) =>
+      computeTargets({ ...results, warmOverhead }).find((t) => t.name === 'warm per-record overhead beyond the complete RPC')!;
+    const current = judged({ ...results.warmOverhead, beyondRpcMs: summary(0.45), overheadP50Ms: 0.7 });
+    expect(current.met).toBe(true);
+    expect(current.measured).toMatch(
+      /^0\.45 ms \(handler less its own RPC, per invocation; its RPC 3\.6 ms vs bare 3\.5 ms; difference of medians 0\.7 ms\)$/,
+    );
+    expect(judged({ ...results.warmOverhead, beyondRpcMs: summary(0.55), overheadP50Ms: 0.3 }).met).toBe(false);
+    const { beyondRpcMs: _b, handlerRpcMs: _h, ...older } = results.warmOverhead;
+    expect(judged({ ...older, overheadP50Ms: 0.7 })).toMatchObject({ met: false, measured: '0.7 ms' });
   });
 
   it('judges the pinned target a miss, saying why, when the pinned rounds were skipped', () => {
