@@ -3,7 +3,8 @@
  * dispatching activity of the bench job (`createJobActivities`, as in production) and the direct path's
  * plain activity, on a task queue of its own. Started by `bench/worker-process.ts` with
  * `node --import tsx`; configured by `TEMPORAL_ADDRESS`, `BENCH_TASK_QUEUE`, `BENCH_QUEUE_URL`, the
- * SDK's SQS settings and, optionally, `BENCH_SEND_BATCHING` (JSON of `SendBatchingOptions`). Talks to its parent over IPC: announces it is ready (`worker/launch-protocol.ts`), answers `sqs-counts`, records a CPU profile between
+ * SDK's SQS settings and, optionally, `BENCH_SEND_BATCHING` (JSON of `SendBatchingOptions`) and `BENCH_SQS_SENDER=sdk`
+ * (send through the AWS SDK instead of the default sender). Talks to its parent over IPC: announces it is ready (`worker/launch-protocol.ts`), answers `sqs-counts`, records a CPU profile between
  * `profile-start` and `profile-stop`, drains on `stop`.
  */
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { createSqsClient } from '../jobs/sqs-client';
 import { createJobActivities } from '../worker/activities';
 import { announceWorkerReady, requiredEnv } from '../worker/launch-protocol';
+import { sqsBatchSender } from '../worker/send-batcher';
 import type { SendBatchingOptions } from '../worker/send-batcher';
 import { createDirectActivities } from './activities';
 import { BENCH_JOBS } from './bench-jobs';
@@ -44,6 +46,8 @@ const worker = await Worker.create({
       queueUrls: { jobs: requiredEnv('BENCH_QUEUE_URL', 'the URL of the bench job queue') },
       // scripts/bench-worker-cpu.ts --batching: other send batching options, to compare against the defaults.
       batching: process.env.BENCH_SEND_BATCHING ? (JSON.parse(process.env.BENCH_SEND_BATCHING) as SendBatchingOptions) : undefined,
+      // scripts/bench-worker-cpu.ts --sender sdk: the AWS SDK's SendMessageBatch, to compare against the default sender.
+      sendBatch: process.env.BENCH_SQS_SENDER === 'sdk' ? sqsBatchSender(sqs) : undefined,
     }),
     ...createDirectActivities(),
   },

@@ -7,9 +7,10 @@
  * profile of the worker's main thread over the first round of each path (`.build/bench-worker-cpu/`) and prints where
  * each spent its time.
  *
- * `--batching '{"lingerMs":3,"maxLingerMs":3}'` runs the worker with other send batching options.
+ * `--batching '{"lingerMs":3,"maxLingerMs":3}'` runs the worker with other send batching options; `--sender sdk` sends
+ * through the AWS SDK (`sqsBatchSender`) instead of the default `sqsJsonBatchSender`.
  *
- * `npx tsx scripts/bench-worker-cpu.ts [--jobs 2000] [--rounds 5] [--profile] [--batching JSON]` (~3 min with the defaults).
+ * `npx tsx scripts/bench-worker-cpu.ts [--jobs 2000] [--rounds 5] [--profile] [--batching JSON] [--sender json|sdk]` (~3 min with the defaults).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -32,10 +33,13 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     profile: { type: 'boolean', default: false },
     batching: { type: 'string' },
+    sender: { type: 'string', default: 'json' },
   },
 });
 // The bench worker inherits this process's environment.
 if (values.batching !== undefined) process.env.BENCH_SEND_BATCHING = JSON.stringify(JSON.parse(values.batching));
+if (values.sender !== 'json' && values.sender !== 'sdk') throw new Error('--sender is json (the default sender) or sdk (the AWS SDK).');
+process.env.BENCH_SQS_SENDER = values.sender;
 const jobs = Number(values.jobs);
 const rounds = Number(values.rounds);
 const log = (line: string): void => console.error(line);
