@@ -15,7 +15,8 @@ export const ZIP_BUDGET_BYTES = 200 * 1024;
 /** The targets issue 8 tracks, as plain numbers. */
 export const TARGETS = {
   throughputRatio: 0.8,
-  addedP50Ms: 25,
+  /** Issue 15's 10 ms (lone job, shipped queue settings); issue 8 had asked for 25. */
+  addedP50Ms: 10,
   initToNaive: 0.3,
   zipBytes: ZIP_BUDGET_BYTES,
   rssToBare: 1.5,

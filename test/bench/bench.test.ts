@@ -359,7 +359,7 @@ describe('the bench report', () => {
     ]) {
       expect(markdown).toContain(heading);
     }
-    expect(markdown).toContain('| added p50 latency over direct | ≤ 25 ms (batching window 0) | 30 ms | **miss** |');
+    expect(markdown).toContain('| added p50 latency over direct | ≤ 10 ms (batching window 0) | 30 ms | **miss** |');
     expect(markdown).toContain('2 CPUs (Test CPU)');
   });
 });
