@@ -22,9 +22,8 @@ export type SendBatchFn = (request: SendMessageBatchRequest) => Promise<SendMess
 export interface SendBatchingOptions {
   /**
    * How long the first message of a batch waits for others before the batch goes, ms, while a queue's traffic
-   * is moderate: at least one message every four lingers. Sparser traffic (a lone job, the first message after a
-   * quiet spell) does not wait at all, since nothing is likely to join it. A batch also goes as soon as it is
-   * full (entries or bytes).
+   * is light. A batch also goes as soon as it is full (entries or bytes). A lone job pays at most this much
+   * added dispatch latency.
    * @default 3
    */
   readonly lingerMs?: number;
@@ -108,8 +107,7 @@ interface Pending {
 interface QueueState {
   items: Pending[];
   bytes: number;
-  /** Cancels the pending flush: the linger's timer, or the immediate of a batch that does not linger (it still takes what is sent in the same turn). */
-  cancelFlush?: () => void;
+  timer?: NodeJS.Timeout;
   pace: ArrivalPace;
 }
 
@@ -170,17 +168,7 @@ export class SendBatcher {
       queue.items.push({ message, bytes, resolve, reject });
       queue.bytes += bytes;
       if (this.closed || queue.items.length >= this.limits.maxEntries || queue.bytes >= this.limits.maxBytes) this.flush(queueUrl, queue);
-      else if (queue.cancelFlush === undefined) {
-        const linger = lingerFor(queue.pace, this.options);
-        const flush = (): void => this.flush(queueUrl, queue);
-        if (linger === 0) {
-          const immediate = setImmediate(flush);
-          queue.cancelFlush = () => clearImmediate(immediate);
-        } else {
-          const timer = setTimeout(flush, linger);
-          queue.cancelFlush = () => clearTimeout(timer);
-        }
-      }
+      else queue.timer ??= setTimeout(() => this.flush(queueUrl, queue), lingerFor(queue.pace, this.options));
     });
   }
 
@@ -234,8 +222,8 @@ export class SendBatcher {
   }
 
   private flush(queueUrl: string, queue: QueueState): void {
-    queue.cancelFlush?.();
-    queue.cancelFlush = undefined;
+    if (queue.timer) clearTimeout(queue.timer);
+    queue.timer = undefined;
     while (queue.items.length > 0) {
       const count = takeForBatch(
         queue.items.map((item) => item.bytes),

@@ -86,13 +86,6 @@ export function batchIsFull(count: number, bytes: number, incoming: number, limi
  */
 export const MESSAGES_WORTH_WAITING_FOR = 3;
 
-/**
- * How many messages a batch must be expected to gather within the short linger for its first message to wait
- * at all: sparser than one every four lingers (a lone job, jobs of a few workflows one after another), waiting
- * rarely saves a request and always costs its length, so the message goes at once.
- */
-export const MESSAGES_WORTH_LINGERING_FOR = 0.25;
-
 /** Weight of the newest gap in a queue's mean gap between messages (an exponential moving average). */
 export const GAP_SMOOTHING = 0.2;
 
@@ -116,16 +109,13 @@ export function noteArrival(pace: ArrivalPace, nowMs: number): ArrivalPace {
 }
 
 /**
- * How long a batch's first message waits for others, by the queue's recent pace: `maxLingerMs` when at least
- * {@link MESSAGES_WORTH_WAITING_FOR} messages would arrive in that time; `lingerMs` when at least
- * {@link MESSAGES_WORTH_LINGERING_FOR} would arrive in it; otherwise 0, not at all (the first message on a
- * queue, one after a quiet spell, traffic sparser than one message every four lingers). A full batch goes at
- * once either way, so under heavy traffic the wait is the time to fill ten entries.
+ * How long a batch's first message waits for others: `maxLingerMs` when, at the queue's recent pace, at
+ * least {@link MESSAGES_WORTH_WAITING_FOR} messages would arrive in that time, else `lingerMs`. A full batch
+ * goes at once either way, so under heavy traffic the wait is the time to fill ten entries.
  */
 export function lingerFor(pace: ArrivalPace, lingers: { readonly lingerMs: number; readonly maxLingerMs: number }): number {
-  const expectedIn = (ms: number): number => (pace.meanGapMs > 0 ? ms / pace.meanGapMs : Number.POSITIVE_INFINITY);
-  if (expectedIn(lingers.maxLingerMs) >= MESSAGES_WORTH_WAITING_FOR) return Math.max(lingers.lingerMs, lingers.maxLingerMs);
-  return expectedIn(lingers.lingerMs) >= MESSAGES_WORTH_LINGERING_FOR ? lingers.lingerMs : 0;
+  const expected = pace.meanGapMs > 0 ? lingers.maxLingerMs / pace.meanGapMs : Number.POSITIVE_INFINITY;
+  return expected >= MESSAGES_WORTH_WAITING_FOR ? Math.max(lingers.lingerMs, lingers.maxLingerMs) : lingers.lingerMs;
 }
 
 /** Id of the entry at `index` in a batch: unique within the batch, as SQS requires. */
