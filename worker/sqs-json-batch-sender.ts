@@ -215,11 +215,13 @@ function errorOf(answer: HttpAnswer, attempts: number): SqsRequestError {
  * checked against the MD5 SQS computed: an entry whose digest differs fails with `InvalidMD5` alone.
  *
  * Why not `sqs.send(new SendMessageBatchCommand(…))` ({@link sqsBatchSender}): the SDK's middleware, schema
- * serde and endpoint rules cost ~1.3 ms of CPU a request against ~0.45 ms here (400 requests of ten 1.3 KB
- * messages, side by side on one machine), and these requests are most of the worker's CPU per job beyond what
- * running the activity in the worker costs. What this does not do: the SDK's middleware added to `sqs` does not
- * see these requests (subscribe to {@link SEND_MESSAGE_BATCH_CHANNEL} instead), nor are proxies configured on
- * its request handler used. Pass `sendBatch: sqsBatchSender(sqs)` to the worker to keep the SDK's path.
+ * serde and endpoint rules cost 1.1–2.2 ms of CPU a request against 0.33–0.6 ms here (400 requests of ten 1.3 KB
+ * messages, side by side on one machine, docs/benchmarks.md), and these requests are most of the worker's CPU
+ * per job beyond what running the activity in the worker costs. What this does not do: middleware added to
+ * `sqs` does not see these requests (subscribe to {@link SEND_MESSAGE_BATCH_CHANNEL} instead), and the settings
+ * of its request handler (a proxy or custom agent, extra CA certificates, its timeouts) are not used: HTTPS goes
+ * through Node's own agent and trust store (`NODE_EXTRA_CA_CERTS` applies). Pass `sendBatch: sqsBatchSender(sqs)`
+ * to the worker to keep the SDK's path.
  */
 export function sqsJsonBatchSender(sqs: SQSClient, options: JsonBatchSenderOptions = {}): SendBatchFn {
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
