@@ -22,7 +22,8 @@ const enumValue = (value: Maybe<number>): number | undefined => value ?? undefin
 
 /** A protobufjs-shaped payload (what the data converter and codecs produce) as the generated message's init. */
 export function payloadInit(payload: ProtoPayload): PayloadInit {
-  const metadata: Record<string, Uint8Array> = {};
+  // Null prototype: a "__proto__" key is an entry, not the object's prototype.
+  const metadata = Object.create(null) as Record<string, Uint8Array>;
   for (const [key, value] of Object.entries(payload.metadata ?? {})) if (value) metadata[key] = value;
   return { metadata, data: payload.data ?? undefined };
 }

@@ -76,7 +76,8 @@ function isReference(payload: Payload): boolean {
 
 /** A payload's metadata without the `null` values protobufjs-shaped objects may carry. */
 function definedEntries(metadata: Payload['metadata']): Record<string, Uint8Array> {
-  const entries: Record<string, Uint8Array> = {};
+  // Null prototype: a "__proto__" key is an entry, not the object's prototype.
+  const entries = Object.create(null) as Record<string, Uint8Array>;
   for (const [key, value] of Object.entries(metadata ?? {})) if (value) entries[key] = value;
   return entries;
 }

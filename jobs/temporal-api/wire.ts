@@ -278,7 +278,8 @@ function decodeRange(type: WireMessage, bytes: Uint8Array, start: number, end: n
           else if (entryTag === (2 << 3) + 2) entryValue = new Uint8Array(entry.delimited());
           else entry.skip(entryTag % 8);
         }
-        (out[key] as Record<string, Uint8Array>)[entryKey] = entryValue;
+        // An own property whatever the key: a key of "__proto__" must not set the object's prototype.
+        Object.defineProperty(out[key], entryKey, { value: entryValue, enumerable: true, writable: true, configurable: true });
         break;
       }
     }

@@ -123,6 +123,16 @@ describe('Payload (the codecs’ format)', () => {
     { requiredKeys: [] },
   );
 
+  it('decodes a metadata key of "__proto__" as an entry like any other, not as the object\'s prototype', () => {
+    const metadata: Record<string, Uint8Array> = {};
+    Object.defineProperty(metadata, '__proto__', { value: new Uint8Array([1]), enumerable: true, writable: true, configurable: true });
+    metadata.encoding = new Uint8Array([2]);
+    const decoded = decodePayload(encodePayload({ metadata, data: new Uint8Array([3]) }));
+    expect(Object.keys(decoded.metadata ?? {})).toEqual(['__proto__', 'encoding']);
+    expect(Object.getPrototypeOf(decoded.metadata)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(decoded.metadata, '__proto__')?.value).toEqual(new Uint8Array([1]));
+  });
+
   it('encodes as protobuf-es and protobufjs do, and decodes what they write', () => {
     fc.assert(
       fc.property(payload, (p) => {
