@@ -26,7 +26,8 @@ const published = channel(SEND_MESSAGE_BATCH_CHANNEL);
 /**
  * SQS refused a whole `SendMessageBatch` request, or it could not be made (after the retries). `name` is SQS's
  * error code as the AWS SDK names it (`QueueDoesNotExist`, `AccessDenied`, …; `NetworkError`, `TimeoutError`
- * when no answer came), so code that looks at an SDK error's name reads this one the same way.
+ * when no answer came; the connection's own code, such as `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, for a TLS failure),
+ * so code that looks at an SDK error's name reads this one the same way.
  */
 export class SqsRequestError extends Error {
   /** Where the AWS SDK keeps the HTTP status and attempts; the same shape here. */
@@ -99,6 +100,8 @@ const THROTTLING_CODES = new Set([
   'PriorRequestNotComplete',
 ]);
 const TRANSIENT_STATUSES = new Set([429, 500, 502, 503, 504]);
+/** Connection failures named `NetworkError` and retried; any other failure of the connection (TLS) keeps its code and is not. */
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN']);
 
 /** Whether `err` may succeed when sent again: throttling, a 5xx or 429, no answer. */
 export function isRetryableSqsError(err: unknown): boolean {
@@ -114,6 +117,13 @@ export interface JsonBatchSenderOptions {
    * @default 30,000
    */
   readonly requestTimeoutMs?: number;
+  /**
+   * Agents for the requests: a proxy agent, extra CA certificates, client certificates.
+   * @default keep-alive agents of its own (50 sockets), with Node's trust store
+   */
+  readonly httpAgent?: HttpAgent;
+  /** @see httpAgent */
+  readonly httpsAgent?: HttpsAgent;
   /** Delay before retry `attempt` (1-based), ms. @default full jitter over 100 ms × 2^attempt, at most 20 s (the SDK's standard mode) */
   readonly retryDelayMs?: (attempt: number) => number;
 }
@@ -219,9 +229,9 @@ function errorOf(answer: HttpAnswer, attempts: number): SqsRequestError {
  * messages, side by side on one machine, docs/benchmarks.md), and these requests are most of the worker's CPU
  * per job beyond what running the activity in the worker costs. What this does not do: middleware added to
  * `sqs` does not see these requests (subscribe to {@link SEND_MESSAGE_BATCH_CHANNEL} instead), and the settings
- * of its request handler (a proxy or custom agent, extra CA certificates, its timeouts) are not used: HTTPS goes
- * through Node's own agent and trust store (`NODE_EXTRA_CA_CERTS` applies). Pass `sendBatch: sqsBatchSender(sqs)`
- * to the worker to keep the SDK's path.
+ * of its request handler (a proxy or custom agent, extra CA certificates, its timeouts) are not used: pass
+ * agents in `options` (`httpsAgent`), or `sendBatch: sqsBatchSender(sqs)` to the worker to keep the SDK's path.
+ * By default HTTPS goes through an agent of its own with Node's trust store (`NODE_EXTRA_CA_CERTS` applies).
  */
 export function sqsJsonBatchSender(sqs: SQSClient, options: JsonBatchSenderOptions = {}): SendBatchFn {
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -245,8 +255,8 @@ export function sqsJsonBatchSender(sqs: SQSClient, options: JsonBatchSenderOptio
     });
     return setup;
   };
-  const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 50 });
-  const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 50 });
+  const httpAgent = options.httpAgent ?? new HttpAgent({ keepAlive: true, maxSockets: 50 });
+  const httpsAgent = options.httpsAgent ?? new HttpsAgent({ keepAlive: true, maxSockets: 50 });
 
   const post = (endpoint: ResolvedEndpoint, headers: Record<string, string>, body: string): Promise<HttpAnswer> =>
     new Promise((resolve, reject) => {
@@ -298,7 +308,9 @@ export function sqsJsonBatchSender(sqs: SQSClient, options: JsonBatchSenderOptio
       answer = await post(endpoint, signed.headers, body);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      const name = code === 'TimeoutError' ? 'TimeoutError' : 'NetworkError';
+      // As the SDK: a dropped or refused connection is worth another try; a certificate it cannot trust is not.
+      const name =
+        code === 'TimeoutError' ? 'TimeoutError' : code === undefined || TRANSIENT_NETWORK_CODES.has(code) ? 'NetworkError' : code;
       throw new SqsRequestError(name, `${code ?? 'no code'}: ${(err as Error).message}`, { attempts }, undefined, { cause: err });
     }
     if (answer.status !== 200) throw errorOf(answer, attempts);

@@ -1,11 +1,13 @@
 import { createHash, createHmac } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer } from 'node:http';
+import { Agent as HttpsAgent, createServer as createHttpsServer } from 'node:https';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqsClient } from '../../jobs/sqs-client';
 import { SEND_MESSAGE_BATCH_CHANNEL, SqsRequestError, sqsJsonBatchSender, withMd5Checked } from '../../worker/sqs-json-batch-sender';
+import { makeTestCertificates } from '../helpers/test-certificates';
 
 /** What the test endpoint received. */
 interface Received {
@@ -96,6 +98,31 @@ describe('sqsJsonBatchSender', () => {
     expect(JSON.parse(r!.body)).toEqual(request(['a', 'ü b']));
     expect(String(r!.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/sqs\/aws4_request, /);
     expect(String(r!.headers.authorization)).toContain(`Signature=${expectedSignature(r!)}`);
+  });
+
+  it('speaks HTTPS to an https endpoint, checking its certificate: refused with an unknown CA, accepted with the agent given', async () => {
+    // Prepare: an HTTPS endpoint whose certificate a throwaway CA signed for localhost
+    const certs = makeTestCertificates('localhost');
+    const server = createHttpsServer({ cert: certs.serverCert, key: certs.serverKey }, (req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(accepted(['a']))));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    servers.push(server as unknown as Server);
+    const url = `https://localhost:${(server.address() as AddressInfo).port}`;
+
+    // Act
+    const untrusted = await sqsJsonBatchSender(client(url), { retryDelayMs: () => 1 })(request(['a'])).catch(
+      (e: unknown) => e as SqsRequestError,
+    );
+    const trusted = await sqsJsonBatchSender(client(url), { httpsAgent: new HttpsAgent({ ca: certs.ca }) })(request(['a']));
+
+    // Assess
+    expect(untrusted).toBeInstanceOf(SqsRequestError);
+    // A certificate it cannot trust is not retried (as the SDK), and says so.
+    expect((untrusted as SqsRequestError).name).toMatch(/CERT|SIGNATURE|ISSUER/);
+    expect((untrusted as SqsRequestError).$metadata.attempts).toBe(1);
+    expect(trusted.Successful?.map((e) => e.MessageId)).toEqual(['m-0']);
   });
 
   it('sends binary attribute values as base64', async () => {
