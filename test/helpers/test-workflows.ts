@@ -37,20 +37,17 @@ export async function catchFailureWorkflow(message: string) {
 
 export const cancelSignal = defineSignal('cancel');
 
-/** Starts a long `wait` job and cancels it when signalled, waiting for the cancellation to be reported. */
-export async function cancelWaitWorkflow(): Promise<string> {
-  const { [TEST_JOBS.wait.name]: waitJob } = proxyActivities<Record<string, (i: { ms: number }) => Promise<unknown>>>({
-    startToCloseTimeout: TEST_JOBS.wait.startToCloseTimeout,
-    heartbeatTimeout: TEST_JOBS.wait.heartbeatTimeout,
-    retry: TEST_JOBS.wait.retry,
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  });
+/**
+ * Runs `job` on `input` in a cancellation scope, cancels the scope when `cancelSignal` arrives and waits for the
+ * cancellation to be reported: the name of what the job ended with, or `not-cancelled`.
+ */
+async function cancelWhenSignalled(job: (input: unknown) => Promise<unknown>, input: unknown): Promise<string> {
   let cancel = false;
   setHandler(cancelSignal, () => {
     cancel = true;
   });
   const scope = new CancellationScope();
-  const running = scope.run(() => (waitJob as (i: { ms: number }) => Promise<unknown>)({ ms: 50_000 }));
+  const running = scope.run(() => job(input));
   await condition(() => cancel);
   scope.cancel();
   try {
@@ -59,6 +56,17 @@ export async function cancelWaitWorkflow(): Promise<string> {
   } catch (err) {
     return (err as Error & { cause?: Error }).cause?.name ?? (err as Error).name;
   }
+}
+
+/** Starts a long `wait` job and cancels it when signalled, waiting for the cancellation to be reported. */
+export async function cancelWaitWorkflow(): Promise<string> {
+  const { [TEST_JOBS.wait.name]: waitJob } = proxyActivities<Record<string, (i: unknown) => Promise<unknown>>>({
+    startToCloseTimeout: TEST_JOBS.wait.startToCloseTimeout,
+    heartbeatTimeout: TEST_JOBS.wait.heartbeatTimeout,
+    retry: TEST_JOBS.wait.retry,
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+  return cancelWhenSignalled(waitJob!, { ms: 50_000 });
 }
 
 /** Runs an `approve` job (finished through its callback URL) and returns its result. */
@@ -73,25 +81,12 @@ export async function forgetfulWorkflow() {
 
 /** Starts an `approve` job and cancels it when signalled, waiting for the cancellation to be reported. */
 export async function cancelApproveWorkflow(): Promise<string> {
-  const { [TEST_JOBS.approve.name]: approveJob } = proxyActivities<Record<string, (i: { request: string }) => Promise<unknown>>>({
+  const { [TEST_JOBS.approve.name]: approveJob } = proxyActivities<Record<string, (i: unknown) => Promise<unknown>>>({
     startToCloseTimeout: TEST_JOBS.approve.startToCloseTimeout,
     retry: TEST_JOBS.approve.retry,
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
-  let cancel = false;
-  setHandler(cancelSignal, () => {
-    cancel = true;
-  });
-  const scope = new CancellationScope();
-  const running = scope.run(() => (approveJob as (i: { request: string }) => Promise<unknown>)({ request: 'cancel me' }));
-  await condition(() => cancel);
-  scope.cancel();
-  try {
-    await running;
-    return 'not-cancelled';
-  } catch (err) {
-    return (err as Error & { cause?: Error }).cause?.name ?? (err as Error).name;
-  }
+  return cancelWhenSignalled(approveJob!, { request: 'cancel me' });
 }
 
 /** Runs a `wait` job for `ms` and returns its result. */
