@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exited } from '../../infra/local/child-process';
+import { waitForOutput } from '../helpers/process-output';
 import { ensureTemporalCli } from '../../infra/local/temporal-cli';
 import { DEMO_WORKFLOW, TASK_QUEUE } from '../../worker/constants';
 
@@ -49,15 +50,13 @@ describe('npm run dev', () => {
     }
   });
 
-  async function waitFor(pattern: RegExp, ms: number): Promise<RegExpMatchArray> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const match = pattern.exec(output);
-      if (match) return match;
-      if (Date.now() > deadline || dev?.exitCode !== null) throw new Error(`no ${pattern} in dev output:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  const waitFor = (pattern: RegExp, ms: number): Promise<RegExpMatchArray> =>
+    waitForOutput(
+      () => output,
+      () => dev,
+      pattern,
+      ms,
+    );
 
   it('starts everything, serves a job started with the temporal CLI, reloads on change, and stops on SIGTERM leaving nothing behind', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, LOG_FORMAT: 'pretty' };

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exited } from '../../infra/local/child-process';
+import { waitForOutput } from '../helpers/process-output';
 import { greetOnCall } from '../../jobs/triggers';
 
 /**
@@ -27,15 +28,13 @@ describe('npm run trigger -- http', () => {
   let url = '';
   let temporalAddress = '';
 
-  async function waitFor(pattern: RegExp, ms: number): Promise<RegExpMatchArray> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const match = pattern.exec(output);
-      if (match) return match;
-      if (Date.now() > deadline || dev?.exitCode !== null) throw new Error(`no ${pattern} in dev output:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  const waitFor = (pattern: RegExp, ms: number): Promise<RegExpMatchArray> =>
+    waitForOutput(
+      () => output,
+      () => dev,
+      pattern,
+      ms,
+    );
 
   /** `npm run trigger -- http <body> …` naming this dev environment's servers (the state file may be another's). */
   const trigger = (body: string, ...args: string[]) =>
