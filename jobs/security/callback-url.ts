@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { hmacSha256 } from './hmac-sha256';
 import { parsedSecretFromEnv, secretRefFromEnv } from './secret-source';
 import { generateSigningKeyRing, parseSigningKeyRing } from './message-signing';
 import type { SigningKeyRing } from './message-signing';
@@ -43,10 +44,7 @@ export type CallbackTokenCheck =
   | { readonly ok: true; readonly claims: CallbackClaims; readonly keyId: string }
   | { readonly ok: false; readonly problem: CallbackTokenProblem };
 
-const macOf = (key: Buffer, claimsText: string): Buffer =>
-  createHmac('sha256', key)
-    .update(MAC_CONTEXT + claimsText, 'utf8')
-    .digest();
+const macOf = (key: Buffer, claimsText: string): Buffer => hmacSha256(key, MAC_CONTEXT + claimsText);
 
 /** Signs `claims` with the ring's current key: the token that ends a callback URL's path. */
 export function signCallbackToken(ring: SigningKeyRing, claims: CallbackClaims): string {
