@@ -162,6 +162,13 @@ describe('sqsJsonBatchSender', () => {
     expect(five.received).toHaveLength(5);
   });
 
+  it('retries with its shipped backoff too (the tests above shorten it): three attempts, then the error', async () => {
+    const { url, received } = await endpoint([{ status: 503, body: { __type: 'com.amazonaws.sqs#ServiceUnavailable', message: 'down' } }]);
+    const error = await sqsJsonBatchSender(client(url))(request(['a'])).catch((e: unknown) => e as SqsRequestError);
+    expect(received).toHaveLength(3);
+    expect((error as SqsRequestError).$metadata.attempts).toBe(3);
+  });
+
   it('does not retry what the request got wrong, and names it as the SDK does', async () => {
     const { url, received } = await endpoint([
       {
