@@ -16,7 +16,7 @@
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import { planTriggerRecord } from '../functions/runtime/trigger-events';
 import { localBucketOf, putEvents, uploadAndNotify } from '../infra/local/deliver-events';
@@ -25,12 +25,11 @@ import type { AnyTrigger } from '../jobs/define-trigger';
 import { createSqsClient } from '../jobs/sqs-client';
 import { greetOnRequest, greetOnSignup, greetOnUpload } from '../jobs/triggers';
 import { runCallbackDemo } from '../infra/local/callback-demo';
-import { startDevEnvironment } from '../infra/local/dev-environment';
+import { startDemoStack } from '../infra/local/demo-stack';
 import { startProgress } from '../infra/local/progress';
 import { onStopRequest, stopExitCode } from '../infra/local/stop-requests';
 import type { StopReason } from '../infra/local/stop-requests';
 import type { GreetOutput } from '../jobs/catalog';
-import { dataConverterFromEnv } from '../jobs/security/data-converter';
 import { DEMO_WORKFLOW, TASK_QUEUE } from '../worker/constants';
 
 const { values } = parseArgs({
@@ -55,20 +54,10 @@ if (!(timeoutMs > 0)) throw new Error(`--timeout must be a number of seconds > 0
 
 const say = (line: string): void => console.log(line);
 const started = Date.now();
-// Until everything is up there is nothing to drain: exit, and the process reaper kills what had started.
-const stopDuringStartUp = onStopRequest((reason) => {
-  say(`${reason} during start-up: exiting (what had started dies with this process)`);
-  process.exit(stopExitCode(reason));
-});
-const env = await startDevEnvironment({
-  log: say,
-  workerStdio: 'inherit',
-  workerLogLevel: 'WARN',
-  functionEnv: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', LOG_FORMAT: 'pretty' },
+// Until everything is up there is nothing to drain: a stop exits, and the process reaper kills what had started.
+const { env, client, close } = await startDemoStack(say, {
   onInvocationError: (fn, err) => say(`${fn}: invocation failed, batch left for redelivery: ${(err as Error).message}`),
 });
-const connection = await Connection.connect({ address: env.stack.temporalAddress });
-const client = new Client({ connection, namespace: env.stack.namespace, dataConverter: dataConverterFromEnv() });
 
 const counts = { total: jobs, started: 0, completed: 0, failed: 0 };
 const latencies: number[] = [];
@@ -80,11 +69,9 @@ let stopping: Promise<void> | undefined;
 const stopAll = (): Promise<void> =>
   (stopping ??= (async () => {
     progress.stop();
-    await connection.close();
-    await env.stop();
+    await close();
   })());
 let interrupted: StopReason | undefined;
-stopDuringStartUp();
 onStopRequest((reason) => {
   interrupted = reason;
   say(`${reason}: stopping the demo (the worker drains, then the servers stop)…`);

@@ -5,32 +5,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { dataConverterFromEnv } from '../../jobs/security/data-converter';
 import { RUN_JOB_WORKFLOW, TASK_QUEUE } from '../../worker/constants';
-import { CALLBACK_URL_DIR, startDevEnvironment } from './dev-environment';
+import { startDemoStack } from './demo-stack';
+import { CALLBACK_URL_DIR } from './dev-environment';
 import { onStopRequest, stopExitCode } from './stop-requests';
 
 /** Runs the demo to its end, then exits the process (0 once the workflow got the outsider's answer). */
 export async function runCallbackDemo(): Promise<never> {
   const say = (line: string): void => console.log(line);
-  const stopDuringStartUp = onStopRequest((reason) => {
-    say(`${reason} during start-up: exiting (what had started dies with this process)`);
-    process.exit(stopExitCode(reason));
-  });
-  const env = await startDevEnvironment({
-    log: say,
-    workerStdio: 'inherit',
-    workerLogLevel: 'WARN',
-    functionEnv: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', LOG_FORMAT: 'pretty' },
-  });
-  const connection = await Connection.connect({ address: env.stack.temporalAddress });
-  const client = new Client({ connection, namespace: env.stack.namespace, dataConverter: dataConverterFromEnv() });
-  const stopAll = async (): Promise<void> => {
-    await connection.close();
-    await env.stop();
-  };
-  stopDuringStartUp();
+  const { client, close: stopAll } = await startDemoStack(say);
   onStopRequest((reason) => {
     say(`${reason}: stopping…`);
     void stopAll().finally(() => process.exit(stopExitCode(reason)));
