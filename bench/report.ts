@@ -257,7 +257,7 @@ export function renderMarkdown(r: BenchResults): string {
   const lines: string[] = [];
   lines.push(
     `**${r.mode === 'quick' ? 'Quick' : 'Full'} run** of ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${minutes(r.durationMs)}; ` +
-      `${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${round(r.machine.memoryBytes / 2 ** 30, 1)} GiB, Node ${r.machine.node}${r.machine.lambdaNode ? ` (functions: ${r.machine.lambdaNode})` : ''}, ${r.machine.platform}; ` +
+      `${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${round(r.machine.memoryBytes / 2 ** 30, 1)} GiB, Node ${r.machine.node}${r.machine.lambdaNode ? ` (functions: ${r.machine.lambdaNode}${r.machine.workerNode ? `, bench worker: ${r.machine.workerNode}` : ''})` : ''}, ${r.machine.platform}; ` +
       `1-minute load average ${r.machine.loadAverage.start} before the run (other work on the machine). ` +
       `Correctness: ${r.correctness.completed} of ${r.correctness.jobs} jobs returned the right result.`,
   );

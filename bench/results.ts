@@ -10,6 +10,8 @@ export interface MachineInfo {
   readonly node: string;
   /** Node.js of the function containers and cold-start processes: the Lambda runtime's (absent in runs before it was recorded). */
   readonly lambdaNode?: string;
+  /** Node.js of the bench worker (absent in runs before it was recorded, when it was {@link node}). */
+  readonly workerNode?: string;
   readonly platform: string;
   /** 1-minute load average when the run started (other work on the machine) and when it ended (mostly the run itself). */
   readonly loadAverage: { readonly start: number; readonly end: number };

@@ -83,7 +83,7 @@ export interface RunBenchOptions {
   readonly profileDir?: string;
 }
 
-function machineInfo(loadStart: number): MachineInfo {
+function machineInfo(loadStart: number, workerNode: string): MachineInfo {
   let cpuModel = cpus()[0]?.model ?? 'unknown';
   try {
     cpuModel = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpuModel;
@@ -96,6 +96,7 @@ function machineInfo(loadStart: number): MachineInfo {
     memoryBytes: totalmem(),
     node: process.version,
     lambdaNode: `v${LAMBDA_NODE_VERSION}`,
+    workerNode,
     platform: `${platform()} ${release()}`,
     loadAverage: { start: round(loadStart, 2), end: round(loadavg()[0] ?? 0, 2) },
   };
@@ -176,7 +177,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
       mode: options.mode,
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),
-      machine: machineInfo(loadStart),
+      machine: machineInfo(loadStart, await env.worker.nodeVersion()),
       setup: { settings: { ...settings }, temporalDynamicConfig: env.temporalDynamicConfig },
       correctness: {
         jobs: run.workloads.reduce((sum, w) => sum + w.jobs, 0),

@@ -4,7 +4,7 @@
  * plain activity, on a task queue of its own. Started by `bench/worker-process.ts` with
  * `node --import tsx`; configured by `TEMPORAL_ADDRESS`, `BENCH_TASK_QUEUE`, `BENCH_QUEUE_URL`, the
  * SDK's SQS settings and, optionally, `BENCH_SEND_BATCHING` (JSON of `SendBatchingOptions`) and `BENCH_SQS_SENDER=sdk`
- * (send through the AWS SDK instead of the default sender). Talks to its parent over IPC: announces it is ready (`worker/launch-protocol.ts`), answers `sqs-counts`, records a CPU profile between
+ * (send through the AWS SDK instead of the default sender). Talks to its parent over IPC: announces it is ready (`worker/launch-protocol.ts`), answers `sqs-counts` and `node-version`, records a CPU profile between
  * `profile-start` and `profile-stop`, drains on `stop`.
  */
 import { fileURLToPath } from 'node:url';
@@ -55,6 +55,7 @@ const worker = await Worker.create({
 let profile: RunningProfile | undefined;
 process.on('message', (message: ToBenchWorker) => {
   if (message.type === 'sqs-counts') send({ type: 'sqs-counts', counts: { ...sqsCounts } });
+  else if (message.type === 'node-version') send({ type: 'node-version', version: process.version });
   else if (message.type === 'profile-start') {
     void startProfile().then((p) => {
       profile = p;

@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exited, stopChild } from '../infra/local/child-process';
+import { ensureLambdaNode } from '../infra/local/lambda-node';
 import { launchWorkerProcess } from '../infra/local/worker-process';
 import type { SqsRequestCounts } from './sqs-counter';
 
@@ -8,11 +10,14 @@ export type ToBenchWorker =
   | { readonly type: 'sqs-counts' }
   | { readonly type: 'profile-start' }
   | { readonly type: 'profile-stop'; readonly file: string }
+  | { readonly type: 'node-version' }
   | { readonly type: 'stop' };
 
 /** Messages the bench worker sends back (besides the ready announcement every worker makes). */
 export type FromBenchWorker =
-  { readonly type: 'sqs-counts'; readonly counts: SqsRequestCounts } | { readonly type: 'profile'; readonly done: boolean };
+  | { readonly type: 'sqs-counts'; readonly counts: SqsRequestCounts }
+  | { readonly type: 'profile'; readonly done: boolean }
+  | { readonly type: 'node-version'; readonly version: string };
 
 /** Options of {@link startBenchWorker}. */
 export interface BenchWorkerOptions {
@@ -28,6 +33,8 @@ export interface BenchWorkerOptions {
 /** The bench worker process. */
 export interface BenchWorker {
   readonly pid: number | undefined;
+  /** The Node.js it runs on (`process.version`), as it reports it. */
+  nodeVersion(): Promise<string>;
   /** SQS requests the worker has made so far (its dispatching activity's `SendMessage`s). */
   sqsCounts(): Promise<SqsRequestCounts>;
   /** Starts a CPU profile of the worker's main thread (its activities; workflows run in worker threads). */
@@ -41,7 +48,17 @@ export interface BenchWorker {
 const ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
 
 /**
- * Starts `bench/worker-main.ts` in a process of its own and waits until it polls. Besides the ready
+ * The Node.js the bench worker runs on: the project's copy of the Lambda runtime's major (`.tools/`), today's
+ * active LTS, so the worker is measured on the Node a deployment would choose rather than on whatever runs the
+ * bench (Node 20, past its end of life, still runs the tests). Both paths share the worker, so the ratios compare
+ * like with like.
+ */
+export function benchWorkerNode(): string {
+  return join(ensureLambdaNode(), 'node');
+}
+
+/**
+ * Starts `bench/worker-main.ts` on {@link benchWorkerNode} in a process of its own and waits until it polls. Besides the ready
  * announcement, the bench talks to it over the same IPC channel: SQS counts, CPU profiles, and `stop` (it
  * ignores SIGINT, so a terminal's Ctrl-C does not tear it down under a run).
  */
@@ -49,6 +66,7 @@ export async function startBenchWorker(options: BenchWorkerOptions): Promise<Ben
   const child = await launchWorkerProcess({
     name: 'the bench worker',
     entry: ENTRY,
+    execPath: benchWorkerNode(),
     env: {
       TEMPORAL_ADDRESS: options.temporalAddress,
       TEMPORAL_NAMESPACE: options.namespace,
@@ -70,6 +88,7 @@ export async function startBenchWorker(options: BenchWorkerOptions): Promise<Ben
     });
   return {
     pid: child.pid,
+    nodeVersion: async () => (await ask({ type: 'node-version' }, 'node-version')).version,
     sqsCounts: async () => (await ask({ type: 'sqs-counts' }, 'sqs-counts')).counts,
     startProfile: async () => {
       await ask({ type: 'profile-start' }, 'profile');

@@ -18,6 +18,8 @@ export interface WorkerLaunchOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Node flags besides tsx's. @default none */
   readonly nodeFlags?: readonly string[];
+  /** The `node` binary to run it on. @default this process's (`process.execPath`) */
+  readonly execPath?: string;
   /**
    * Where its stdout and stderr go. `pipe` leaves stdout to the caller (`child.stdout`) and keeps the end of
    * stderr for the error when start-up fails.
@@ -40,6 +42,7 @@ export async function launchWorkerProcess(options: WorkerLaunchOptions): Promise
   const output = options.output ?? 'inherit';
   const child = fork(options.entry, [], {
     cwd: PROJECT_ROOT,
+    ...(options.execPath ? { execPath: options.execPath } : {}),
     execArgv: [...(options.entry.endsWith('.ts') ? ['--import', 'tsx'] : []), ...(options.nodeFlags ?? [])],
     env: { ...process.env, ...options.env },
     stdio: ['ignore', output, output, 'ipc'],

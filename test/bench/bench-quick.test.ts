@@ -7,6 +7,7 @@ import { lambdaWorkerOf } from '../../bench/report';
 import type { BenchResults } from '../../bench/results';
 import { STARTER_BUNDLES } from '../../bench/phases';
 import { FUNCTION_ENTRIES } from '../../infra/build/bundle-function';
+import { LAMBDA_NODE_VERSION } from '../../infra/local/lambda-node';
 import { PROJECT_ROOT } from '../../infra/project-root';
 
 /** Every number under `value`, with its path; `null` (how JSON writes NaN) counts as a missing number. */
@@ -52,6 +53,8 @@ describe('npm run bench -- --quick', () => {
   it('exits 0 and every job returns its own result, produced by the side its path names', () => {
     expect(exitCode, output.slice(-3000)).toBe(0);
     expect(results.correctness.problems).toEqual([]);
+    // The worker ran on the Node of the Lambda runtime (bench/worker-process.ts), not on the one running the bench.
+    expect(results.machine.workerNode).toBe(`v${LAMBDA_NODE_VERSION}`);
     expect(results.correctness.jobs).toBeGreaterThan(0);
     expect(results.correctness.completed).toBe(results.correctness.jobs);
     const pinned = results.throughput.pinned;
