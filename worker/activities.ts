@@ -37,7 +37,7 @@ export interface JobActivitiesOptions {
   /**
    * How the activities' messages are coalesced into `SendMessageBatch` requests (linger, batch and memory
    * limits), or a batcher to share.
-   * @default a batcher of its own with {@link SendBatchingOptions}' defaults (a 3 ms linger, 20 ms under heavy traffic, 10 entries, 1 MiB)
+   * @default a batcher of its own with {@link SendBatchingOptions}' defaults (a 3 ms linger, up to 40 ms under heavy traffic, 10 entries, 1 MiB)
    */
   readonly batching?: SendBatchingOptions | SendBatcher;
   /**

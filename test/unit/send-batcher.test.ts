@@ -193,7 +193,7 @@ describe('send batcher', () => {
   it('documents its defaults and refuses options out of range', () => {
     expect(resolveSendBatchingOptions()).toEqual({
       lingerMs: 3,
-      maxLingerMs: 20,
+      maxLingerMs: 40,
       maxEntries: 10,
       maxBatchBytes: 1_048_576,
       maxPendingMessages: 1_000,
@@ -207,7 +207,7 @@ describe('send batcher', () => {
   });
 
   it('keeps the short linger for two workflows running jobs one after another (the latency case)', async () => {
-    // Prepare: the defaults (3 ms, 20 ms under heavy traffic)
+    // Prepare: the defaults (3 ms, 40 ms under heavy traffic)
     const sqs = fakeSqs();
     const batcher = new SendBatcher(sqs.send);
     const waits: number[] = [];
@@ -223,7 +223,7 @@ describe('send batcher', () => {
     };
     await Promise.all([producer('a'), producer('b')]);
 
-    // Assess: the median send waited about the short linger, not the 20 ms one. (Producers that wait for their
+    // Assess: the median send waited about the short linger, not the 40 ms one. (Producers that wait for their
     // own sends cannot hold the longer linger anyway: waiting it slows them below the pace that engages it.)
     const sorted = [...waits].sort((x, y) => x - y);
     expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(12);
