@@ -1,12 +1,13 @@
-import { createHash, createHmac } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { channel } from 'node:diagnostics_channel';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import type { SendMessageBatchRequest, SendMessageBatchResult, SQSClient } from '@aws-sdk/client-sqs';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { SendBatchFn } from './send-batcher';
+import { createSigV4Signer } from './sigv4';
+import type { SigV4Credentials } from './sigv4';
 
 /**
  * The diagnostics channel every `SendMessageBatch` of {@link sqsJsonBatchSender} is published on once it is
@@ -50,39 +51,6 @@ export class SqsRequestError extends Error {
     this.$metadata = metadata;
     this.$fault = metadata.httpStatusCode !== undefined && metadata.httpStatusCode < 500 ? 'client' : 'server';
   }
-}
-
-/** What the signer may hash. */
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-/** The credentials the SQS client resolves. */
-interface AwsCredentialIdentity {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-}
-
-/** SHA-256 for the signer, over `node:crypto` (HMAC when given a secret), as `@smithy/signature-v4` expects. */
-class NodeSha256 {
-  private hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(toBuffer(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-  reset(): void {
-    throw new Error('not used by the signer');
-  }
-}
-
-function toBuffer(data: SourceData): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
 }
 
 /** Error codes and HTTP statuses the AWS SDK's standard retry mode retries; the same here. */
@@ -218,7 +186,8 @@ function errorOf(answer: HttpAnswer, attempts: number): SqsRequestError {
 
 /**
  * A {@link SendBatchFn} that makes the `SendMessageBatch` request itself: AWS's JSON protocol, signed with
- * SigV4 (`@smithy/signature-v4`, the AWS SDK's own signer) using `sqs`'s credentials and region, sent to the
+ * SigV4 ({@link createSigV4Signer}, tested to sign as the AWS SDK's own signer does) using `sqs`'s credentials
+ * and region, sent to the
  * endpoint the SDK resolves for `sqs` (`AWS_ENDPOINT_URL_SQS`, region, FIPS, dual-stack), over one keep-alive
  * connection pool. Retried as the SDK's standard mode retries (throttling, 5xx, 429, no answer; the client's
  * `maxAttempts`, 3 by default; no retry quota), and, unless the client sets `md5: false`, each accepted body is
@@ -237,18 +206,17 @@ export function sqsJsonBatchSender(sqs: SQSClient, options: JsonBatchSenderOptio
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
   const retryDelay = options.retryDelayMs ?? ((attempt: number) => Math.random() * Math.min(20_000, 100 * 2 ** attempt));
   const config = sqs.config as unknown as {
-    credentials: () => Promise<AwsCredentialIdentity>;
+    credentials: () => Promise<SigV4Credentials>;
     region: () => Promise<string>;
     maxAttempts: () => Promise<number>;
     md5?: unknown;
   };
   const checkMd5 = config.md5 !== false;
-  let setup: Promise<{ endpoint: ResolvedEndpoint; signer: SignatureV4; maxAttempts: number }> | undefined;
+  let setup: Promise<{ endpoint: ResolvedEndpoint; sign: ReturnType<typeof createSigV4Signer>; maxAttempts: number }> | undefined;
   const ready = () => {
     setup ??= (async () => {
       const [endpoint, region, maxAttempts] = await Promise.all([resolveEndpoint(sqs), config.region(), config.maxAttempts()]);
-      const signer = new SignatureV4({ service: 'sqs', region, credentials: () => config.credentials(), sha256: NodeSha256 });
-      return { endpoint, signer, maxAttempts: Math.max(1, maxAttempts) };
+      return { endpoint, sign: createSigV4Signer({ service: 'sqs', region }), maxAttempts: Math.max(1, maxAttempts) };
     })();
     setup.catch(() => {
       setup = undefined;
@@ -285,27 +253,25 @@ export function sqsJsonBatchSender(sqs: SQSClient, options: JsonBatchSenderOptio
     });
 
   const attempt = async (request: SendMessageBatchRequest, body: string, attempts: number): Promise<SendMessageBatchResult> => {
-    const { endpoint, signer } = await ready();
-    const signed = await signer.sign({
-      method: 'POST',
-      protocol: endpoint.protocol,
-      hostname: endpoint.hostname,
-      port: endpoint.port,
-      path: endpoint.path,
-      query: {},
-      headers: {
-        host: endpoint.host,
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': 'AmazonSQS.SendMessageBatch',
-        'x-amzn-query-mode': 'true',
-        'content-length': String(Buffer.byteLength(body, 'utf8')),
-        'user-agent': USER_AGENT,
+    const { endpoint, sign } = await ready();
+    const headers = sign(
+      {
+        path: endpoint.path,
+        headers: {
+          host: endpoint.host,
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': 'AmazonSQS.SendMessageBatch',
+          'x-amzn-query-mode': 'true',
+          'content-length': String(Buffer.byteLength(body, 'utf8')),
+          'user-agent': USER_AGENT,
+        },
+        body,
       },
-      body,
-    });
+      await config.credentials(),
+    );
     let answer: HttpAnswer;
     try {
-      answer = await post(endpoint, signed.headers, body);
+      answer = await post(endpoint, headers, body);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // As the SDK: a dropped or refused connection is worth another try; a certificate it cannot trust is not.
@@ -363,7 +329,7 @@ export function withMd5Checked(request: SendMessageBatchRequest, result: SendMes
   const failed = [...(result.Failed ?? [])];
   for (const entry of result.Successful ?? []) {
     const body = bodies.get(entry.Id);
-    if (body === undefined || entry.MD5OfMessageBody === createHash('md5').update(body, 'utf8').digest('hex')) successful.push(entry);
+    if (body === undefined || entry.MD5OfMessageBody === hash('md5', body, 'hex')) successful.push(entry);
     else
       failed.push({
         Id: entry.Id,
