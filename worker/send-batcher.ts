@@ -29,10 +29,10 @@ export interface SendBatchingOptions {
   readonly lingerMs?: number;
   /**
    * How long the first message of a batch waits for others while a queue's traffic is heavy: when, at the
-   * pace of its recent messages, at least three would arrive in this time. Requests are most of the worker's
-   * CPU per job beyond the activity itself (signing, HTTP, a wake-up for each answer), so under load fuller
-   * batches save most; a job then waits at most this long, and less once its batch fills: at 300 messages a
-   * second ten arrive in ~33 ms. Set it to `lingerMs` for a fixed linger.
+   * pace of its recent messages, at least five (half a batch) would arrive in this time. Requests are most of
+   * the worker's CPU per job beyond the activity itself (signing, HTTP, a wake-up for each answer), so under
+   * load fuller batches save most; a job then waits at most this long, and less once its batch fills: at 300
+   * messages a second ten arrive in ~33 ms. Set it to `lingerMs` for a fixed linger.
    * @default 40, or `lingerMs` when that is longer
    */
   readonly maxLingerMs?: number;

@@ -114,7 +114,7 @@ describe("mapping SQS's answer onto each entry", () => {
 });
 
 describe('the linger a batch waits, by the pace of its queue', () => {
-  const lingers = { lingerMs: 3, maxLingerMs: 20 };
+  const lingers = { lingerMs: 3, maxLingerMs: 40 };
 
   it('is the short linger for a queue that has seen one message or none', () => {
     expect(lingerFor(NO_ARRIVALS, lingers)).toBe(3);
@@ -122,7 +122,7 @@ describe('the linger a batch waits, by the pace of its queue', () => {
   });
 
   it('is the longer linger once enough messages would arrive in it to be worth waiting for', () => {
-    // Prepare: messages 5 ms apart, four of them in 20 ms
+    // Prepare: messages 5 ms apart, eight of them in 40 ms
     let pace = NO_ARRIVALS;
 
     // Act
@@ -130,11 +130,11 @@ describe('the linger a batch waits, by the pace of its queue', () => {
 
     // Assess
     expect(pace.meanGapMs).toBeCloseTo(5);
-    expect(20 / pace.meanGapMs).toBeGreaterThanOrEqual(MESSAGES_WORTH_WAITING_FOR);
-    expect(lingerFor(pace, lingers)).toBe(20);
+    expect(40 / pace.meanGapMs).toBeGreaterThanOrEqual(MESSAGES_WORTH_WAITING_FOR);
+    expect(lingerFor(pace, lingers)).toBe(40);
   });
 
-  it('keeps the short linger for traffic too sparse to fill a batch: 10 ms apart, two in 20 ms', () => {
+  it('keeps the short linger for traffic too sparse to fill half a batch: 10 ms apart, four in 40 ms', () => {
     let pace = NO_ARRIVALS;
     for (let t = 0; t <= 200; t += 10) pace = noteArrival(pace, t);
     expect(lingerFor(pace, lingers)).toBe(3);
@@ -143,14 +143,14 @@ describe('the linger a batch waits, by the pace of its queue', () => {
   it('goes back to the short linger as soon as a quiet spell follows a burst', () => {
     let pace = NO_ARRIVALS;
     for (let t = 0; t <= 20; t += 1) pace = noteArrival(pace, t);
-    expect(lingerFor(pace, lingers)).toBe(20);
+    expect(lingerFor(pace, lingers)).toBe(40);
     pace = noteArrival(pace, 20 + 1_000);
     expect(pace.meanGapMs).toBeGreaterThan(GAP_SMOOTHING * 1_000);
     expect(lingerFor(pace, lingers)).toBe(3);
   });
 
   it('never waits less than the short linger, and a clock that steps back counts as no gap', () => {
-    expect(lingerFor({ meanGapMs: 0 }, { lingerMs: 30, maxLingerMs: 20 })).toBe(30);
+    expect(lingerFor({ meanGapMs: 0 }, { lingerMs: 50, maxLingerMs: 40 })).toBe(50);
     expect(noteArrival({ meanGapMs: 4, lastArrivalMs: 100 }, 90).meanGapMs).toBeCloseTo(3.2);
   });
 });
