@@ -40,6 +40,15 @@ export function workerCpuRatio(t: ThroughputResult): { ratio: number; asyncMs: n
   return { ratio: asyncMs / directMs, asyncMs, directMs };
 }
 
+/** The worker's CPU ratio in the pinned rounds (the worker sharing its CPU only with Temporal), for the target's row. */
+function pinnedWorkerCpu(t: ThroughputResult): string {
+  const pinned = pinnedOf(t);
+  const asyncMs = pinned?.async.cpuMsPerJob.worker;
+  const directMs = pinned?.direct.cpuMsPerJob.worker;
+  if (asyncMs === undefined || directMs === undefined) return '';
+  return `; pinned rounds ${round(asyncMs / directMs)} (${round(asyncMs)} vs ${round(directMs)} ms)`;
+}
+
 /** Judges every tracked target; a miss is reported, never thrown. */
 export function computeTargets(results: Omit<BenchResults, 'targets'>): TargetResult[] {
   const pj = results.coldStart.bundles['process-jobs'];
@@ -55,7 +64,8 @@ export function computeTargets(results: Omit<BenchResults, 'targets'>): TargetRe
     {
       name: 'worker CPU per job, async ÷ direct',
       target: `≤ ${TARGETS.workerCpuRatio}`,
-      measured: `${round(workerCpuRatio(t).ratio)} (${round(workerCpuRatio(t).asyncMs)} vs ${round(workerCpuRatio(t).directMs)} ms, unpinned rounds)`,
+      measured: `${round(workerCpuRatio(t).ratio)} (${round(workerCpuRatio(t).asyncMs)} vs ${round(workerCpuRatio(t).directMs)} ms, unpinned rounds)${pinnedWorkerCpu(t)}`,
+      // Judged on the unpinned rounds, as since issue 15 was filed; the pinned figure is shown beside it.
       met: workerCpuRatio(t).ratio <= TARGETS.workerCpuRatio,
     },
     {

@@ -5,7 +5,7 @@ import type { CostInputs, Prices } from '../../bench/cost';
 import type { BenchInvocation } from '../../bench/functions/bench-function';
 import { moduleOf } from '../../bench/profile-summary';
 import { computeTargets, renderMarkdown } from '../../bench/report';
-import type { BenchResults } from '../../bench/results';
+import type { BenchResults, PinnedThroughput } from '../../bench/results';
 import { diffCounts, totalCount } from '../../bench/sqs-counter';
 import { median, percentile, steadyRate, summarize } from '../../bench/stats';
 import { parseTemporalCounters } from '../../bench/temporal-metrics';
@@ -257,13 +257,18 @@ describe('the bench report', () => {
     expect(renderMarkdown({ ...skipped, targets: computeTargets(skipped) })).toContain('0.85 (steady 0.85) · not measured');
   });
 
-  it('judges the worker CPU per job of the two paths', () => {
+  it('judges the worker CPU per job of the two paths on the unpinned rounds, showing the pinned ones beside them', () => {
+    const pinned = results.throughput.pinned as PinnedThroughput;
     const costly = {
       ...results,
-      throughput: { ...results.throughput, async: { ...results.throughput.async, cpuMsPerJob: { worker: 1.5 } } },
+      throughput: {
+        ...results.throughput,
+        async: { ...results.throughput.async, cpuMsPerJob: { worker: 1.5 } },
+        pinned: { ...pinned, async: { ...pinned.async, cpuMsPerJob: { worker: 0.8 } } },
+      },
     };
     expect(computeTargets(costly).find((t) => t.name === 'worker CPU per job, async ÷ direct')).toMatchObject({
-      measured: '1.5 (1.5 vs 1 ms, unpinned rounds)',
+      measured: '1.5 (1.5 vs 1 ms, unpinned rounds); pinned rounds 0.8 (0.8 vs 1 ms)',
       met: false,
     });
   });
