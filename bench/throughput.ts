@@ -20,6 +20,8 @@ export interface MeasurePathOptions {
   /** The bench function, for the async path. */
   readonly fn?: RunningBenchFunction;
   readonly idPrefix: string;
+  /** Paces the workflow starts (`startIntervalMs` of `runWorkload`). @default all at once */
+  readonly startIntervalMs?: number;
   /** Called right before and right after the measured run (not the warm-up), e.g. to profile it. */
   readonly around?: { readonly before: () => Promise<void>; readonly after: () => Promise<void> };
 }
@@ -84,6 +86,7 @@ export async function measurePath(env: BenchEnvironment, options: MeasurePathOpt
     path: options.path,
     perWorkflow: options.perWorkflow,
     mode: 'parallel' as const,
+    startIntervalMs: options.startIntervalMs,
   };
   if (options.warmupJobs > 0) {
     const warm = await runWorkload({ ...base, jobs: options.warmupJobs, idPrefix: `${options.idPrefix}-warmup` });

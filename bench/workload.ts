@@ -17,6 +17,11 @@ export interface WorkloadOptions {
   readonly idPrefix: string;
   /** Workflow starts in flight at once. @default 16 */
   readonly startConcurrency?: number;
+  /**
+   * Start workflow `w` no earlier than `w × startIntervalMs` after the first, to run the jobs at a set pace
+   * instead of all at once. @default 0 (all at once)
+   */
+  readonly startIntervalMs?: number;
   /** Longest a workflow may run. @default 5 minutes */
   readonly timeoutMs?: number;
 }
@@ -53,6 +58,8 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
     Array.from({ length: workflows }, (_, w) => w),
     options.startConcurrency ?? 16,
     async (w) => {
+      const due = started + w * (options.startIntervalMs ?? 0) - performance.now();
+      if (due > 0) await new Promise((r) => setTimeout(r, due));
       const first = w * options.perWorkflow;
       const input: BenchWorkflowInput = {
         path: options.path,

@@ -7,10 +7,15 @@
  * profile of the worker's main thread over the first round of each path (`.build/bench-worker-cpu/`) and prints where
  * each spent its time.
  *
+ * `--paced` adds a third run to each round: the direct path again, its workflows started at the pace the async round
+ * just ran at (its jobs a second), so the two are compared at the same job rate. A worker's CPU per job falls as its
+ * job rate rises (fewer idle wake-ups a job), and unpinned, the async rounds run slower than the direct ones because
+ * the emulated AWS side shares the machine's CPUs: this takes the rate out of the comparison.
+ *
  * `--batching '{"lingerMs":3,"maxLingerMs":3}'` runs the worker with other send batching options; `--sender sdk` sends
  * through the AWS SDK (`sqsBatchSender`) instead of the default `sqsJsonBatchSender`.
  *
- * `npx tsx scripts/bench-worker-cpu.ts [--jobs 2000] [--rounds 5] [--profile] [--batching JSON] [--sender json|sdk]` (~3 min with the defaults).
+ * `npx tsx scripts/bench-worker-cpu.ts [--jobs 2000] [--rounds 5] [--profile] [--batching JSON] [--sender json|sdk] [--paced]` (~3 min with the defaults).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -34,6 +39,7 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     batching: { type: 'string' },
     sender: { type: 'string', default: 'json' },
+    paced: { type: 'boolean', default: false },
   },
 });
 // The bench worker inherits this process's environment.
@@ -76,30 +82,38 @@ const env = await startBenchEnvironment({ log });
 try {
   const fn = await startBenchFunction(env, built.zipPath, dir);
   try {
-    const results: Record<'direct' | 'async', PathMeasurement[]> = { direct: [], async: [] };
+    const results: Record<'direct' | 'async' | 'direct-paced', PathMeasurement[]> = { direct: [], async: [], 'direct-paced': [] };
+    const runs = values.paced ? (['direct', 'async', 'direct-paced'] as const) : (['direct', 'async'] as const);
     for (let round = 1; round <= rounds; round += 1) {
-      for (const path of ['direct', 'async'] as const) {
-        const profile = values.profile && round === 1 ? join(PROFILE_DIR, `${path}-worker.cpuprofile`) : undefined;
+      for (const run of runs) {
+        const path = run === 'direct-paced' ? 'direct' : run;
+        const asyncRound = results.async.at(-1);
+        // The async round's pace: one workflow of 50 jobs every 50 ÷ (its jobs a second) seconds.
+        const startIntervalMs =
+          run === 'direct-paced' && asyncRound ? (50 * asyncRound.workload.wallMs) / asyncRound.workload.jobs : undefined;
+        const profile =
+          values.profile && round === 1 && run !== 'direct-paced' ? join(PROFILE_DIR, `${path}-worker.cpuprofile`) : undefined;
         const threadsBefore = threadCpuMs(env.worker.pid!);
         const m = await measurePath(env, {
           path,
           jobs,
           perWorkflow: 50,
-          warmupJobs: round === 1 ? 100 : 0,
+          warmupJobs: round === 1 && run !== 'direct-paced' ? 100 : 0,
           fn: path === 'async' ? fn : undefined,
-          idPrefix: `${path}-${env.runId}-${round}`,
+          idPrefix: `${run}-${env.runId}-${round}`,
+          startIntervalMs,
           around: profile ? { before: () => env.worker.startProfile(), after: () => env.worker.stopProfile(profile) } : undefined,
         });
         if (m.workload.problems.length > 0) throw new Error(`jobs did not come back right: ${m.workload.problems.slice(0, 3).join('; ')}`);
         const threadsAfter = threadCpuMs(env.worker.pid!);
-        results[path].push(m);
+        results[run].push(m);
         const threads = Object.entries(threadsAfter)
           .map(([name, ms]) => [name, (ms - (threadsBefore[name] ?? 0)) / m.workload.jobs] as const)
           .filter(([, ms]) => ms >= 0.005)
           .sort(([, a], [, b]) => b - a)
           .map(([name, ms]) => `${name} ${ms.toFixed(3)}`)
           .join(', ');
-        log(`round ${round} ${path}: ${describe(m)}\n  by thread, ms/job: ${threads}`);
+        log(`round ${round} ${run}: ${describe(m)}\n  by thread, ms/job: ${threads}`);
         if (profile) console.log(`\n${formatProfileSummary(`${path} worker, round 1`, summarizeProfile(profile, 25))}\n`);
       }
     }
@@ -110,6 +124,14 @@ try {
       `worker CPU per job, medians of ${rounds} rounds of ${jobs}: direct ${direct.toFixed(3)} ms, async ${async.toFixed(3)} ms, ` +
         `async ÷ direct ${(async / direct).toFixed(2)} (round by round: ${ratios.map((r) => r.toFixed(2)).join(', ')})`,
     );
+    if (values.paced) {
+      const paced = median(results['direct-paced'].map(workerMsPerJob));
+      const pacedRatios = results.async.map((a, i) => workerMsPerJob(a) / workerMsPerJob(results['direct-paced'][i]!));
+      console.log(
+        `at the async rounds' pace: direct ${paced.toFixed(3)} ms, async ÷ direct ${(async / paced).toFixed(2)} ` +
+          `(round by round: ${pacedRatios.map((r) => r.toFixed(2)).join(', ')})`,
+      );
+    }
   } finally {
     await fn.stop();
   }
