@@ -187,9 +187,8 @@ function errorOf(answer: HttpAnswer, attempts: number): SqsRequestError {
 /**
  * A {@link SendBatchFn} that makes the `SendMessageBatch` request itself: AWS's JSON protocol, signed with
  * SigV4 ({@link createSigV4Signer}, tested to sign as the AWS SDK's own signer does) using `sqs`'s credentials
- * and region, sent to the
- * endpoint the SDK resolves for `sqs` (`AWS_ENDPOINT_URL_SQS`, region, FIPS, dual-stack), over one keep-alive
- * connection pool. Retried as the SDK's standard mode retries (throttling, 5xx, 429, no answer; the client's
+ * and region, sent to the endpoint the SDK resolves for `sqs` (`AWS_ENDPOINT_URL_SQS`, region, FIPS,
+ * dual-stack), over one keep-alive connection pool. Retried as the SDK's standard mode retries (throttling, 5xx, 429, no answer; the client's
  * `maxAttempts`, 3 by default; no retry quota), and, unless the client sets `md5: false`, each accepted body is
  * checked against the MD5 SQS computed: an entry whose digest differs fails with `InvalidMD5` alone.
  *
