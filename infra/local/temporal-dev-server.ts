@@ -53,12 +53,17 @@ export interface TemporalDevServer {
   stop(): Promise<void>;
 }
 
-async function waitUntilServing(address: string, child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<void> {
+/** Thrown when the server process exits before it answers: a port taken in between, a bad flag, a locked file. */
+class ExitedDuringStartError extends Error {}
+
+async function waitUntilServing(address: string, child: ChildProcess, timeoutMs: number, output: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`Temporal dev server exited with code ${child.exitCode}: ${stderr().slice(-2000)}`);
+      throw new ExitedDuringStartError(
+        `Temporal dev server exited with code ${child.exitCode} during start-up: ${output().slice(-2000) || 'no output'}.`,
+      );
     }
     try {
       const connection = await Connection.connect({ address, connectTimeout: 2_000 });
@@ -78,7 +83,9 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs:
 
 /**
  * Starts `temporal server start-dev` on a loopback port (installing the CLI first if needed) and waits until
- * its frontend answers.
+ * its frontend answers. When it exits during start-up and its ports were picked here, it is started again on
+ * fresh ports (twice at most): a free port can be taken between the pick and the server's bind, as happens when
+ * several servers start side by side (the test suite), and the server then exits at once.
  *
  * @example
  * ```ts
@@ -86,9 +93,22 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs:
  * // … use server.address …
  * await server.stop();
  * ```
+ * @throws Error with the end of the server's output when it exits during start-up or does not answer in time
  */
 export async function startTemporalDevServer(options: TemporalDevServerOptions = {}): Promise<TemporalDevServer> {
   const cli = await ensureTemporalCli(options.log);
+  const attempts = options.port === undefined ? 3 : 1;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnce(cli, options);
+    } catch (err) {
+      if (!(err instanceof ExitedDuringStartError) || attempt >= attempts) throw err;
+      options.log?.(`${err.message} Starting it again on other ports…`);
+    }
+  }
+}
+
+async function startOnce(cli: string, options: TemporalDevServerOptions): Promise<TemporalDevServer> {
   const port = options.port ?? (await freePort());
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
   const metricsPort = await freePort();
@@ -105,15 +125,18 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
 
   // Own process group: a terminal's Ctrl-C reaches our process, which stops the server after the rest; the
-  // reaper kills it if our process dies without stopping it.
-  const child = adoptChild(spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true }), { group: true });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-10_000);
-  });
+  // reaper kills it if our process dies without stopping it. Both streams are kept (the end of them): the CLI
+  // reports some start-up failures on stdout.
+  const child = adoptChild(spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true }), { group: true });
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString()).slice(-10_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const address = `127.0.0.1:${port}`;
   try {
-    await waitUntilServing(address, child, options.startTimeoutMs ?? 60_000, () => stderr);
+    await waitUntilServing(address, child, options.startTimeoutMs ?? 60_000, () => output);
   } catch (err) {
     await stopChild(child, 2_000);
     throw err;
