@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exited } from '../../infra/local/child-process';
-import { waitForOutput } from '../helpers/process-output';
+import { outputWaiter } from '../helpers/process-output';
 import { ensureTemporalCli } from '../../infra/local/temporal-cli';
 import { DEMO_WORKFLOW, TASK_QUEUE } from '../../worker/constants';
 
@@ -50,13 +50,10 @@ describe('npm run dev', () => {
     }
   });
 
-  const waitFor = (pattern: RegExp, ms: number): Promise<RegExpMatchArray> =>
-    waitForOutput(
-      () => output,
-      () => dev,
-      pattern,
-      ms,
-    );
+  const waitFor = outputWaiter(
+    () => output,
+    () => dev,
+  );
 
   it('starts everything, serves a job started with the temporal CLI, reloads on change, and stops on SIGTERM leaving nothing behind', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, LOG_FORMAT: 'pretty' };

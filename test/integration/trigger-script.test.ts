@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exited } from '../../infra/local/child-process';
-import { waitForOutput } from '../helpers/process-output';
+import { outputWaiter } from '../helpers/process-output';
 import { greetOnCall } from '../../jobs/triggers';
 
 /**
@@ -28,13 +28,10 @@ describe('npm run trigger -- http', () => {
   let url = '';
   let temporalAddress = '';
 
-  const waitFor = (pattern: RegExp, ms: number): Promise<RegExpMatchArray> =>
-    waitForOutput(
-      () => output,
-      () => dev,
-      pattern,
-      ms,
-    );
+  const waitFor = outputWaiter(
+    () => output,
+    () => dev,
+  );
 
   /** `npm run trigger -- http <body> …` naming this dev environment's servers (the state file may be another's). */
   const trigger = (body: string, ...args: string[]) =>
