@@ -1,11 +1,13 @@
 import { hash } from 'node:crypto';
 import { channel } from 'node:diagnostics_channel';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import type { IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import type { Agent as HttpAgent, IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Agent as HttpsAgent } from 'node:https';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import type { SendMessageBatchRequest, SendMessageBatchResult, SQSClient } from '@aws-sdk/client-sqs';
 import type { SendBatchFn } from './send-batcher';
+import { Http1Pool, Http1TimeoutError } from './http1-pool';
 import { createSigV4Signer } from './sigv4';
 import type { SigV4Credentials } from './sigv4';
 
@@ -86,8 +88,9 @@ export interface JsonBatchSenderOptions {
    */
   readonly requestTimeoutMs?: number;
   /**
-   * Agents for the requests: a proxy agent, extra CA certificates, client certificates.
-   * @default keep-alive agents of its own (50 sockets), with Node's trust store
+   * Agents for the requests, which then go through `node:http`: a proxy agent, extra CA certificates, client
+   * certificates.
+   * @default none: keep-alive connections of its own ({@link Http1Pool}, 50 at most), with Node's trust store
    */
   readonly httpAgent?: HttpAgent;
   /** @see httpAgent */
@@ -158,7 +161,7 @@ function jsonBody(request: SendMessageBatchRequest): string {
 
 interface HttpAnswer {
   readonly status: number;
-  readonly headers: IncomingMessage['headers'];
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: string;
 }
 
@@ -184,12 +187,47 @@ function errorOf(answer: HttpAnswer, attempts: number): SqsRequestError {
   );
 }
 
+/** One request through `node:http` with the caller's agent (a proxy, client certificates). */
+function postWithAgent(
+  endpoint: ResolvedEndpoint,
+  agent: HttpAgent | HttpsAgent,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const send = endpoint.protocol === 'http:' ? httpRequest : httpsRequest;
+    const req = send(
+      {
+        method: 'POST',
+        protocol: endpoint.protocol,
+        hostname: endpoint.hostname,
+        port: endpoint.port,
+        path: endpoint.path,
+        headers,
+        agent,
+        timeout: timeoutMs,
+      },
+      (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer from SQS in ${timeoutMs} ms`), { code: 'TimeoutError' })));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /**
  * A {@link SendBatchFn} that makes the `SendMessageBatch` request itself: AWS's JSON protocol, signed with
  * SigV4 ({@link createSigV4Signer}, tested to sign as the AWS SDK's own signer does) using `sqs`'s credentials
  * and region, sent to the endpoint the SDK resolves for `sqs` (`AWS_ENDPOINT_URL_SQS`, region, FIPS,
- * dual-stack), over one keep-alive connection pool. Retried as the SDK's standard mode retries (throttling, 5xx, 429, no answer; the client's
- * `maxAttempts`, 3 by default; no retry quota), and, unless the client sets `md5: false`, each accepted body is
+ * dual-stack), over keep-alive connections of its own ({@link Http1Pool}: a request is one socket write, its answer
+ * read from the socket's bytes, about a third of `node:http`'s CPU a request). Retried as the SDK's standard mode
+ * retries (throttling, 5xx, 429, no answer; the client's `maxAttempts`, 3 by default; no retry quota), and, unless the client sets `md5: false`, each accepted body is
  * checked against the MD5 SQS computed: an entry whose digest differs fails with `InvalidMD5` alone.
  *
  * Why not `sqs.send(new SendMessageBatchCommand(…))` ({@link sqsBatchSender}): the SDK's middleware, schema
@@ -198,8 +236,9 @@ function errorOf(answer: HttpAnswer, attempts: number): SqsRequestError {
  * per job beyond what running the activity in the worker costs. What this does not do: middleware added to
  * `sqs` does not see these requests (subscribe to {@link SEND_MESSAGE_BATCH_CHANNEL} instead), and the settings
  * of its request handler (a proxy or custom agent, extra CA certificates, its timeouts) are not used: pass
- * agents in `options` (`httpsAgent`), or `sendBatch: sqsBatchSender(sqs)` to the worker to keep the SDK's path.
- * By default HTTPS goes through an agent of its own with Node's trust store (`NODE_EXTRA_CA_CERTS` applies).
+ * agents in `options` (`httpsAgent`; requests then go through `node:http`), or `sendBatch: sqsBatchSender(sqs)` to
+ * the worker to keep the SDK's path. By default HTTPS checks certificates against Node's trust store
+ * (`NODE_EXTRA_CA_CERTS` applies).
  */
 export function sqsJsonBatchSender(sqs: SQSClient, options: JsonBatchSenderOptions = {}): SendBatchFn {
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -222,34 +261,19 @@ export function sqsJsonBatchSender(sqs: SQSClient, options: JsonBatchSenderOptio
     });
     return setup;
   };
-  const httpAgent = options.httpAgent ?? new HttpAgent({ keepAlive: true, maxSockets: 50 });
-  const httpsAgent = options.httpsAgent ?? new HttpsAgent({ keepAlive: true, maxSockets: 50 });
-
-  const post = (endpoint: ResolvedEndpoint, headers: Record<string, string>, body: string): Promise<HttpAnswer> =>
-    new Promise((resolve, reject) => {
-      const send = endpoint.protocol === 'http:' ? httpRequest : httpsRequest;
-      const req = send(
-        {
-          method: 'POST',
-          protocol: endpoint.protocol,
-          hostname: endpoint.hostname,
-          port: endpoint.port,
-          path: endpoint.path,
-          headers,
-          agent: endpoint.protocol === 'http:' ? httpAgent : httpsAgent,
-          timeout: timeoutMs,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        },
-      );
-      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer from SQS in ${timeoutMs} ms`), { code: 'TimeoutError' })));
-      req.on('error', reject);
-      req.end(body);
-    });
+  // One pool, for the one endpoint the client resolves; node:http only with an agent the caller gave.
+  let pool: Http1Pool | undefined;
+  const post = (endpoint: ResolvedEndpoint, headers: Record<string, string>, body: string): Promise<HttpAnswer> => {
+    const agent = endpoint.protocol === 'http:' ? options.httpAgent : options.httpsAgent;
+    if (agent) return postWithAgent(endpoint, agent, headers, body, timeoutMs);
+    pool ??= new Http1Pool(new URL(`${endpoint.protocol}//${endpoint.host}`), { timeoutMs, maxSockets: 50 });
+    return pool.request({ method: 'POST', path: endpoint.path, headers, body }).then(
+      (answer) => ({ status: answer.status, headers: answer.headers, body: answer.body.toString('utf8') }),
+      (err: unknown) => {
+        throw err instanceof Http1TimeoutError ? Object.assign(err, { code: 'TimeoutError' }) : err;
+      },
+    );
+  };
 
   const attempt = async (request: SendMessageBatchRequest, body: string, attempts: number): Promise<SendMessageBatchResult> => {
     const { endpoint, sign } = await ready();

@@ -3,6 +3,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer } from 'node:http';
 import { Agent as HttpsAgent, createServer as createHttpsServer } from 'node:https';
 import type { IncomingHttpHeaders, Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqsClient } from '../../jobs/sqs-client';
@@ -167,6 +168,34 @@ describe('sqsJsonBatchSender', () => {
     const error = await sqsJsonBatchSender(client(url))(request(['a'])).catch((e: unknown) => e as SqsRequestError);
     expect(received).toHaveLength(3);
     expect((error as SqsRequestError).$metadata.attempts).toBe(3);
+  });
+
+  it('fails a request with no answer after its shipped 30 s as TimeoutError, and a shortened timeout the same way', async () => {
+    // Prepare: an endpoint that takes requests and never answers
+    const silent = createNetServer((socket) => socket.on('data', () => undefined));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    servers.push(silent as unknown as Server);
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+
+    // Act: one attempt each, so the timeout alone decides
+    const shortStart = Date.now();
+    const short = await sqsJsonBatchSender(client(url, { maxAttempts: 1 }), { requestTimeoutMs: 300 })(request(['a'])).catch(
+      (e: unknown) => e,
+    );
+    const shortMs = Date.now() - shortStart;
+    const shippedStart = Date.now();
+    const shipped = await sqsJsonBatchSender(client(url, { maxAttempts: 1 }))(request(['a'])).catch((e: unknown) => e);
+    const shippedMs = Date.now() - shippedStart;
+
+    // Assess
+    for (const error of [short, shipped]) {
+      expect(error).toBeInstanceOf(SqsRequestError);
+      expect((error as SqsRequestError).name).toBe('TimeoutError');
+    }
+    expect(shortMs).toBeGreaterThanOrEqual(290);
+    expect(shortMs).toBeLessThan(5_000);
+    expect(shippedMs).toBeGreaterThanOrEqual(29_900);
+    expect(shippedMs).toBeLessThan(40_000);
   });
 
   it('does not retry what the request got wrong, and names it as the SDK does', async () => {
