@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -113,33 +114,46 @@ export interface ElasticMqServer extends LocalSqsServer {
  * answers on, an AWS-looking region and account (so queue ARNs parse as the SDK and the redrive policy expect),
  * SQS's strict limits (in ElasticMQ 1.7: a body of at most 1 MiB, whatever the queue's `MaximumMessageSize`), and the statistics endpoint off so nothing else binds a port.
  */
-function configFile(port: number): string {
+function configFile(port: number, marker: string): string {
   return `include classpath("application.conf")
 node-address { protocol = "http", host = "127.0.0.1", port = ${port}, context-path = "" }
 rest-sqs { enabled = true, bind-port = ${port}, bind-hostname = "127.0.0.1", sqs-limits = strict }
 rest-stats { enabled = false }
 generate-node-address = false
 aws { region = "us-east-1", accountId = "000000000000" }
+queues { "${marker}" {} }
 `;
 }
 
-async function answers(endpoint: string): Promise<boolean> {
+/** One query-protocol call; the answer's text when it is 200, else undefined (no server, another server, not ready). */
+async function call(endpoint: string, body: string): Promise<string | undefined> {
   try {
     const response = await fetch(endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'Action=ListQueues',
+      body,
       signal: AbortSignal.timeout(2_000),
     });
-    return response.ok;
+    return response.ok ? await response.text() : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
 /**
+ * Whether the server on `endpoint` is the one started here: it knows the queue named only in its configuration.
+ * Another server that took the port first answers too, but not for that queue.
+ */
+async function isOurs(endpoint: string, marker: string): Promise<string | undefined> {
+  const answer = await call(endpoint, `Action=GetQueueUrl&QueueName=${marker}`);
+  return answer === undefined ? undefined : /<QueueUrl>([^<]+)<\/QueueUrl>/.exec(answer)?.[1];
+}
+
+/**
  * Starts ElasticMQ (fetched by {@link ensureElasticMq}) with this machine's `java` on a loopback port, its
- * configuration written to a temporary folder, and waits until it answers SQS calls.
+ * configuration written to a temporary folder, and waits until it answers SQS calls as itself (it knows a queue
+ * named only in its configuration, deleted once seen), so another server that holds the port is never taken for
+ * it. A port picked here that turns out taken is picked again (three tries); a port given in `options` is not.
  *
  * @example
  * ```ts
@@ -148,14 +162,35 @@ async function answers(endpoint: string): Promise<boolean> {
  * // …
  * await server.stop();
  * ```
- * @throws ElasticMqUnavailableError when Java or the jars are missing or the server does not come up
+ * @throws ElasticMqUnavailableError when Java or the jars are missing, the port is taken, or the server does not come up
  */
 export async function startElasticMqServer(options: ElasticMqServerOptions = {}): Promise<ElasticMqServer> {
   const lib = await ensureElasticMq(options.log);
-  const port = options.port ?? (await freePort());
+  // A port picked here can be taken by another process before the JVM binds it (servers starting side by side):
+  // then the server exits, and it starts again on another port. A port the caller chose is tried once.
+  const attempts = options.port === undefined ? 3 : 1;
+  for (let attempt = 1; ; attempt += 1) {
+    const port = options.port ?? (await freePort());
+    try {
+      return await startOn(lib, port, options);
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || attempt >= attempts) throw err;
+      options.log?.(`ElasticMQ could not bind port ${port}; starting it again on another`);
+    }
+  }
+}
+
+/** The server could not bind its port: another process holds it. */
+class PortTakenError extends ElasticMqUnavailableError {}
+
+/** What the JVM logs when the port is taken (`java.net.BindException: Address already in use`). */
+const BIND_FAILED = /BindException|Address already in use/i;
+
+async function startOn(lib: string, port: number, options: ElasticMqServerOptions): Promise<ElasticMqServer> {
   const work = await mkdtemp(join(tmpdir(), 'elasticmq-'));
   const config = join(work, 'elasticmq.conf');
-  await writeFile(config, configFile(port));
+  const marker = `start-marker-${randomBytes(8).toString('hex')}`;
+  await writeFile(config, configFile(port, marker));
   const child = spawn(
     process.env.JAVA ?? 'java',
     ['-XX:+UseSerialGC', '-Xmx512m', `-Dconfig.file=${config}`, '-cp', `${lib}/*`, MAIN_CLASS],
@@ -175,17 +210,36 @@ export async function startElasticMqServer(options: ElasticMqServerOptions = {})
     await rm(work, { recursive: true, force: true });
   };
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
-  let failure: string | undefined;
-  while (!failure) {
+  let failure: ElasticMqUnavailableError | undefined;
+  for (;;) {
     const error = await Promise.race([spawnError, new Promise<undefined>((r) => setTimeout(r, 250, undefined))]);
-    if (error) failure = `java could not be started (${error.message}); install Java ≥ 11 or set JAVA`;
-    else if (child.exitCode !== null) failure = `ElasticMQ exited with code ${child.exitCode}: ${output.slice(-2000)}`;
-    else if (await answers(endpoint)) break;
-    else if (Date.now() > deadline) failure = `ElasticMQ on ${endpoint} did not answer in time: ${output.slice(-2000)}`;
+    if (error) {
+      failure = new ElasticMqUnavailableError(`java could not be started (${error.message}); install Java ≥ 11 or set JAVA`);
+      break;
+    }
+    // ElasticMQ logs a failed bind and keeps running, so its output says so before anything else would.
+    if (BIND_FAILED.test(output)) {
+      failure = new PortTakenError(`ElasticMQ could not listen: port ${port} is taken: ${output.slice(-2000)}`);
+      break;
+    }
+    if (child.exitCode !== null) {
+      failure = new ElasticMqUnavailableError(`ElasticMQ exited with code ${child.exitCode}: ${output.slice(-2000)}`);
+      break;
+    }
+    const markerUrl = await isOurs(endpoint, marker);
+    if (markerUrl) {
+      // It served its purpose; a queue list shows only what the stack creates.
+      await call(endpoint, `Action=DeleteQueue&QueueUrl=${encodeURIComponent(markerUrl)}`);
+      break;
+    }
+    if (Date.now() > deadline) {
+      failure = new ElasticMqUnavailableError(`ElasticMQ on ${endpoint} did not answer in time: ${output.slice(-2000)}`);
+      break;
+    }
   }
   if (failure) {
     await stop();
-    throw new ElasticMqUnavailableError(failure);
+    throw failure;
   }
   options.log?.(`SQS (ElasticMQ ${ELASTICMQ_VERSION}) on ${endpoint}`);
   return { endpoint, pid: child.pid, stop };
