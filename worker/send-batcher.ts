@@ -22,8 +22,9 @@ export type SendBatchFn = (request: SendMessageBatchRequest) => Promise<SendMess
 export interface SendBatchingOptions {
   /**
    * How long the first message of a batch waits for others before the batch goes, ms, while a queue's traffic
-   * is light. A batch also goes as soon as it is full (entries or bytes). A lone job pays at most this much
-   * added dispatch latency.
+   * is light and a request to it is in flight. With none in flight, the batch goes on the next turn of the event
+   * loop: a lone job pays no linger, and what follows it in a burst waits behind its request. A batch also goes
+   * as soon as it is full (entries or bytes).
    * @default 3
    */
   readonly lingerMs?: number;
@@ -110,6 +111,8 @@ interface QueueState {
   bytes: number;
   timer?: NodeJS.Timeout;
   pace: ArrivalPace;
+  /** Requests to this queue not answered yet. */
+  sending: number;
 }
 
 interface Admission {
@@ -169,7 +172,7 @@ export class SendBatcher {
       queue.items.push({ message, bytes, resolve, reject });
       queue.bytes += bytes;
       if (this.closed || queue.items.length >= this.limits.maxEntries || queue.bytes >= this.limits.maxBytes) this.flush(queueUrl, queue);
-      else queue.timer ??= setTimeout(() => this.flush(queueUrl, queue), lingerFor(queue.pace, this.options));
+      else queue.timer ??= setTimeout(() => this.flush(queueUrl, queue), this.lingerOf(queue));
     });
   }
 
@@ -181,10 +184,20 @@ export class SendBatcher {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
+  /**
+   * How long a batch just begun waits. Under light traffic with no request to its queue in flight, none: nothing
+   * is likely to join it, and the next messages wait behind that request (as Nagle's algorithm holds small
+   * segments behind one unacknowledged), so a burst after a quiet spell still goes in batches.
+   */
+  private lingerOf(queue: QueueState): number {
+    const linger = lingerFor(queue.pace, this.options);
+    return linger === this.options.lingerMs && queue.sending === 0 ? 0 : linger;
+  }
+
   private queueState(queueUrl: string): QueueState {
     let queue = this.queues.get(queueUrl);
     if (!queue) {
-      queue = { items: [], bytes: 0, pace: NO_ARRIVALS };
+      queue = { items: [], bytes: 0, pace: NO_ARRIVALS, sending: 0 };
       this.queues.set(queueUrl, queue);
     }
     return queue;
@@ -232,13 +245,14 @@ export class SendBatcher {
       );
       const batch = queue.items.splice(0, count);
       for (const item of batch) queue.bytes -= item.bytes;
-      const request = this.sendOne(queueUrl, batch);
+      queue.sending++;
+      const request = this.sendOne(queueUrl, queue, batch);
       this.inFlight.add(request);
       void request.finally(() => this.inFlight.delete(request));
     }
   }
 
-  private async sendOne(queueUrl: string, batch: readonly Pending[]): Promise<void> {
+  private async sendOne(queueUrl: string, queue: QueueState, batch: readonly Pending[]): Promise<void> {
     try {
       const result = await this.sendBatch({
         QueueUrl: queueUrl,
@@ -253,6 +267,7 @@ export class SendBatcher {
     } catch (err) {
       for (const item of batch) item.reject(err);
     } finally {
+      queue.sending--;
       this.release(batch);
     }
   }

@@ -84,7 +84,8 @@ export function batchIsFull(count: number, bytes: number, incoming: number, limi
  * for it: half a batch. Waiting then cuts that queue's requests at least fivefold; with the default 40 ms that
  * is from ~125 messages a second, and traffic sparser than that (a lone job, a few workflows running jobs one
  * after another) keeps the short linger: n workflows whose jobs take c ms engage it only while
- * 40 n ÷ (c + 3) ≥ 5, i.e. two only at cycles under 13 ms.
+ * 40 n ÷ c ≥ 5 (the short linger, when a job waits it at all, adds at most 3 ms to c), i.e. two only at cycles
+ * under 16 ms.
  */
 export const MESSAGES_WORTH_WAITING_FOR = 5;
 

@@ -68,14 +68,54 @@ describe('send batcher', () => {
     expect((await Promise.all(sends)).map((s) => s.messageId)).toEqual(Array.from({ length: 23 }, (_, i) => `m-${i}`));
   });
 
-  it('sends a lone message after the linger', async () => {
+  it('sends a lone message on a queue with nothing in flight at once, and one behind a request in flight after the linger', async () => {
+    // Prepare
     const sqs = fakeSqs();
     const batcher = new SendBatcher(sqs.send, { lingerMs: 20 });
-    const sent = batcher.send(QUEUE, { MessageBody: 'x' });
+
+    // Act: a lone message; then, while its request is unanswered and traffic is still light, two more
+    sqs.hold();
+    const first = batcher.send(QUEUE, { MessageBody: 'x' });
     await tick(5);
-    expect(sqs.requests).toHaveLength(0);
-    await expect(sent).resolves.toEqual({ messageId: 'm-x', sequenceNumber: undefined });
-    expect(sqs.requests).toHaveLength(1);
+    const requestsAfterFirst = sqs.requests.length;
+    await tick(30);
+    const behind = [batcher.send(QUEUE, { MessageBody: 'y' }), batcher.send(QUEUE, { MessageBody: 'z' })];
+    await tick(5);
+    const requestsBeforeLinger = sqs.requests.length;
+    sqs.release();
+    await Promise.all([first, ...behind]);
+
+    // Assess
+    expect(requestsAfterFirst).toBe(1);
+    expect(requestsBeforeLinger).toBe(1);
+    expect(sqs.requests.map((r) => r.Entries!.map((e) => e.MessageBody))).toEqual([['x'], ['y', 'z']]);
+  });
+
+  it('sends a burst after a quiet spell in batches, not a request a message (shipped lingers)', async () => {
+    // Prepare: SQS answering in 5 ms; the queue quiet for half a second after one message
+    const requests: number[] = [];
+    const slowSqs = async (request: SendMessageBatchRequest): Promise<SendMessageBatchResult> => {
+      requests.push(request.Entries!.length);
+      await tick(5);
+      return acceptAll(request);
+    };
+    const batcher = new SendBatcher(slowSqs);
+    await batcher.send(QUEUE, { MessageBody: 'before' });
+    await tick(500);
+    requests.length = 0;
+
+    // Act: 30 messages 1 ms apart
+    const sends: Promise<unknown>[] = [];
+    for (let i = 0; i < 30; i++) {
+      sends.push(batcher.send(QUEUE, { MessageBody: String(i) }));
+      await tick(1);
+    }
+    await Promise.all(sends);
+
+    // Assess: the first goes at once (with what came within its turn); the rest gather behind the requests in flight
+    expect(requests[0]).toBeLessThanOrEqual(2);
+    expect(requests.reduce((a, b) => a + b, 0)).toBe(30);
+    expect(requests.length).toBeLessThanOrEqual(12);
   });
 
   it('keeps each queue in batches of its own', async () => {
