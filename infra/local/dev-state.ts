@@ -53,7 +53,8 @@ function ownerOfStateFile(): number | undefined {
 export async function writeDevState(state: DevState): Promise<number | undefined> {
   const owner = ownerOfStateFile();
   if (owner !== undefined && owner !== state.pid) return owner;
-  await writeFileAtomic(DEV_STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
+  // Owner-only: it may hold the run's throwaway HMAC secret, and says where the local servers listen.
+  await writeFileAtomic(DEV_STATE_FILE, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   return undefined;
 }
 

@@ -1,11 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exited } from '../../infra/local/child-process';
+import { DEV_STATE_FILE } from '../../infra/local/dev-state';
 import { outputWaiter } from '../helpers/process-output';
 import { ensureTemporalCli } from '../../infra/local/temporal-cli';
 import { DEMO_WORKFLOW, TASK_QUEUE } from '../../worker/constants';
@@ -91,6 +92,9 @@ describe('npm run dev', () => {
     expect(stdout).toContain('lambda:process-jobs');
 
     // A 5 MiB input from a file, by hand as in the README: it travels through the payload bucket on fauxqs' S3.
+    // The state file (it may hold the run's throwaway HMAC secret) is readable by its owner only.
+    expect(statSync(DEV_STATE_FILE).mode & 0o777).toBe(0o600);
+
     const [, bucket, s3Endpoint] = /S3 payloads\s+(\S+) on (http:\/\/127\.0\.0\.1:\d+)/.exec(output) ?? [];
     expect(bucket).toBeTruthy();
     const inputFile = join(mkdtempSync(join(tmpdir(), 'job-input-')), 'big.json');
