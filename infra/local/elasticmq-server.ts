@@ -141,8 +141,8 @@ async function call(endpoint: string, body: string): Promise<string | undefined>
 }
 
 /**
- * Whether the server on `endpoint` is the one started here: it knows the queue named only in its configuration.
- * Another server that took the port first answers too, but not for that queue.
+ * The marker queue's URL when the server on `endpoint` is the one started here (it knows the queue named only in
+ * its configuration), else undefined. Another server that took the port first answers too, but not for that queue.
  */
 async function isOurs(endpoint: string, marker: string): Promise<string | undefined> {
   const answer = await call(endpoint, `Action=GetQueueUrl&QueueName=${marker}`);
@@ -167,7 +167,8 @@ async function isOurs(endpoint: string, marker: string): Promise<string | undefi
 export async function startElasticMqServer(options: ElasticMqServerOptions = {}): Promise<ElasticMqServer> {
   const lib = await ensureElasticMq(options.log);
   // A port picked here can be taken by another process before the JVM binds it (servers starting side by side):
-  // then the server exits, and it starts again on another port. A port the caller chose is tried once.
+  // then the server is stopped at its bind error and started again on another port. A port the caller chose is
+  // tried once.
   const attempts = options.port === undefined ? 3 : 1;
   for (let attempt = 1; ; attempt += 1) {
     const port = options.port ?? (await freePort());
