@@ -171,6 +171,8 @@ class AnswerReader {
       }
       const dataStart = lineEnd + CRLF.length;
       if (this.buffered.length < dataStart + size + CRLF.length) return undefined;
+      if (this.buffered[dataStart + size] !== 0x0d || this.buffered[dataStart + size + 1] !== 0x0a)
+        throw new Http1ProtocolError(`chunk of ${size} bytes not followed by CRLF`);
       this.chunks.push(this.buffered.subarray(dataStart, dataStart + size));
       this.chunkAt = dataStart + size + CRLF.length;
     }

@@ -267,12 +267,9 @@ export function sqsJsonBatchSender(sqs: SQSClient, options: JsonBatchSenderOptio
     const agent = endpoint.protocol === 'http:' ? options.httpAgent : options.httpsAgent;
     if (agent) return postWithAgent(endpoint, agent, headers, body, timeoutMs);
     pool ??= new Http1Pool(new URL(`${endpoint.protocol}//${endpoint.host}`), { timeoutMs, maxSockets: 50 });
-    return pool.request({ method: 'POST', path: endpoint.path, headers, body }).then(
-      (answer) => ({ status: answer.status, headers: answer.headers, body: answer.body.toString('utf8') }),
-      (err: unknown) => {
-        throw err instanceof Http1TimeoutError ? Object.assign(err, { code: 'TimeoutError' }) : err;
-      },
-    );
+    return pool
+      .request({ method: 'POST', path: endpoint.path, headers, body })
+      .then((answer) => ({ status: answer.status, headers: answer.headers, body: answer.body.toString('utf8') }));
   };
 
   const attempt = async (request: SendMessageBatchRequest, body: string, attempts: number): Promise<SendMessageBatchResult> => {
@@ -298,8 +295,8 @@ export function sqsJsonBatchSender(sqs: SQSClient, options: JsonBatchSenderOptio
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // As the SDK: a dropped or refused connection is worth another try; a certificate it cannot trust is not.
-      const name =
-        code === 'TimeoutError' ? 'TimeoutError' : code === undefined || TRANSIENT_NETWORK_CODES.has(code) ? 'NetworkError' : code;
+      const timedOut = err instanceof Http1TimeoutError || code === 'TimeoutError';
+      const name = timedOut ? 'TimeoutError' : code === undefined || TRANSIENT_NETWORK_CODES.has(code) ? 'NetworkError' : code;
       throw new SqsRequestError(name, `${code ?? 'no code'}: ${(err as Error).message}`, { attempts }, undefined, { cause: err });
     }
     if (answer.status !== 200) throw errorOf(answer, attempts);

@@ -228,10 +228,11 @@ describe('Http1Pool', () => {
     expect(cut.code).toBe('ECONNRESET');
   });
 
-  it('refuses an answer that is not HTTP/1.x or is larger than maxAnswerBytes, and drops that connection', async () => {
+  it('refuses an answer that is not HTTP/1.x, a chunk longer than its size says, or one larger than maxAnswerBytes, and drops that connection', async () => {
     // Prepare
     const { server, connections } = await rawServer((socket, request) => {
       if (request.endsWith('garbage')) socket.write('SSH-2.0-OpenSSH\r\n\r\n');
+      else if (request.endsWith('bad-chunk')) socket.write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabcdef\r\n0\r\n\r\n');
       else if (request.endsWith('big')) socket.write(`HTTP/1.1 200 OK\r\ncontent-length: 5000\r\n\r\n${'x'.repeat(5000)}`);
       else socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
     });
@@ -240,14 +241,16 @@ describe('Http1Pool', () => {
     // Act
     const garbage = await pool.request(post('garbage')).catch((e: unknown) => e);
     const big = await pool.request(post('big')).catch((e: unknown) => e);
+    const badChunk = await pool.request(post('bad-chunk')).catch((e: unknown) => e);
     const fine = await pool.request(post('fine'));
 
     // Assess
     expect(garbage).toBeInstanceOf(Http1ProtocolError);
     expect(big).toBeInstanceOf(Http1ProtocolError);
     expect((big as Error).message).toContain('1024');
+    expect(badChunk).toBeInstanceOf(Http1ProtocolError);
     expect(fine.body.toString()).toBe('ok');
-    expect(connections()).toBe(3);
+    expect(connections()).toBe(4);
   });
 
   it('refuses a header holding a line break before anything is sent', async () => {
