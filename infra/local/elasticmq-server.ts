@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../project-root';
 import { stopChild } from './child-process';
-import { freePort } from './free-port';
+import { freePort, startOnPickedPorts } from './free-port';
 import { adoptChild } from './process-reaper';
 import type { LocalSqsServer } from './sqs-server';
 
@@ -166,23 +166,24 @@ async function isOurs(endpoint: string, marker: string): Promise<string | undefi
  */
 export async function startElasticMqServer(options: ElasticMqServerOptions = {}): Promise<ElasticMqServer> {
   const lib = await ensureElasticMq(options.log);
-  // A port picked here can be taken by another process before the JVM binds it (servers starting side by side):
-  // then the server is stopped at its bind error and started again on another port. A port the caller chose is
-  // tried once.
-  const attempts = options.port === undefined ? 3 : 1;
-  for (let attempt = 1; ; attempt += 1) {
-    const port = options.port ?? (await freePort());
-    try {
-      return await startOn(lib, port, options);
-    } catch (err) {
-      if (!(err instanceof PortTakenError) || attempt >= attempts) throw err;
-      options.log?.(`ElasticMQ could not bind port ${port}; starting it again on another`);
-    }
-  }
+  // The JVM logs a failed bind and keeps running: it is stopped at that error, and started again on another port.
+  return startOnPickedPorts({
+    fixedPort: options.port,
+    start: async () => startOn(lib, options.port ?? (await freePort()), options),
+    portTaken: (err) => err instanceof PortTakenError,
+    onRetry: (err) => options.log?.(`ElasticMQ could not bind port ${(err as PortTakenError).port}; starting it again on another`),
+  });
 }
 
 /** The server could not bind its port: another process holds it. */
-class PortTakenError extends ElasticMqUnavailableError {}
+class PortTakenError extends ElasticMqUnavailableError {
+  constructor(
+    readonly port: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /** What the JVM logs when the port is taken (`java.net.BindException: Address already in use`). */
 const BIND_FAILED = /BindException|Address already in use/i;
@@ -220,7 +221,7 @@ async function startOn(lib: string, port: number, options: ElasticMqServerOption
     }
     // ElasticMQ logs a failed bind and keeps running, so its output says so before anything else would.
     if (BIND_FAILED.test(output)) {
-      failure = new PortTakenError(`ElasticMQ could not listen: port ${port} is taken: ${output.slice(-2000)}`);
+      failure = new PortTakenError(port, `ElasticMQ could not listen: port ${port} is taken: ${output.slice(-2000)}`);
       break;
     }
     if (child.exitCode !== null) {

@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { ensureTemporalCli } from './temporal-cli';
 import { stopChild } from './child-process';
-import { freePort } from './free-port';
+import { freePort, startOnPickedPorts } from './free-port';
 import { adoptChild } from './process-reaper';
 
 /** Options of {@link startTemporalDevServer}. */
@@ -97,15 +97,12 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs:
  */
 export async function startTemporalDevServer(options: TemporalDevServerOptions = {}): Promise<TemporalDevServer> {
   const cli = await ensureTemporalCli(options.log);
-  const attempts = options.port === undefined ? 3 : 1;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await startOnce(cli, options);
-    } catch (err) {
-      if (!(err instanceof ExitedDuringStartError) || attempt >= attempts) throw err;
-      options.log?.(`${err.message} Starting it again on other ports…`);
-    }
-  }
+  return startOnPickedPorts({
+    fixedPort: options.port,
+    start: () => startOnce(cli, options),
+    portTaken: (err) => err instanceof ExitedDuringStartError,
+    onRetry: (err) => options.log?.(`${err.message} Starting it again on other ports…`),
+  });
 }
 
 async function startOnce(cli: string, options: TemporalDevServerOptions): Promise<TemporalDevServer> {

@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
+import type * as FreePortModule from '../../infra/local/free-port';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startElasticMqServer } from '../../infra/local/elasticmq-server';
 import type { ElasticMqServer } from '../../infra/local/elasticmq-server';
@@ -12,8 +13,8 @@ import type { ElasticMqServer } from '../../infra/local/elasticmq-server';
 // The first port the module asks for can be forced to a taken one; later ones are really free.
 const forced = vi.hoisted(() => ({ ports: [] as number[] }));
 vi.mock('../../infra/local/free-port', async (importOriginal) => {
-  const real = await importOriginal<{ freePort: () => Promise<number> }>();
-  return { freePort: async () => forced.ports.shift() ?? real.freePort() };
+  const real = await importOriginal<typeof FreePortModule>();
+  return { ...real, freePort: async () => forced.ports.shift() ?? real.freePort() };
 });
 
 /** Another "SQS" already on a port: it answers 200 to every request, as a second ElasticMQ or fauxqs would. */

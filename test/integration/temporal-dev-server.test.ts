@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
+import type * as FreePortModule from '../../infra/local/free-port';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startTemporalDevServer } from '../../infra/local/temporal-dev-server';
 import type { TemporalDevServer } from '../../infra/local/temporal-dev-server';
@@ -12,8 +13,8 @@ import type { TemporalDevServer } from '../../infra/local/temporal-dev-server';
 // The first port the dev server module asks for can be forced to a taken one; later ones are really free.
 const forced = vi.hoisted(() => ({ ports: [] as number[] }));
 vi.mock('../../infra/local/free-port', async (importOriginal) => {
-  const real = await importOriginal<{ freePort: () => Promise<number> }>();
-  return { freePort: async () => forced.ports.shift() ?? real.freePort() };
+  const real = await importOriginal<typeof FreePortModule>();
+  return { ...real, freePort: async () => forced.ports.shift() ?? real.freePort() };
 });
 
 async function occupiedPort(): Promise<{ port: number; server: Server }> {
