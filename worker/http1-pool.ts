@@ -250,11 +250,6 @@ export class Http1Pool {
     });
   }
 
-  /** Closes the idle connections; those in use close once their answer is in. */
-  close(): void {
-    for (const connection of this.idle.splice(0)) connection.socket.destroy();
-  }
-
   private headOf(request: Http1Request): string {
     let head = `${request.method} ${request.path} HTTP/1.1\r\n`;
     let hasHost = false;
