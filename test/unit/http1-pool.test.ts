@@ -183,6 +183,22 @@ describe('Http1Pool', () => {
     expect(seen.map((s) => s.connection)).toEqual([1, 1, 2]);
   });
 
+  it('keeps the shipped idle limit (4 s): reuses a connection idle for 3 s, not one idle for 4.5 s', async () => {
+    // Prepare: the pool's defaults, a server that keeps connections a minute
+    const { server, seen } = await nodeServer((_body, res) => res.end('ok'));
+    const pool = new Http1Pool(urlOf(server));
+
+    // Act
+    await pool.request(post('1'));
+    await new Promise((r) => setTimeout(r, 3_000));
+    await pool.request(post('2'));
+    await new Promise((r) => setTimeout(r, 4_500));
+    await pool.request(post('3'));
+
+    // Assess
+    expect(seen.map((s) => s.connection)).toEqual([1, 1, 2]);
+  });
+
   it('opens at most maxSockets connections; further requests wait their turn and all are answered', async () => {
     // Prepare: answers come 20 ms after each request
     let inFlight = 0;
